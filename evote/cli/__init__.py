@@ -1,0 +1,1 @@
+"""The ``evote`` command line."""

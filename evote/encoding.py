@@ -1,0 +1,114 @@
+"""The canonical wire encoding: msgspec structs as JSON, every byte string as lower-case hex (spec §1.3).
+
+:class:`Struct` is the one base class of wire types. Its options:
+
+- ``frozen``: values are immutable and hashable, so an object that was checked stays checked;
+- ``forbid_unknown_fields``: decoding refuses a field the spec does not define;
+- ``kw_only``: construction names every field, so a reordering of fields cannot go unnoticed.
+
+Points, scalars and byte strings are decoded through their checking constructors (via the decoder's
+``dec_hook``), so a decoded object is valid; an error names the JSON path of the offending value.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, Final, Self, TypeVar, dataclass_transform
+
+import msgspec
+
+from evote.errors import InvalidEncoding
+from evote.hazmat.group import Point, Scalar
+
+__all__ = ["Bytes32", "HexBytes", "Struct", "decode", "encode", "to_builtins"]
+
+T = TypeVar("T")
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(msgspec.field,))
+class Struct(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    """Base class of every wire type (see the module docstring for its options)."""
+
+
+class HexBytes(bytes):
+    """A byte string that travels as lower-case hex. Subclasses may fix the length."""
+
+    LENGTH: ClassVar[int | None] = None
+
+    @classmethod
+    def from_hex(cls, text: object) -> Self:
+        if not isinstance(text, str):
+            raise InvalidEncoding(f"expected a hex string, found {type(text).__name__}")
+        if text != text.lower():
+            raise InvalidEncoding("hex must be lower-case (canonical encoding)")
+        try:
+            raw = bytes.fromhex(text)
+        except ValueError:
+            raise InvalidEncoding("not a hex string") from None
+        return cls.checked(raw)
+
+    @classmethod
+    def checked(cls, raw: bytes) -> Self:
+        if cls.LENGTH is not None and len(raw) != cls.LENGTH:
+            raise InvalidEncoding(f"expected {cls.LENGTH} bytes, found {len(raw)}")
+        return cls(raw)
+
+
+class Bytes32(HexBytes):
+    """Exactly 32 bytes: a digest, a fingerprint or an identifier."""
+
+    LENGTH: ClassVar[int | None] = 32
+
+
+def _enc_hook(obj: object) -> object:
+    if isinstance(obj, Point | Scalar | HexBytes):
+        return obj.hex()
+    raise NotImplementedError(f"cannot encode {type(obj).__name__}")
+
+
+def _dec_hook(kind: type, obj: object) -> object:
+    if isinstance(kind, type):
+        if issubclass(kind, Point | Scalar):
+            if not isinstance(obj, str):
+                raise InvalidEncoding(f"expected a hex string, found {type(obj).__name__}")
+            return kind.from_hex(obj)
+        if issubclass(kind, HexBytes):
+            return kind.from_hex(obj)
+    raise NotImplementedError(f"cannot decode {kind!r}")
+
+
+_ENCODER: Final = msgspec.json.Encoder(enc_hook=_enc_hook, order="deterministic")
+
+
+def encode(value: object) -> bytes:
+    """Canonical JSON bytes of a wire value: fields in declaration order, no whitespace."""
+    return _ENCODER.encode(value)
+
+
+_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
+
+
+def _decoder(kind: object) -> msgspec.json.Decoder[Any]:
+    decoder = _DECODERS.get(kind)
+    if decoder is None:
+        decoder = _DECODERS[kind] = msgspec.json.Decoder(kind, dec_hook=_dec_hook)
+    return decoder
+
+
+def decode(data: bytes | str, kind: type[T]) -> T:
+    """Decode and check JSON as ``kind``; raise :class:`InvalidEncoding` naming what was wrong."""
+    try:
+        result: T = _decoder(kind).decode(data)
+    except msgspec.ValidationError as error:
+        raise InvalidEncoding(f"{_name(kind)}: {error}") from None
+    except msgspec.DecodeError as error:
+        raise InvalidEncoding(f"{_name(kind)}: malformed JSON: {error}") from None
+    return result
+
+
+def to_builtins(value: object) -> Any:  # noqa: ANN401 -- JSON values are untyped by nature
+    """The JSON-compatible builtins (dicts, lists, strings, ints) of a wire value."""
+    return msgspec.to_builtins(value, enc_hook=_enc_hook, order="deterministic")
+
+
+def _name(kind: object) -> str:
+    return getattr(kind, "__name__", repr(kind))

@@ -1,0 +1,127 @@
+"""Threshold decryption: partial decryptions with proofs, combined by Lagrange coefficients (spec §6.5).
+
+Trustee l holds the share ``s_l`` of the joint secret and publishes, for a ciphertext ``(α, β)``,
+``D_l = s_l·α`` with a Chaum–Pedersen proof that ``log_G(V_l) = log_α(D_l)`` for its public
+verification key ``V_l``. Any set S of at least k trustees gives ``m·G = β − Σ_{l∈S} λ_l·D_l`` with
+the Lagrange coefficients of S at 0. The joint secret itself is never computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from evote.encoding import Struct
+from evote.errors import InvalidProof, ThresholdError
+from evote.hazmat.elgamal import Ciphertext
+from evote.hazmat.group import Point, PublicKey, Scalar
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
+from evote.hazmat.transcript import Domain, Transcript
+from evote.proofs.chaum_pedersen import ChaumPedersenProof, _prove_equal_logs, equal_logs_hold
+from evote.trustees.ceremony import CeremonyParameters
+from evote.trustees.polynomial import lagrange_coefficients
+
+__all__ = [
+    "PartialDecryption",
+    "TrusteeKey",
+    "combine_partial_decryptions",
+    "verify_partial_decryption",
+]
+
+
+class PartialDecryption(Struct):
+    """``D = s_l·α`` from trustee l, with its proof (spec §6.5)."""
+
+    trustee: int
+    point: Point
+    proof: ChaumPedersenProof
+
+
+class TrusteeKey(Struct):
+    """What a trustee keeps after the ceremony: its secret share and the public keys (spec §6.4).
+
+    Secret: store it only with :mod:`evote.trustees.keyfile`.
+    """
+
+    parameters: CeremonyParameters
+    trustee: int
+    share: Scalar
+    joint_key: PublicKey
+    verification_keys: tuple[PublicKey, ...]
+
+    @property
+    def verification_key(self) -> PublicKey:
+        return self.verification_keys[self.trustee - 1]
+
+    def partial_decrypt(self, fingerprint: bytes, ciphertext: Ciphertext) -> PartialDecryption:
+        """This trustee's partial decryption of ``ciphertext``, with proof, bound to ``fingerprint``."""
+        return self._partial_decrypt(fingerprint, ciphertext, OS_RANDOMNESS)
+
+    def _partial_decrypt(
+        self, fingerprint: bytes, ciphertext: Ciphertext, randomness: Randomness
+    ) -> PartialDecryption:
+        point = ciphertext.alpha * self.share
+        statement = _statement(fingerprint, self.trustee, ciphertext)
+        proof = _prove_equal_logs(
+            statement, self.share, self.verification_key, ciphertext.alpha, point, randomness
+        )
+        return PartialDecryption(trustee=self.trustee, point=point, proof=proof)
+
+
+def _statement(fingerprint: bytes, trustee: int, ciphertext: Ciphertext) -> Transcript:
+    # spec §6.5: TAG, FINGERPRINT, UINT trustee, POINT α, POINT β; the proof appends G, V_l, α, D, a, b.
+    return (
+        Transcript(Domain.DECRYPTION_SHARE)
+        .fingerprint(fingerprint)
+        .uint(trustee)
+        .points(ciphertext.alpha, ciphertext.beta)
+    )
+
+
+def verify_partial_decryption(
+    fingerprint: bytes,
+    ciphertext: Ciphertext,
+    partial: PartialDecryption,
+    verification_key: PublicKey,
+) -> None:
+    """Raise :class:`InvalidProof` unless ``partial`` is trustee's correct share for ``ciphertext``."""
+    statement = _statement(fingerprint, partial.trustee, ciphertext)
+    if not equal_logs_hold(
+        statement, partial.proof, verification_key, ciphertext.alpha, partial.point
+    ):
+        raise InvalidProof(
+            f"partial decryption of trustee {partial.trustee}: Chaum–Pedersen proof does not verify"
+        )
+
+
+def combine_partial_decryptions(
+    fingerprint: bytes,
+    ciphertext: Ciphertext,
+    partials: Sequence[PartialDecryption],
+    verification_keys: Sequence[PublicKey],
+    threshold: int,
+) -> Point:
+    """``m·G = β − Σ λ_l·D_l`` over the given trustees, after checking every proof (spec §6.6).
+
+    Raises :class:`ThresholdError` for fewer than ``threshold`` trustees, a repeated or unknown
+    trustee; :class:`InvalidProof` for a partial decryption whose proof fails.
+    """
+    trustees = [partial.trustee for partial in partials]
+    if len(set(trustees)) != len(trustees):
+        raise ThresholdError(f"a trustee appears twice among {sorted(trustees)}")
+    unknown = [t for t in trustees if not 1 <= t <= len(verification_keys)]
+    if unknown:
+        raise ThresholdError(f"unknown trustee(s) {unknown}: there are {len(verification_keys)}")
+    if len(trustees) < threshold:
+        raise ThresholdError(
+            f"{len(trustees)} partial decryption(s) from trustees {sorted(trustees)}; "
+            f"at least {threshold} are needed"
+        )
+    for partial in partials:
+        verify_partial_decryption(
+            fingerprint, ciphertext, partial, verification_keys[partial.trustee - 1]
+        )
+    coefficients = lagrange_coefficients(trustees)
+    result = ciphertext.beta
+    for partial in partials:
+        result = result - partial.point * coefficients[partial.trustee]
+    return result
