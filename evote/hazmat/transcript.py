@@ -32,7 +32,6 @@ class Domain(enum.StrEnum):
     RANGE = "evote/v1/proof/range"
     CEREMONY = "evote/v1/ceremony"
     GENERATOR = "evote/v1/generator"
-    TEST = "evote/v1/test"
 
 
 class FieldType(enum.IntEnum):

@@ -1,0 +1,432 @@
+"""Generate the known-answer vectors in spec/vectors/ from fixed seeds.
+
+    python spec/vectors/generate.py           # write the files
+    python spec/vectors/generate.py --check   # exit 1 if a file differs from what this script makes
+
+Every value an operation draws at random is taken from a seeded stream and written into the vector
+("randomness", in the order drawn, as spec/README.md §V says), so that an independent implementation
+can feed the same values and must reproduce every output byte for byte. The seeded stream exists only
+in this script; the library draws from the operating system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from evote.encoding import Bytes32, HexBytes, to_builtins
+from evote.errors import InvalidPoint
+from evote.hazmat import elgamal
+from evote.hazmat.dlog import DiscreteLog
+from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.sealing import _seal
+from evote.hazmat.transcript import Domain, Transcript, hash_to_point
+from evote.proofs.disjunctive import _prove
+from evote.proofs.schnorr import _prove_knowledge
+from evote.trustees.ceremony import (
+    CeremonyParameters,
+    Complaint,
+    Dealing,
+    EncryptedShare,
+    conclude,
+    trustee_key_statement,
+)
+from evote.trustees.decryption import TrusteeKey, combine_partial_decryptions
+from evote.trustees.trustee import CeremonyTrustee
+
+HERE = Path(__file__).resolve().parent
+Json = dict[str, Any]
+
+
+class SeededRandomness:
+    """A deterministic stream: draw i is SHA-512("evote/vectors" ‖ seed ‖ i). Vectors only.
+
+    Records every draw so that the vector can list the values an operation consumed.
+    """
+
+    def __init__(self, seed: str) -> None:
+        self._seed = seed.encode()
+        self._counter = itertools.count()
+        self.drawn: list[str] = []
+
+    def _block(self) -> bytes:
+        index = next(self._counter).to_bytes(8, "big")
+        return hashlib.sha512(b"evote/vectors\x00" + self._seed + index).digest()
+
+    def scalar(self) -> Scalar:
+        while True:
+            scalar = Scalar.from_digest(self._block())
+            if not scalar.is_zero():
+                self.drawn.append(scalar.hex())
+                return scalar
+
+    def bytes(self, size: int) -> bytes:
+        value = self._block()[:size]
+        assert len(value) == size
+        self.drawn.append(value.hex())
+        return value
+
+    def take(self) -> list[str]:
+        """The values drawn since the last call, and forget them."""
+        drawn, self.drawn = self.drawn, []
+        return drawn
+
+
+FINGERPRINT = hashlib.sha256(b"evote known-answer vectors: election fingerprint").digest()
+CONTEXT = hashlib.sha256(b"evote known-answer vectors: voter credential").digest()
+
+
+def _wire(value: object) -> Any:  # noqa: ANN401 -- JSON
+    return to_builtins(value)
+
+
+# -- group (spec §2) -------------------------------------------------------------------------------
+
+
+def group_vectors() -> Json:
+    multiples = [0, 1, 2, 3, 255, 2**64, ORDER - 1]
+    small_order = {
+        "0000000000000000000000000000000000000000000000000000000000000000": "small order (4)",
+        "0000000000000000000000000000000000000000000000000000000000000080": "small order (4)",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05": "small order (8)",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a": "small order (8)",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85": "small order (8)",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa": "small order (8)",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f": "small order (2)",
+        "0100000000000000000000000000000000000000000000000000000000000080": "non-canonical identity",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f": "non-canonical (y = p)",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f": "non-canonical (y = p + 1)",
+    }
+    torsion = bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")
+    import nacl.bindings as sodium  # noqa: PLC0415 -- only to build an out-of-subgroup point
+
+    mixed = sodium.crypto_core_ed25519_add(bytes(BASE), torsion).hex()
+    invalid_points = [{"point": h, "reason": r} for h, r in small_order.items()]
+    invalid_points.append(
+        {"point": mixed, "reason": "on the curve, not in the prime-order subgroup"}
+    )
+    invalid_points.append({"point": "02" + "00" * 31, "reason": "not on the curve"})
+    invalid_points.append({"point": "58" + "66" * 30, "reason": "wrong length (31 bytes)"})
+    for entry in invalid_points:
+        try:
+            Point.from_hex(entry["point"])
+        except InvalidPoint:
+            continue
+        raise AssertionError(f"vector point {entry['point']} unexpectedly valid")
+    return {
+        "order": str(ORDER),
+        "base": BASE.hex(),
+        "identity": IDENTITY.hex(),
+        "multiples": [
+            {"scalar": Scalar.from_int(k).hex(), "point": (BASE * Scalar.from_int(k)).hex()}
+            for k in multiples
+        ],
+        "scalar_reduction": [
+            {"digest": d.hex(), "scalar": Scalar.from_digest(d).hex()}
+            for d in (bytes(64), b"\xff" * 64, hashlib.sha512(b"evote").digest())
+        ],
+        "generators": [{"name": n, "point": hash_to_point(n).hex()} for n in ("H", "evote/test")],
+        "invalid_points": invalid_points,
+        "invalid_scalars": [
+            {"scalar": ORDER.to_bytes(32, "little").hex(), "reason": "equal to ℓ"},
+            {"scalar": (ORDER + 1).to_bytes(32, "little").hex(), "reason": "above ℓ"},
+            {"scalar": "ff" * 32, "reason": "above ℓ"},
+            {"scalar": "00" * 31, "reason": "wrong length (31 bytes)"},
+        ],
+    }
+
+
+# -- transcript (spec §3) --------------------------------------------------------------------------
+
+
+def transcript_vectors() -> Json:
+    transcript = (
+        Transcript(Domain.CEREMONY)
+        .fingerprint(FINGERPRINT)
+        .point(BASE)
+        .scalar(Scalar.from_int(7))
+        .uint(2026)
+        .data(b"\x00\x01")
+        .text("业主大会")
+    )
+    return {
+        "domain": Domain.CEREMONY.value,
+        "fields": [
+            {"type": "fingerprint", "value": FINGERPRINT.hex()},
+            {"type": "point", "value": BASE.hex()},
+            {"type": "scalar", "value": Scalar.from_int(7).hex()},
+            {"type": "uint", "value": 2026},
+            {"type": "bytes", "value": "0001"},
+            {"type": "text", "value": "业主大会"},
+        ],
+        "encoding": transcript.encode().hex(),
+        "challenge": transcript.challenge().hex(),
+        "digest": transcript.digest().hex(),
+    }
+
+
+# -- ElGamal (spec §4) -----------------------------------------------------------------------------
+
+
+def elgamal_vectors() -> Json:
+    rng = SeededRandomness("elgamal")
+    secret = rng.scalar()
+    public = PublicKey.from_point(BASE * secret)
+    rng.take()
+    encryptions = []
+    ciphertexts = []
+    for message in (0, 1, 1, 42):
+        nonce = rng.scalar()
+        ciphertext = elgamal._encrypt(public, message, nonce)
+        ciphertexts.append(ciphertext)
+        encryptions.append(
+            {"message": message, "nonce": nonce.hex(), "ciphertext": _wire(ciphertext)}
+        )
+    weights = [8912, 0, 12050, 1]
+    weighted = [c.scale(w) for c, w in zip(ciphertexts, weights, strict=True)]
+    total = elgamal.sum_ciphertexts(weighted)
+    expected = sum(m * w for m, w in zip((0, 1, 1, 42), weights, strict=True))
+    decoded = DiscreteLog(100_000).decode(elgamal.decrypt_to_point(secret, total))
+    assert decoded == expected
+    return {
+        "secret_key": secret.hex(),
+        "public_key": public.hex(),
+        "encryptions": encryptions,
+        "weights": weights,
+        "weighted": [_wire(c) for c in weighted],
+        "weighted_sum": _wire(total),
+        "decrypted_point": elgamal.decrypt_to_point(secret, total).hex(),
+        "decoded": decoded,
+    }
+
+
+# -- proofs (spec §5) ------------------------------------------------------------------------------
+
+
+def proof_vectors() -> Json:
+    rng = SeededRandomness("proofs")
+    secret = rng.scalar()
+    public = PublicKey.from_point(BASE * secret)
+    rng.take()
+
+    schnorr = _prove_knowledge(trustee_key_statement(FINGERPRINT, 1), secret, public, rng)
+    schnorr_vector = {
+        "statement": {
+            "domain": Domain.TRUSTEE_KEY.value,
+            "fingerprint": FINGERPRINT.hex(),
+            "trustee": 1,
+        },
+        "secret": secret.hex(),
+        "public": public.hex(),
+        "randomness": rng.take(),
+        "proof": _wire(schnorr),
+    }
+
+    ciphertext = elgamal._encrypt(public, 1, rng.scalar())
+    rng.take()
+    key = TrusteeKey(
+        parameters=CeremonyParameters(election=Bytes32(FINGERPRINT), trustees=1, threshold=1),
+        trustee=1,
+        share=secret,
+        joint_key=public,
+        verification_keys=(public,),
+    )
+    partial = key._partial_decrypt(FINGERPRINT, ciphertext, rng)
+    cp_vector = {
+        "statement": {
+            "domain": Domain.DECRYPTION_SHARE.value,
+            "fingerprint": FINGERPRINT.hex(),
+            "trustee": 1,
+            "ciphertext": _wire(ciphertext),
+        },
+        "secret": secret.hex(),
+        "verification_key": public.hex(),
+        "randomness": rng.take(),
+        "partial_decryption": _wire(partial),
+    }
+
+    selections = []
+    for value in (0, 1):
+        nonce = rng.scalar()
+        ciphertext = elgamal._encrypt(public, value, nonce)
+        rng.take()
+        proof = _prove(
+            Domain.SELECTION, FINGERPRINT, public, CONTEXT, ciphertext, 0, 1, value, nonce, rng
+        )
+        selections.append({
+            "value": value,
+            "nonce": nonce.hex(),
+            "ciphertext": _wire(ciphertext),
+            "randomness": rng.take(),
+            "proof": _wire(proof),
+        })  # fmt: skip
+
+    ranges = []
+    for values, bounds in (((0, 1, 0), (1, 1)), ((1, 0, 1, 1, 0), (0, 3))):
+        nonces = [rng.scalar() for _ in values]
+        rng.take()
+        ciphertexts = [elgamal._encrypt(public, v, r) for v, r in zip(values, nonces, strict=True)]
+        total = elgamal.sum_ciphertexts(ciphertexts)
+        nonce = nonces[0]
+        for extra in nonces[1:]:
+            nonce = nonce + extra
+        proof = _prove(
+            Domain.RANGE, FINGERPRINT, public, CONTEXT, total, *bounds, sum(values), nonce, rng
+        )
+        ranges.append({
+            "selections": list(values),
+            "nonces": [r.hex() for r in nonces],
+            "bounds": list(bounds),
+            "sum": _wire(total),
+            "sum_nonce": nonce.hex(),
+            "randomness": rng.take(),
+            "proof": _wire(proof),
+        })  # fmt: skip
+
+    return {
+        "fingerprint": FINGERPRINT.hex(),
+        "context": CONTEXT.hex(),
+        "public_key": public.hex(),
+        "schnorr": schnorr_vector,
+        "chaum_pedersen": cp_vector,
+        "selection": selections,
+        "range": ranges,
+    }
+
+
+# -- ceremony and threshold decryption (spec §6) -------------------------------------------------
+
+
+def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) -> Json:
+    """A full ceremony; with ``bad_share``, dealer 1 sends trustee 2 a wrong share and is caught."""
+    name = f"ceremony-{threshold}-of-{trustees}" + ("-complaint" if bad_share else "")
+    rng = SeededRandomness(name)
+    election = Bytes32(hashlib.sha256(name.encode()).digest())
+    parameters = CeremonyParameters(election=election, trustees=trustees, threshold=threshold)
+    states = [CeremonyTrustee._start(parameters, i, rng) for i in parameters.indices]
+    secrets = [{"trustee": s.trustee, "randomness": []} for s in states]
+    # _start drew, per trustee in order: k coefficients then 32 bytes for the encryption secret.
+    drawn = rng.take()
+    per = threshold + 1
+    for index, entry in enumerate(secrets):
+        entry["randomness"] = drawn[index * per : (index + 1) * per]
+
+    announcements = []
+    for state, entry in zip(states, secrets, strict=True):
+        announcements.append(state._announce(rng))
+        entry["announce_randomness"] = rng.take()
+    dealings = []
+    for state, entry in zip(states, secrets, strict=True):
+        dealings.append(state._deal(announcements, rng))
+        entry["deal_randomness"] = rng.take()
+
+    if bad_share:
+        keys = {a.trustee: a.encryption_key for a in announcements}
+        wrong = Scalar.from_int(12345)
+        bad_box = _seal(keys[2], bytes(wrong), rng.bytes(32))
+        first = dealings[0]
+        shares = tuple(
+            EncryptedShare(recipient=s.recipient, box=HexBytes(bad_box)) if s.recipient == 2 else s
+            for s in first.shares
+        )
+        dealings[0] = Dealing(
+            dealer=first.dealer, commitments=first.commitments, proofs=first.proofs, shares=shares
+        )
+        secrets[0]["bad_share"] = {"recipient": 2, "share": wrong.hex(), "randomness": rng.take()}
+
+    complaints: list[Complaint] = []
+    for state, entry in zip(states, secrets, strict=True):
+        complaints.extend(state._check_shares(announcements, dealings, rng))
+        entry["check_randomness"] = rng.take()
+    outcome = conclude(parameters, announcements, dealings, complaints)
+    keys_after = [state.finish(outcome, dealings) for state in states]
+
+    public = outcome.joint_key
+    message = 3
+    nonce = rng.scalar()
+    ciphertext = elgamal._encrypt(public, message, nonce)
+    rng.take()
+    partials = [key._partial_decrypt(FINGERPRINT, ciphertext, rng) for key in keys_after]
+    partial_randomness = rng.take()
+    combinations = []
+    for size in range(threshold, trustees + 1):
+        for subset in itertools.combinations(range(trustees), size):
+            chosen = [partials[i] for i in subset]
+            point = combine_partial_decryptions(
+                FINGERPRINT, ciphertext, chosen, outcome.verification_keys, threshold
+            )
+            assert point == BASE * Scalar.from_int(message)
+            combinations.append({"trustees": [i + 1 for i in subset], "point": point.hex()})
+
+    return {
+        "parameters": _wire(parameters),
+        "ceremony_fingerprint": parameters.fingerprint().hex(),
+        "trustees": [
+            {
+                **entry,
+                "coefficients": [c.hex() for c in state.coefficients],
+                "encryption_secret": state.encryption_secret.hex(),
+                "share": key.share.hex(),
+            }
+            for entry, state, key in zip(secrets, states, keys_after, strict=True)
+        ],
+        "announcements": [_wire(a) for a in announcements],
+        "dealings": [_wire(d) for d in dealings],
+        "complaints": [_wire(c) for c in complaints],
+        "outcome": _wire(outcome),
+        "decryption": {
+            "fingerprint": FINGERPRINT.hex(),
+            "message": message,
+            "nonce": nonce.hex(),
+            "ciphertext": _wire(ciphertext),
+            "partial_decryptions": [_wire(p) for p in partials],
+            "randomness": partial_randomness,
+            "combinations": combinations,
+        },
+    }
+
+
+def build() -> dict[str, Json]:
+    """Every vector file, by name."""
+    return {
+        "group.json": group_vectors(),
+        "transcript.json": transcript_vectors(),
+        "elgamal.json": elgamal_vectors(),
+        "proofs.json": proof_vectors(),
+        "ceremony-2-of-3.json": ceremony_vectors(3, 2),
+        "ceremony-3-of-5.json": ceremony_vectors(5, 3),
+        "ceremony-2-of-3-complaint.json": ceremony_vectors(3, 2, bad_share=True),
+    }
+
+
+def render(content: Json) -> str:
+    return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    arguments = parser.parse_args()
+    stale = []
+    for name, content in build().items():
+        path = HERE / name
+        text = render(content)
+        if arguments.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(HERE.parent.parent)}")
+    if stale:
+        print(f"stale vectors (run spec/vectors/generate.py): {', '.join(stale)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
