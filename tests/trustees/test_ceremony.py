@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from evote.encoding import Bytes32, HexBytes
 from evote.errors import CeremonyError, InvalidEncoding, ParameterError
 from evote.hazmat.group import BASE, Point, Scalar
 from evote.hazmat.randomness import OS_RANDOMNESS
 from evote.hazmat.sealing import EncryptionSecret, seal
+from evote.proofs.chaum_pedersen import ChaumPedersenProof
 from evote.trustees.ceremony import (
     Announcement,
     CeremonyParameters,
@@ -22,6 +25,7 @@ from evote.trustees.ceremony import (
 )
 from evote.trustees.trustee import CeremonyTrustee
 from tests.support import parameters
+from tests.tampering import flatten, tamper
 
 SHAPES = [(n, k) for n in range(1, 6) for k in range(1, n + 1)]
 
@@ -238,3 +242,27 @@ def test_bad_shapes_are_refused(trustees: int, threshold: int) -> None:
 def test_share_boxes_have_a_fixed_length() -> None:
     with pytest.raises(InvalidEncoding, match="expected 80 bytes"):
         EncryptedShare(recipient=2, box=HexBytes(bytes(79)))
+
+
+@given(st.data())
+def test_any_change_breaks_a_complaint(data: st.DataObject) -> None:
+    run = _COMPLAINT_RUN
+    complaint = run.states[1]._complain(run.keys, run.dealings[0], OS_RANDOMNESS)
+    case = flatten(
+        accuser=complaint.accuser,
+        shared_point=complaint.shared_point,
+        challenge=complaint.proof.challenge,
+        response=complaint.proof.response,
+    )
+    _, tampered = tamper(data, case)
+    forged = Complaint(
+        accuser=tampered["accuser"],
+        dealer=1,
+        shared_point=tampered["shared_point"],
+        proof=ChaumPedersenProof(challenge=tampered["challenge"], response=tampered["response"]),
+    )
+    with pytest.raises(CeremonyError):
+        rule_on_complaint(run.parameters, run.keys, run.dealings[0], forged)
+
+
+_COMPLAINT_RUN = Run(4, 2)
