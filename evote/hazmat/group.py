@@ -191,9 +191,15 @@ class Point:
         return self._encoding == _IDENTITY_ENCODING
 
     def __add__(self, other: Point) -> Point:
+        if other._encoding == _IDENTITY_ENCODING:
+            return self
+        if self._encoding == _IDENTITY_ENCODING:
+            return other
         return Point(_point_add(self._encoding, other._encoding))
 
     def __sub__(self, other: Point) -> Point:
+        if other._encoding == _IDENTITY_ENCODING:
+            return self
         return Point(_point_sub(self._encoding, other._encoding))
 
     def __neg__(self) -> Point:
