@@ -38,12 +38,14 @@ class HexBytes(bytes):
     def from_hex(cls, text: object) -> Self:
         if not isinstance(text, str):
             raise InvalidEncoding(f"expected a hex string, found {type(text).__name__}")
-        if text != text.lower():
-            raise InvalidEncoding("hex must be lower-case (canonical encoding)")
         try:
             raw = bytes.fromhex(text)
         except ValueError:
             raise InvalidEncoding("not a hex string") from None
+        if raw.hex() != text:
+            raise InvalidEncoding(
+                "hex must be lower-case digit pairs without separators (canonical encoding)"
+            )
         return cls.checked(raw)
 
     @classmethod

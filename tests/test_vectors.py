@@ -182,4 +182,5 @@ def test_ceremony_vectors_conclude_and_decrypt(name: str) -> None:
 def test_the_complaint_vector_disqualifies_the_cheating_dealer() -> None:
     v = _load("ceremony-2-of-3-complaint.json")
     assert v["outcome"]["qualified"] == [2, 3]
-    assert v["outcome"]["rulings"][0]["upheld"] is True
+    assert v["outcome"]["rulings"][0]["verdict"] == "upheld"
+    assert v["outcome"]["disqualified"][0]["fault"] == "complaint-upheld"

@@ -19,13 +19,15 @@ __all__ = ["MAX_BABY_STEPS", "MAX_BOUND", "DiscreteLog"]
 MAX_BOUND: Final = 2**48
 #: Largest table: about 2²² entries of 32-byte keys (some hundreds of MB) is the memory ceiling.
 MAX_BABY_STEPS: Final = 2**22
+#: Largest table chosen by default (about 2 s to build, tens of MB).
+DEFAULT_MAX_BABY_STEPS: Final = 2**17
 
 
 class DiscreteLog:
     """A decoder for ``m·G`` with ``0 ≤ m ≤ bound``.
 
-    ``baby_steps`` trades memory and set-up time for decoding time; by default it is ⌈√(bound + 1)⌉,
-    which balances one decoding. Give a larger table when many values share the bound.
+    ``baby_steps`` trades memory and set-up time for decoding time; by default it is ⌊√bound⌋ + 1
+    (at most 2¹⁷), which balances one decoding. Give a larger table when many values share the bound.
     """
 
     __slots__ = ("_bound", "_giant", "_giant_steps", "_step", "_table")
@@ -33,7 +35,8 @@ class DiscreteLog:
     def __init__(self, bound: int, *, baby_steps: int | None = None) -> None:
         if not 0 <= bound <= MAX_BOUND:
             raise ParameterError(f"decoding bound {bound} is outside [0, 2^48]")
-        step = baby_steps if baby_steps is not None else math.isqrt(bound) + 1
+        default = min(math.isqrt(bound) + 1, DEFAULT_MAX_BABY_STEPS)
+        step = default if baby_steps is None else baby_steps
         if not 1 <= step <= MAX_BABY_STEPS:
             raise ParameterError(f"baby steps {step} is outside [1, 2^22]")
         step = min(step, bound + 1)

@@ -40,6 +40,8 @@ class Ciphertext(Struct):
         """Encrypts ``weight · m`` for a public integer weight in [0, ℓ) (spec §4.2)."""
         if not 0 <= weight < ORDER:
             raise ParameterError(f"weight {weight} is outside [0, ℓ)")
+        if weight == 1:
+            return self
         factor = Scalar.from_int(weight)
         return Ciphertext(alpha=self.alpha * factor, beta=self.beta * factor)
 

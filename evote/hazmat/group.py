@@ -251,14 +251,16 @@ class PublicKey(Point):
 
 
 def _parse_hex(text: str, what: str, error: type[InvalidPoint | InvalidScalar]) -> bytes:
+    """Bytes from canonical hex: lower-case digit pairs only, no whitespace or prefix (spec §1.3)."""
     if not isinstance(text, str):
         raise error(f"{what}: expected a hex string, found {type(text).__name__}")
-    if text != text.lower():
-        raise error(f"{what}: hex must be lower-case (canonical encoding)")
     try:
-        return bytes.fromhex(text)
+        raw = bytes.fromhex(text)
     except ValueError:
         raise error(f"{what}: not a hex string") from None
+    if raw.hex() != text:
+        raise error(f"{what}: hex must be lower-case digit pairs without separators (canonical)")
+    return raw
 
 
 _BASE_ENCODING: Final = _mul_base((1).to_bytes(SCALAR_BYTES, "little"))

@@ -8,6 +8,7 @@ parameters, salt, nonce or ciphertext — is the same opaque error.
 from __future__ import annotations
 
 import os
+import unicodedata
 from typing import Final
 
 import nacl.secret
@@ -60,9 +61,10 @@ class Locked(Struct):
 
 
 def _key(passphrase: str, kdf: KdfParameters) -> bytes:
+    # NFC, so that the same passphrase typed on different systems gives the same key (spec §6.7).
     return argon2id.kdf(
         nacl.secret.SecretBox.KEY_SIZE,
-        passphrase.encode("utf-8"),
+        unicodedata.normalize("NFC", passphrase).encode("utf-8"),
         bytes(kdf.salt),
         opslimit=kdf.opslimit,
         memlimit=kdf.memlimit,
@@ -92,9 +94,9 @@ def lock(
 
 def unlock(locked: Locked, passphrase: str) -> bytes:
     """The plaintext; :class:`SecretFileError` if the passphrase is wrong or anything was altered."""
-    if len(locked.nonce) != nacl.secret.SecretBox.NONCE_SIZE:
-        raise SecretFileError("secret: nonce has the wrong length")
     try:
+        if len(locked.nonce) != nacl.secret.SecretBox.NONCE_SIZE:
+            raise CryptoError
         return nacl.secret.SecretBox(_key(passphrase, locked.kdf)).decrypt(
             bytes(locked.ciphertext), bytes(locked.nonce)
         )

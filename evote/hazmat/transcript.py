@@ -19,6 +19,7 @@ __all__ = ["FINGERPRINT_BYTES", "Domain", "FieldType", "Transcript", "hash_to_po
 
 FINGERPRINT_BYTES: Final = 32
 _UINT_MAX: Final = 2**64 - 1
+_FIELD_MAX: Final = 2**32 - 1
 
 
 class Domain(enum.StrEnum):
@@ -56,6 +57,8 @@ class Transcript:
         self._field(FieldType.TAG, Domain(domain).value.encode("ascii"))
 
     def _field(self, kind: FieldType, value: bytes) -> None:
+        if len(value) > _FIELD_MAX:
+            raise ParameterError(f"transcript field of {len(value)} bytes exceeds 2^32 − 1")
         self._parts.append(bytes((kind,)) + len(value).to_bytes(4, "big") + value)
 
     def fingerprint(self, fingerprint: bytes) -> Self:

@@ -66,7 +66,13 @@ def verify_selection(
     ciphertext: Ciphertext,
     proof: DisjunctiveProof,
 ) -> None:
-    """Raise :class:`InvalidProof` unless ``proof`` shows that ``ciphertext`` encrypts 0 or 1."""
+    """Raise :class:`InvalidProof` unless ``proof`` shows that ``ciphertext`` encrypts 0 or 1.
+
+    A selection with ``α = O`` (nonce 0) is refused too: its plaintext is in the clear, which would
+    let a voter prove their vote to someone else (spec §5.3).
+    """
+    if ciphertext.alpha.is_identity():
+        raise InvalidProof("selection proof: the ciphertext has α = O, so its vote is not secret")
     _verify(Domain.SELECTION, fingerprint, public_key, context, ciphertext, 0, 1, proof)
 
 

@@ -17,8 +17,11 @@ The trustee's side (secrets, dealing, checking its shares) is in :mod:`evote.tru
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from typing import Annotated, Final
+
+import msgspec
 
 from evote.encoding import Bytes32, HexBytes, Struct
 from evote.errors import CeremonyError, InvalidEncoding, InvalidPoint, ParameterError
@@ -40,6 +43,10 @@ __all__ = [
     "Dealing",
     "Disqualification",
     "EncryptedShare",
+    "Fault",
+    "Finding",
+    "TrusteeIndex",
+    "Verdict",
     "check_announcements",
     "check_dealing",
     "coefficient_statement",
@@ -55,6 +62,9 @@ MAX_TRUSTEES: Final = 64
 #: A sealed share: ephemeral key, MAC and a 32-byte scalar.
 SHARE_BOX_BYTES: Final = SEAL_OVERHEAD + SCALAR_BYTES
 
+#: A trustee's index, 1 … n; it is also the x-coordinate of its share (spec §6.1).
+TrusteeIndex = Annotated[int, msgspec.Meta(ge=1, le=MAX_TRUSTEES)]
+
 
 class CeremonyParameters(Struct):
     """What the ceremony is for and its shape (spec §6.2).
@@ -64,8 +74,8 @@ class CeremonyParameters(Struct):
     """
 
     election: Bytes32
-    trustees: int
-    threshold: int
+    trustees: TrusteeIndex
+    threshold: TrusteeIndex
 
     def __post_init__(self) -> None:
         if not 1 <= self.threshold <= self.trustees <= MAX_TRUSTEES:
@@ -92,7 +102,7 @@ class CeremonyParameters(Struct):
 class Announcement(Struct):
     """Round 1: a trustee's ceremony encryption key P = x·G, with a proof that it knows x."""
 
-    trustee: int
+    trustee: TrusteeIndex
     encryption_key: PublicKey
     proof: SchnorrProof
 
@@ -100,7 +110,7 @@ class Announcement(Struct):
 class EncryptedShare(Struct):
     """``f_dealer(recipient)`` in a sealed box to the recipient's encryption key."""
 
-    recipient: int
+    recipient: TrusteeIndex
     box: HexBytes
 
     def __post_init__(self) -> None:
@@ -114,7 +124,7 @@ class EncryptedShare(Struct):
 class Dealing(Struct):
     """Round 2: a dealer's commitments, their proofs, and one sealed share per other trustee."""
 
-    dealer: int
+    dealer: TrusteeIndex
     commitments: tuple[PublicKey, ...]
     proofs: tuple[SchnorrProof, ...]
     shares: tuple[EncryptedShare, ...]
@@ -131,24 +141,55 @@ class Dealing(Struct):
 class Complaint(Struct):
     """Round 3: the accuser reveals ``Z = x·E`` for the box it received from the dealer (spec §6.4)."""
 
-    accuser: int
-    dealer: int
+    accuser: TrusteeIndex
+    dealer: TrusteeIndex
     shared_point: Point
     proof: ChaumPedersenProof
 
 
+class Verdict(enum.StrEnum):
+    """The ruling on a complaint (spec §6.4)."""
+
+    UPHELD = "upheld"  # the dealer is at fault
+    DISMISSED = "dismissed"  # the share was correct: the accuser revealed it for nothing
+    INVALID = "invalid"  # the complaint proves nothing and is ignored
+
+
+class Finding(enum.StrEnum):
+    """Why a complaint got its verdict (spec §6.4)."""
+
+    BOX_DOES_NOT_OPEN = "box-does-not-open"
+    NOT_A_SCALAR = "not-a-canonical-scalar"
+    SHARE_MISMATCH = "share-does-not-match"
+    SHARE_MATCHES = "share-matches"
+    WRONG_TRUSTEES = "wrong-trustees"
+    BAD_PROOF = "bad-proof"
+
+
 class ComplaintRuling(Struct):
-    """The public ruling on one complaint: upheld means the dealer is at fault."""
+    """The public ruling on one complaint."""
 
     accuser: int
     dealer: int
-    upheld: bool
-    reason: str
+    verdict: Verdict
+    finding: Finding
+
+
+class Fault(enum.StrEnum):
+    """Why a dealer is disqualified (spec §6.4)."""
+
+    NO_DEALING = "no-dealing"
+    EQUIVOCATION = "equivocation"  # two different dealings
+    MALFORMED_DEALING = "malformed-dealing"
+    COMPLAINT_UPHELD = "complaint-upheld"
 
 
 class Disqualification(Struct):
-    dealer: int
-    reason: str
+    """A dealer left out of the key. ``detail`` is for people and is not part of the protocol."""
+
+    dealer: TrusteeIndex
+    fault: Fault
+    detail: str
 
 
 class CeremonyOutcome(Struct):
@@ -156,7 +197,7 @@ class CeremonyOutcome(Struct):
 
     joint_key: PublicKey
     verification_keys: tuple[PublicKey, ...]
-    qualified: tuple[int, ...]
+    qualified: tuple[TrusteeIndex, ...]
     disqualified: tuple[Disqualification, ...]
     rulings: tuple[ComplaintRuling, ...]
 
@@ -263,40 +304,34 @@ def rule_on_complaint(
 ) -> ComplaintRuling:
     """Open the disputed box with the revealed point and rule (spec §6.4).
 
-    Raises :class:`CeremonyError` if the complaint itself is invalid (wrong trustees, bad proof).
-    Upheld when the box does not open, or holds no canonical scalar, or a share that does not match
-    the dealer's commitments; dismissed when the share is correct.
+    *Invalid* when the complaint names the wrong trustees or its proof fails; *upheld* when the box
+    does not open, holds no canonical scalar, or holds a share that does not match the dealer's
+    commitments; *dismissed* when the share is correct.
     """
     accuser, dealer = complaint.accuser, complaint.dealer
-    where = f"complaint of trustee {accuser} against trustee {dealer}"
+
+    def ruling(verdict: Verdict, finding: Finding) -> ComplaintRuling:
+        return ComplaintRuling(accuser=accuser, dealer=dealer, verdict=verdict, finding=finding)
+
     if dealer != dealing.dealer or accuser == dealer or accuser not in encryption_keys:
-        raise CeremonyError(f"{where}: does not concern this dealing or names an unknown trustee")
+        return ruling(Verdict.INVALID, Finding.WRONG_TRUSTEES)
     box = bytes(dealing.share_for(accuser).box)
     accuser_key = encryption_keys[accuser]
-    ephemeral = ephemeral_point(box)
     statement = complaint_statement(parameters.fingerprint(), dealer, accuser, box)
     if not equal_logs_hold(
-        statement, complaint.proof, accuser_key, ephemeral, complaint.shared_point
+        statement, complaint.proof, accuser_key, ephemeral_point(box), complaint.shared_point
     ):
-        raise CeremonyError(f"{where}: Chaum–Pedersen proof of the revealed point does not verify")
+        return ruling(Verdict.INVALID, Finding.BAD_PROOF)
     plaintext = open_with_shared_point(accuser_key, box, complaint.shared_point)
     if plaintext is None:
-        return ComplaintRuling(
-            accuser=accuser, dealer=dealer, upheld=True, reason="box does not open"
-        )
+        return ruling(Verdict.UPHELD, Finding.BOX_DOES_NOT_OPEN)
     try:
         share = Scalar.from_bytes(plaintext)
     except InvalidEncoding:
-        return ComplaintRuling(
-            accuser=accuser, dealer=dealer, upheld=True, reason="box holds no canonical scalar"
-        )
+        return ruling(Verdict.UPHELD, Finding.NOT_A_SCALAR)
     if not share_matches(dealing.commitments, accuser, share):
-        return ComplaintRuling(
-            accuser=accuser, dealer=dealer, upheld=True, reason="share does not match commitments"
-        )
-    return ComplaintRuling(
-        accuser=accuser, dealer=dealer, upheld=False, reason="share matches commitments"
-    )
+        return ruling(Verdict.UPHELD, Finding.SHARE_MISMATCH)
+    return ruling(Verdict.DISMISSED, Finding.SHARE_MATCHES)
 
 
 def conclude(
@@ -307,27 +342,32 @@ def conclude(
 ) -> CeremonyOutcome:
     """Rule on everything and derive the joint key and verification keys (spec §6.4).
 
-    Raises :class:`CeremonyError` if an announcement is missing or invalid, a message is duplicated,
-    a complaint is invalid, or fewer than k dealers qualify (then no k-coalition is sure to include
-    an honest dealer, and the ceremony must be run again).
+    A misbehaving dealer is disqualified, never able to block the conclusion. Raises
+    :class:`CeremonyError` only when the ceremony cannot conclude: an announcement is missing or
+    invalid (round 1 must be complete before anyone deals), or fewer than k dealers qualify (then no
+    k-coalition is sure to include an honest dealer, and the ceremony must be run again).
     """
     keys = check_announcements(parameters, announcements)
-    by_dealer = _index_dealings(parameters, dealings)
-    disqualified: dict[int, str] = {}
+    by_dealer, disqualified = _index_dealings(parameters, dealings)
     for dealer in parameters.indices:
+        if dealer in disqualified:
+            continue
         if dealer not in by_dealer:
-            disqualified[dealer] = "no dealing"
+            disqualified[dealer] = (Fault.NO_DEALING, "no dealing")
             continue
         try:
             check_dealing(parameters, by_dealer[dealer])
         except CeremonyError as error:
-            disqualified[dealer] = str(error)
-    rulings = _rule_on_complaints(parameters, keys, by_dealer, disqualified, complaints)
+            disqualified[dealer] = (Fault.MALFORMED_DEALING, str(error))
+    rulings = [
+        rule_on_complaint(parameters, keys, by_dealer[complaint.dealer], complaint)
+        for complaint in complaints
+        if complaint.dealer in by_dealer and complaint.dealer not in disqualified
+    ]
     for ruling in rulings:
-        if ruling.upheld:
-            disqualified[ruling.dealer] = (
-                f"complaint of trustee {ruling.accuser} upheld: {ruling.reason}"
-            )
+        if ruling.verdict is Verdict.UPHELD and ruling.dealer not in disqualified:
+            detail = f"complaint of trustee {ruling.accuser} upheld: {ruling.finding}"
+            disqualified[ruling.dealer] = (Fault.COMPLAINT_UPHELD, detail)
     qualified = tuple(i for i in parameters.indices if i not in disqualified)
     if len(qualified) < parameters.threshold:
         raise CeremonyError(
@@ -347,7 +387,8 @@ def conclude(
         verification_keys=verification_keys,
         qualified=qualified,
         disqualified=tuple(
-            Disqualification(dealer=d, reason=r) for d, r in sorted(disqualified.items())
+            Disqualification(dealer=dealer, fault=fault, detail=detail)
+            for dealer, (fault, detail) in sorted(disqualified.items())
         ),
         rulings=tuple(rulings),
     )
@@ -355,38 +396,18 @@ def conclude(
 
 def _index_dealings(
     parameters: CeremonyParameters, dealings: Iterable[Dealing]
-) -> dict[int, Dealing]:
+) -> tuple[dict[int, Dealing], dict[int, tuple[Fault, str]]]:
+    """Dealings by dealer; a dealer with two different dealings is disqualified for equivocation."""
     by_dealer: dict[int, Dealing] = {}
+    equivocated: dict[int, tuple[Fault, str]] = {}
     for dealing in dealings:
-        if dealing.dealer not in parameters.indices:
-            raise CeremonyError(f"dealing from unknown trustee {dealing.dealer}")
-        if dealing.dealer in by_dealer:
-            raise CeremonyError(f"trustee {dealing.dealer} dealt twice")
-        by_dealer[dealing.dealer] = dealing
-    return by_dealer
-
-
-def _rule_on_complaints(
-    parameters: CeremonyParameters,
-    keys: Mapping[int, PublicKey],
-    by_dealer: Mapping[int, Dealing],
-    disqualified: Mapping[int, str],
-    complaints: Iterable[Complaint],
-) -> list[ComplaintRuling]:
-    """Rulings on the complaints against dealers whose dealing is publicly valid."""
-    rulings: list[ComplaintRuling] = []
-    seen: set[tuple[int, int]] = set()
-    for complaint in complaints:
-        pair = (complaint.accuser, complaint.dealer)
-        if pair in seen:
-            raise CeremonyError(f"trustee {pair[0]} complained twice against trustee {pair[1]}")
-        seen.add(pair)
-        if complaint.dealer in disqualified:
-            continue  # already out: nothing to rule on
-        if complaint.dealer not in by_dealer:
-            raise CeremonyError(f"complaint against trustee {complaint.dealer}, who is unknown")
-        rulings.append(rule_on_complaint(parameters, keys, by_dealer[complaint.dealer], complaint))
-    return rulings
+        dealer = dealing.dealer
+        if dealer not in parameters.indices:
+            continue  # not a trustee of this ceremony: nothing to disqualify
+        if dealer in by_dealer and by_dealer[dealer] != dealing:
+            equivocated[dealer] = (Fault.EQUIVOCATION, f"trustee {dealer} published two dealings")
+        by_dealer.setdefault(dealer, dealing)
+    return by_dealer, equivocated
 
 
 def _combine_commitments(commitment_lists: Sequence[Sequence[Point]]) -> list[Point]:

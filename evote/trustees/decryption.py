@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from evote.encoding import Struct
-from evote.errors import InvalidProof, ThresholdError
+from evote.errors import InvalidProof, ParameterError, ThresholdError
 from evote.hazmat.elgamal import Ciphertext
 from evote.hazmat.group import Point, PublicKey, Scalar
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.transcript import Domain, Transcript
 from evote.proofs.chaum_pedersen import ChaumPedersenProof, _prove_equal_logs, equal_logs_hold
-from evote.trustees.ceremony import CeremonyParameters
+from evote.trustees.ceremony import CeremonyParameters, TrusteeIndex
 from evote.trustees.polynomial import lagrange_coefficients
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 class PartialDecryption(Struct):
     """``D = s_l·α`` from trustee l, with its proof (spec §6.5)."""
 
-    trustee: int
+    trustee: TrusteeIndex
     point: Point
     proof: ChaumPedersenProof
 
@@ -43,10 +43,21 @@ class TrusteeKey(Struct):
     """
 
     parameters: CeremonyParameters
-    trustee: int
+    trustee: TrusteeIndex
     share: Scalar
     joint_key: PublicKey
     verification_keys: tuple[PublicKey, ...]
+
+    def __post_init__(self) -> None:
+        if self.trustee not in self.parameters.indices:
+            raise ParameterError(
+                f"trustee key: index {self.trustee} outside 1…{self.parameters.trustees}"
+            )
+        if len(self.verification_keys) != self.parameters.trustees:
+            raise ParameterError(
+                f"trustee key: {len(self.verification_keys)} verification keys for "
+                f"{self.parameters.trustees} trustees"
+            )
 
     @property
     def verification_key(self) -> PublicKey:
@@ -102,9 +113,14 @@ def combine_partial_decryptions(
 ) -> Point:
     """``m·G = β − Σ λ_l·D_l`` over the given trustees, after checking every proof (spec §6.6).
 
+    ``verification_keys`` and ``threshold`` come from the ceremony (its outcome and parameters).
     Raises :class:`ThresholdError` for fewer than ``threshold`` trustees, a repeated or unknown
     trustee; :class:`InvalidProof` for a partial decryption whose proof fails.
     """
+    if not 1 <= threshold <= len(verification_keys):
+        raise ParameterError(
+            f"threshold {threshold} is outside 1…{len(verification_keys)} (the number of trustees)"
+        )
     trustees = [partial.trustee for partial in partials]
     if len(set(trustees)) != len(trustees):
         raise ThresholdError(f"a trustee appears twice among {sorted(trustees)}")

@@ -63,6 +63,11 @@ def write_secret_file(
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)  # the rename itself survives a crash
+    finally:
+        os.close(directory)
 
 
 def read_secret_file(path: Path, kind: type[Secret], passphrase: str) -> Secret:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from evote.encoding import Bytes32, HexBytes, Struct
-from evote.errors import CeremonyError, InvalidEncoding
+from evote.errors import CeremonyError, InvalidEncoding, ParameterError
 from evote.hazmat.group import BASE, PublicKey, Scalar
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.sealing import EncryptionSecret, _seal, ephemeral_point
@@ -23,6 +23,7 @@ from evote.trustees.ceremony import (
     Complaint,
     Dealing,
     EncryptedShare,
+    TrusteeIndex,
     check_announcements,
     check_dealing,
     coefficient_statement,
@@ -40,9 +41,22 @@ class CeremonyTrustee(Struct):
     """One trustee's secret ceremony state: its polynomial and its ceremony encryption secret."""
 
     parameters: CeremonyParameters
-    trustee: int
+    trustee: TrusteeIndex
     coefficients: tuple[Scalar, ...]
     encryption_secret: Bytes32
+
+    def __post_init__(self) -> None:
+        if self.trustee not in self.parameters.indices:
+            raise ParameterError(
+                f"ceremony state: trustee {self.trustee} outside 1…{self.parameters.trustees}"
+            )
+        if len(self.coefficients) != self.parameters.threshold:
+            raise ParameterError(
+                f"ceremony state: {len(self.coefficients)} coefficients for threshold "
+                f"{self.parameters.threshold}"
+            )
+        Polynomial(self.coefficients)  # non-zero coefficients
+        EncryptionSecret(self.encryption_secret)  # clamped, non-zero residue
 
     @classmethod
     def start(cls, parameters: CeremonyParameters, trustee: int) -> CeremonyTrustee:
@@ -53,8 +67,6 @@ class CeremonyTrustee(Struct):
     def _start(
         cls, parameters: CeremonyParameters, trustee: int, randomness: Randomness
     ) -> CeremonyTrustee:
-        if trustee not in parameters.indices:
-            raise CeremonyError(f"trustee index {trustee} is outside 1…{parameters.trustees}")
         coefficients = tuple(randomness.scalar() for _ in range(parameters.threshold))
         encryption = EncryptionSecret.from_random_bytes(randomness.bytes(32))
         return cls(

@@ -31,6 +31,8 @@ INVALID_POINTS = {
     "not on the curve (y = 2)": "02" + "00" * 31,
     "upper-case hex of a valid point": hash_to_point("H").hex().upper(),
     "not hex": "zz" * 32,
+    "hex with spaces": " ".join([hash_to_point("H").hex()[i : i + 2] for i in range(0, 64, 2)]),
+    "hex with a trailing newline": hash_to_point("H").hex() + "\n",
 }
 
 INVALID_SCALARS = {
@@ -42,6 +44,7 @@ INVALID_SCALARS = {
     "2^253": (2**253).to_bytes(32, "little").hex(),
     "all ones": "ff" * 32,
     "upper-case hex": Scalar.from_int(0xABCDEF).hex().upper(),
+    "hex with a space": " " + Scalar.from_int(7).hex(),
 }
 
 

@@ -178,3 +178,14 @@ def test_bad_bounds_are_refused(bounds: tuple[int, int]) -> None:
     ciphertext, nonce = encrypt(PUBLIC, 1)
     with pytest.raises(ParameterError, match="range"):
         prove_range(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, bounds, 1, nonce)
+
+
+def test_a_selection_in_the_clear_is_refused() -> None:
+    # Nonce 0 gives α = O and β = m·G: a valid proof exists, but the vote is not secret.
+    from evote.hazmat.elgamal import _encrypt  # noqa: PLC0415
+
+    zero = Scalar.from_int(0)
+    ciphertext = _encrypt(PUBLIC, 1, zero)
+    proof = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, 1, zero)
+    with pytest.raises(InvalidProof, match="α = O"):
+        verify_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, proof)

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from evote.errors import InvalidProof, ThresholdError
+from evote.errors import InvalidProof, ParameterError, ThresholdError
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import encrypt, sum_ciphertexts
 from evote.hazmat.group import BASE
@@ -115,3 +115,14 @@ def test_the_zero_ciphertext_decrypts_to_zero() -> None:
     partials = [key.partial_decrypt(FINGERPRINT, empty) for key in keys[1:]]
     point = combine_partial_decryptions(FINGERPRINT, empty, partials, outcome.verification_keys, 2)
     assert point.is_identity()
+
+
+@pytest.mark.parametrize("threshold", [0, -1, 4])
+def test_a_threshold_outside_the_ceremony_is_refused(threshold: int) -> None:
+    outcome, keys = ceremony(3, 2)
+    ciphertext, _ = encrypt(outcome.joint_key, 1)
+    partials = [key.partial_decrypt(FINGERPRINT, ciphertext) for key in keys]
+    with pytest.raises(ParameterError, match="threshold"):
+        combine_partial_decryptions(
+            FINGERPRINT, ciphertext, partials, outcome.verification_keys, threshold
+        )

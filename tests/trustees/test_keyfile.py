@@ -97,3 +97,28 @@ def test_missing_and_garbage_files_are_refused(tmp_path: Path) -> None:
 def test_empty_passphrase_is_refused(tmp_path: Path, key: TrusteeKey) -> None:
     with pytest.raises(ValueError, match="empty passphrase"):
         write_secret_file(tmp_path / "k", key, "", **FAST)
+
+
+def test_passphrases_are_unicode_normalised(tmp_path: Path, key: TrusteeKey) -> None:
+    composed, decomposed = "业主密码é", "业主密码e\u0301"
+    assert composed != decomposed
+    write_secret_file(tmp_path / "k", key, composed, **FAST)
+    assert read_secret_file(tmp_path / "k", TrusteeKey, decomposed) == key
+
+
+def test_decoded_secrets_keep_their_invariants(key: TrusteeKey) -> None:
+    from evote.encoding import decode, encode  # noqa: PLC0415
+    from evote.errors import InvalidEncoding  # noqa: PLC0415
+
+    document = json.loads(encode(key))
+    document["verification_keys"] = document["verification_keys"][:2]
+    with pytest.raises(InvalidEncoding, match="2 verification keys for 3 trustees"):
+        decode(json.dumps(document), TrusteeKey)
+    state = json.loads(encode(CeremonyTrustee.start(parameters(3, 2), 2)))
+    state["coefficients"] = state["coefficients"][:1]
+    with pytest.raises(InvalidEncoding, match="1 coefficients for threshold 2"):
+        decode(json.dumps(state), CeremonyTrustee)
+    state = json.loads(encode(CeremonyTrustee.start(parameters(3, 2), 2)))
+    state["encryption_secret"] = "01" * 32
+    with pytest.raises(InvalidEncoding, match="clamped"):
+        decode(json.dumps(state), CeremonyTrustee)
