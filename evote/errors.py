@@ -15,6 +15,7 @@ __all__ = [
     "InvalidPoint",
     "InvalidProof",
     "InvalidScalar",
+    "InvalidSignature",
     "ParameterError",
     "SecretFileError",
     "ThresholdError",
@@ -47,6 +48,10 @@ class ParameterError(EvoteError, ValueError):
 
 class InvalidProof(EvoteError):  # noqa: N818
     """A zero-knowledge proof that does not verify for its statement."""
+
+
+class InvalidSignature(EvoteError):  # noqa: N818
+    """An Ed25519 signature that does not verify for its key and message (spec §7.2)."""
 
 
 class DecodingError(EvoteError):

@@ -33,6 +33,17 @@ class Domain(enum.StrEnum):
     RANGE = "evote/v1/proof/range"
     CEREMONY = "evote/v1/ceremony"
     GENERATOR = "evote/v1/generator"
+    MANIFEST = "evote/v1/manifest"
+    ROLL = "evote/v1/roll"
+    ELECTION = "evote/v1/election"
+    ACTIVATION_CODE = "evote/v1/activation-code"
+    BALLOT_CONTEXT = "evote/v1/ballot-context"
+    BALLOT = "evote/v1/ballot"
+    DELEGATION = "evote/v1/delegation"
+    SIGN_BINDING = "evote/v1/signature/binding"
+    SIGN_DELEGATION = "evote/v1/signature/delegation"
+    SIGN_REVOCATION = "evote/v1/signature/revocation"
+    SIGN_BALLOT = "evote/v1/signature/ballot"
 
 
 class FieldType(enum.IntEnum):
