@@ -1,0 +1,516 @@
+"""The ballot box: accepts or refuses every submission, and knows which ballot counts (spec §11).
+
+Every method checks its submission completely before changing anything: a submission is either
+accepted, recorded and acknowledged, or refused with a :class:`Refused` naming the :class:`Reason`,
+leaving the box exactly as it was. Accepted submissions are kept in order with their time; what
+counts is then a pure function of them (spec §11.3):
+
+- per person and question, the live vote is the ballot of highest precedence — the person's own
+  electronic ballot, then a paper ballot entered for them, then a proxy's — and, among equals, the
+  latest (a re-vote replaces, unless the policy forbids re-voting);
+- a ballot stops counting when its credential is revoked (the owner bound a new one), and a proxy's
+  ballot when its delegation or an ancestor is revoked, or when its proxy passed the delegation on.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from evote.ballots import (
+    Ballot,
+    BallotKind,
+    OpenedBallot,
+    QuestionBallot,
+    check_ballot,
+    check_opened_ballot,
+)
+from evote.credentials import Binding, CodeIssue, code_hash
+from evote.delegation import Delegation, Revocation
+from evote.election import Election
+from evote.encoding import Bytes32, Struct
+from evote.errors import EvoteError, InvalidProof, InvalidSignature, ParameterError
+from evote.hazmat.signing import VerifyKey, verify_signature
+from evote.hazmat.transcript import Domain
+from evote.ids import PersonId, QuestionId
+from evote.rules import Figures
+
+__all__ = ["BallotBox", "Reason", "Receipt", "Refused", "Vote"]
+
+
+class Reason(enum.StrEnum):
+    """Why a submission was refused (spec §11.2)."""
+
+    NOT_ON_ROLL = "not-on-roll"
+    OUTSIDE_WINDOW = "outside-window"
+    WRONG_ELECTION = "wrong-election"
+    WRONG_FINGERPRINT = "wrong-fingerprint"
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad-signature"
+    BAD_PROOF = "bad-proof"
+    NOT_AUTHORISED = "not-authorised"
+    REPLAY = "replay"
+    SPOILED = "spoiled"
+    REVOTING_DISABLED = "revoting-disabled"
+    DELEGATION_INVALID = "delegation-invalid"
+    CODE_INVALID = "code-invalid"
+    CODE_USED = "code-used"
+    CREDENTIAL_IN_USE = "credential-in-use"
+
+
+class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box reports it
+    """A submission the box refused; nothing changed."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(f"refused ({reason}): {message}")
+        self.reason = reason
+
+
+class Receipt(Struct):
+    """The acknowledgement of a ballot: its tracking code and its place in the box."""
+
+    tracking_code: Bytes32
+    sequence: int
+
+
+#: Precedence of a ballot for its person (spec §11.3): own ballot over paper over proxy.
+PRECEDENCE: Final = {BallotKind.DIRECT: 3, BallotKind.PAPER: 2, BallotKind.PROXY: 1}
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A counted vote: whose it is and the encrypted selections of one question."""
+
+    person: PersonId
+    ballot: Ballot
+    question: QuestionBallot
+
+
+@dataclass
+class _Accepted:
+    sequence: int
+    at: int
+    ballot: Ballot
+    covers: frozenset[QuestionId]
+
+
+@dataclass
+class _DelegationState:
+    delegation: Delegation
+    depth: int
+    chain: tuple[VerifyKey, ...]  # every credential from the owner's to this proxy
+    scope: frozenset[QuestionId]
+    revoked: bool = False
+    children: list[Bytes32] = field(default_factory=list)
+
+
+class BallotBox:
+    """The box of one election (spec §11). Times are seconds since the Unix epoch and never go back."""
+
+    def __init__(self, election: Election) -> None:
+        self.election = election
+        self._manifest = election.manifest
+        self._all_questions = frozenset(q.id for q in election.manifest.questions)
+        self._last_at: int | None = None
+        self._closed_at: int | None = None
+        self._codes: dict[bytes, PersonId] = {}
+        self._used_codes: set[bytes] = set()
+        self._credential: dict[PersonId, VerifyKey] = {}
+        self._holder: dict[VerifyKey, PersonId] = {}
+        self._revoked: set[VerifyKey] = set()
+        self._delegations: dict[bytes, _DelegationState] = {}
+        self._accepted: list[_Accepted] = []
+        self._by_tracking: dict[bytes, _Accepted] = {}
+        self._spoiled: set[bytes] = set()
+        self._seen: set[bytes] = set()
+        self.events: list[tuple[int, object]] = []
+
+    # -- time and phase ------------------------------------------------------------------------
+
+    def _clock(self, at: int) -> None:
+        if self._last_at is not None and at < self._last_at:
+            raise ParameterError(f"time {at} is before the previous event at {self._last_at}")
+
+    def _record(self, at: int, event: object) -> None:
+        self._last_at = at
+        self.events.append((at, event))
+
+    def _require_not_closed(self, at: int) -> None:
+        if self._closed_at is not None or at >= self._manifest.window.closes:
+            raise Refused(Reason.OUTSIDE_WINDOW, "voting has closed")
+
+    def _require_window(self, at: int) -> None:
+        self._require_not_closed(at)
+        if not self._manifest.window.contains(at):
+            raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
+
+    @property
+    def closed(self) -> bool:
+        return self._closed_at is not None
+
+    def close(self, *, at: int) -> None:
+        """Close the box; allowed once, at or after the end of the voting window."""
+        self._clock(at)
+        if self._closed_at is not None:
+            raise Refused(Reason.OUTSIDE_WINDOW, "the box is already closed")
+        if at < self._manifest.window.closes:
+            raise Refused(
+                Reason.OUTSIDE_WINDOW, f"the window runs until {self._manifest.window.closes}"
+            )
+        self._closed_at = at
+        self._record(at, "close")
+
+    # -- people and credentials ----------------------------------------------------------------
+
+    def _require_on_roll(self, person: PersonId) -> None:
+        if self.election.roll.person(person) is None:
+            raise Refused(Reason.NOT_ON_ROLL, f"{person!r} is not a person on the roll")
+
+    def credential_of(self, person: PersonId) -> VerifyKey | None:
+        """The person's current credential, if bound."""
+        return self._credential.get(person)
+
+    def issue_code(self, issue: CodeIssue, *, at: int) -> None:
+        """Record the hash of an activation code issued to a person (spec §10.1)."""
+        self._clock(at)
+        self._require_not_closed(at)
+        self._require_on_roll(issue.person)
+        if bytes(issue.code_hash) in self._codes:
+            raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
+        self._codes[bytes(issue.code_hash)] = issue.person
+        self._record(at, issue)
+
+    def bind(self, binding: Binding, *, at: int) -> None:
+        """Bind a credential with a one-time code; a second binding revokes the first (§10.1)."""
+        self._clock(at)
+        body = binding.body
+        self._require_not_closed(at)
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"binding for election {body.election!r}")
+        self._require_on_roll(body.person)
+        _signed(lambda: verify_signature(
+            body.credential, Domain.SIGN_BINDING, body, binding.signature, what="binding"))  # fmt: skip
+        try:
+            digest = bytes(code_hash(body.election, body.person, body.code))
+        except ParameterError as error:
+            raise Refused(Reason.CODE_INVALID, str(error)) from None
+        if self._codes.get(digest) != body.person:
+            raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
+        if digest in self._used_codes:
+            raise Refused(Reason.CODE_USED, "this activation code has been used")
+        if body.credential in self._holder:
+            raise Refused(Reason.CREDENTIAL_IN_USE, "this credential was bound before")
+        previous = self._credential.get(body.person)
+        if previous is not None:
+            self._revoked.add(previous)
+        self._used_codes.add(digest)
+        self._credential[body.person] = body.credential
+        self._holder[body.credential] = body.person
+        self._record(at, binding)
+
+    # -- delegations ---------------------------------------------------------------------------
+
+    def _active(self, state: _DelegationState, at: int | None) -> bool:
+        # A delegation stands when it and its ancestors are unrevoked, signed by live credentials,
+        # and (unless ``at`` is None) unexpired at ``at``.
+        current: _DelegationState | None = state
+        while current is not None:
+            body = current.delegation.body
+            if current.revoked or body.delegator in self._revoked:
+                return False
+            if at is not None and at >= body.expires:
+                return False
+            current = self._delegations[body.parent] if body.parent is not None else None
+        return True
+
+    def delegate(self, delegation: Delegation, *, at: int) -> None:
+        """Accept a delegation (spec §11.2): checked against the roll, the bindings and the policy."""
+        self._clock(at)
+        self._require_not_closed(at)
+        identity = bytes(delegation.id())
+        if identity in self._delegations:
+            return  # the same delegation again: already accepted
+        state = self._check_delegation(delegation, at)
+        if state.delegation.body.parent is not None:
+            self._delegations[bytes(state.delegation.body.parent)].children.append(
+                Bytes32(identity)
+            )
+        self._delegations[identity] = state
+        self._record(at, delegation)
+
+    def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
+        body = delegation.body
+        invalid = Reason.DELEGATION_INVALID
+        if body.election != self._manifest.election:
+            raise Refused(invalid, f"the delegation is for election {body.election!r}")
+        self._require_on_roll(body.owner)
+        _signed(lambda: verify_signature(
+            body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
+            what="delegation"))  # fmt: skip
+        if body.expires <= at:
+            raise Refused(invalid, "the delegation has already expired")
+        scope = self._scope(body.scope)
+        depth, chain, siblings = self._lineage(delegation, scope, at)
+        if body.proxy in (body.delegator, self._credential.get(body.owner)):
+            raise Refused(invalid, "a delegation to oneself")
+        if body.proxy in chain:
+            raise Refused(invalid, "the delegation would form a cycle")
+        if any(self._active(s, at) and s.scope & scope for s in siblings):
+            raise Refused(invalid, "an active delegation already covers some of these questions")
+        cap = self._manifest.policy.max_delegations_per_proxy
+        if cap is not None:
+            held = {s.delegation.body.owner for s in self._delegations.values()
+                    if s.delegation.body.proxy == body.proxy and self._active(s, at)}  # fmt: skip
+            if body.owner not in held and len(held) >= cap:
+                raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
+        return _DelegationState(
+            delegation=delegation, depth=depth, chain=(*chain, body.proxy), scope=scope
+        )
+
+    def _lineage(
+        self, delegation: Delegation, scope: frozenset[QuestionId], at: int
+    ) -> tuple[int, tuple[VerifyKey, ...], list[_DelegationState]]:
+        """Depth, the credentials it passes through, and the delegations it must not overlap."""
+        body = delegation.body
+        invalid = Reason.DELEGATION_INVALID
+        if body.parent is None:
+            owner_key = self._credential.get(body.owner)
+            if owner_key is None or body.delegator != owner_key:
+                raise Refused(
+                    Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
+                )
+            siblings = [
+                s
+                for s in self._delegations.values()
+                if s.delegation.body.parent is None and s.delegation.body.owner == body.owner
+            ]
+            return 1, (owner_key,), siblings
+        parent = self._delegations.get(bytes(body.parent))
+        if parent is None or not self._active(parent, at):
+            raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
+        parent_body = parent.delegation.body
+        if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
+            raise Refused(invalid, "only the parent's proxy may pass it on, for the same owner")
+        if not scope <= parent.scope or body.expires > parent_body.expires:
+            raise Refused(invalid, "a passed-on delegation cannot widen its parent's scope or time")
+        allowed = self._manifest.policy.delegation_depth
+        if parent.depth + 1 > allowed:
+            raise Refused(
+                invalid, f"delegation depth {parent.depth + 1} exceeds the allowed {allowed}"
+            )
+        return (
+            parent.depth + 1,
+            parent.chain,
+            [self._delegations[bytes(c)] for c in parent.children],
+        )
+
+    def _scope(self, scope: tuple[QuestionId, ...] | None) -> frozenset[QuestionId]:
+        if scope is None:
+            return self._all_questions
+        chosen = frozenset(scope)
+        if not chosen or len(chosen) != len(scope) or not chosen <= self._all_questions:
+            raise Refused(
+                Reason.DELEGATION_INVALID, "the scope must list distinct questions of the election"
+            )
+        return chosen
+
+    def revoke(self, revocation: Revocation, *, at: int) -> None:
+        """Withdraw a delegation, by its delegator or its owner, until the box closes (§11.2)."""
+        self._clock(at)
+        self._require_not_closed(at)
+        body = revocation.body
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"revocation for election {body.election!r}")
+        state = self._delegations.get(bytes(body.delegation))
+        if state is None:
+            raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
+        owner = state.delegation.body.owner
+        if body.revoker not in (state.delegation.body.delegator, self._credential.get(owner)):
+            raise Refused(Reason.NOT_AUTHORISED, "only the delegator or the owner may revoke")
+        _signed(lambda: verify_signature(
+            body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
+            what="revocation"))  # fmt: skip
+        if state.revoked:
+            return  # revoked already
+        state.revoked = True
+        self._record(at, revocation)
+
+    # -- ballots -------------------------------------------------------------------------------
+
+    def cast(self, ballot: Ballot, *, at: int) -> Receipt:
+        """Accept an electronic ballot, the person's own or a proxy's (spec §11.2)."""
+        if ballot.body.kind is BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "paper ballots are entered by the convener")
+        return self._accept(ballot, at)
+
+    def enter_paper(self, ballot: Ballot, *, at: int) -> Receipt:
+        """Accept a paper ballot that the convener entered for a person (spec §11.2)."""
+        if ballot.body.kind is not BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "only paper ballots are entered by the convener")
+        return self._accept(ballot, at)
+
+    def spoil(self, opened: OpenedBallot, *, at: int) -> None:
+        """Publish a challenged ballot (Benaloh): checked, then spoiled for good (spec §11.2)."""
+        self._clock(at)
+        ballot = opened.ballot
+        tracking = bytes(ballot.tracking_code())
+        if tracking in self._spoiled:
+            return  # challenged already
+        if tracking in self._by_tracking:
+            raise Refused(Reason.REPLAY, "this ballot was cast; a cast ballot cannot be challenged")
+        questions = self._admissible(ballot, at)
+        self._refuse_replays(ballot)
+        _checked(lambda: check_opened_ballot(self.election, opened, questions))
+        self._spoiled.add(tracking)
+        self._seen.update(_ciphertext_keys(ballot))
+        self._record(at, opened)
+
+    def _accept(self, ballot: Ballot, at: int) -> Receipt:
+        self._clock(at)
+        tracking = bytes(ballot.tracking_code())
+        earlier = self._by_tracking.get(tracking)
+        if earlier is not None:
+            return Receipt(tracking_code=Bytes32(tracking), sequence=earlier.sequence)
+        if tracking in self._spoiled:
+            raise Refused(Reason.SPOILED, "this ballot was challenged and can never be cast")
+        questions = self._admissible(ballot, at)
+        covers = frozenset(questions)
+        if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
+            raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
+        self._refuse_replays(ballot)
+        _checked(lambda: check_ballot(self.election, ballot, questions))
+        accepted = _Accepted(sequence=len(self._accepted), at=at, ballot=ballot, covers=covers)
+        self._accepted.append(accepted)
+        self._by_tracking[tracking] = accepted
+        self._seen.update(_ciphertext_keys(ballot))
+        self._record(at, ballot)
+        return Receipt(tracking_code=Bytes32(tracking), sequence=accepted.sequence)
+
+    def _admissible(self, ballot: Ballot, at: int) -> list[QuestionId]:
+        """Window, election, roll and authority; the questions the ballot must cover."""
+        body = ballot.body
+        self._require_window(at)
+        if (
+            body.election != self._manifest.election
+            or body.fingerprint != self.election.fingerprint
+        ):
+            raise Refused(Reason.WRONG_FINGERPRINT, "the ballot is for another election or key")
+        self._require_on_roll(body.person)
+        if body.credential in self._revoked:
+            raise Refused(Reason.NOT_AUTHORISED, "this credential was revoked by a new binding")
+        scope = self._all_questions
+        if body.kind is BallotKind.DIRECT:
+            if body.delegation is not None or body.scan is not None:
+                raise Refused(Reason.MALFORMED, "a direct ballot has no delegation and no scan")
+            if self._credential.get(body.person) != body.credential:
+                raise Refused(Reason.NOT_AUTHORISED, f"not the bound credential of {body.person!r}")
+        elif body.kind is BallotKind.PAPER:
+            if body.delegation is not None or body.scan is None:
+                raise Refused(Reason.MALFORMED, "a paper ballot has a scan hash and no delegation")
+            if body.credential != self._manifest.convener_key:
+                raise Refused(Reason.NOT_AUTHORISED, "paper ballots are signed by the convener")
+        else:
+            scope = self._proxy_scope(ballot, at)
+        return [q.id for q in self._manifest.questions if q.id in scope]
+
+    def _proxy_scope(self, ballot: Ballot, at: int) -> frozenset[QuestionId]:
+        body = ballot.body
+        if body.delegation is None or body.scan is not None:
+            raise Refused(Reason.MALFORMED, "a proxy ballot has a delegation and no scan")
+        state = self._delegations.get(bytes(body.delegation))
+        invalid = Reason.DELEGATION_INVALID
+        if state is None:
+            raise Refused(invalid, "no such delegation in this box")
+        delegation = state.delegation.body
+        if delegation.owner != body.person or delegation.proxy != body.credential:
+            raise Refused(invalid, "the delegation is not from this owner to this credential")
+        if not self._active(state, at):
+            raise Refused(invalid, "the delegation is revoked or expired")
+        if any(self._active(self._delegations[bytes(c)], at) for c in state.children):
+            raise Refused(invalid, "the proxy has passed this delegation on")
+        return state.scope
+
+    def _has_voted(self, ballot: Ballot, covers: frozenset[QuestionId]) -> bool:
+        body = ballot.body
+        return any(
+            a.ballot.body.person == body.person
+            and a.ballot.body.kind is body.kind
+            and a.covers & covers
+            and self._counts(a)
+            for a in self._accepted
+        )
+
+    def _refuse_replays(self, ballot: Ballot) -> None:
+        keys = _ciphertext_keys(ballot)
+        if len(set(keys)) != len(keys) or not self._seen.isdisjoint(keys):
+            raise Refused(Reason.REPLAY, "a ciphertext of this ballot was submitted before")
+
+    # -- what counts (spec §11.3) --------------------------------------------------------------
+
+    def _counts(self, accepted: _Accepted) -> bool:
+        body = accepted.ballot.body
+        if body.credential in self._revoked:
+            return False
+        if body.kind is BallotKind.PROXY:
+            assert body.delegation is not None
+            state = self._delegations[bytes(body.delegation)]
+            if not self._active(state, None):
+                return False
+            if any(self._active(self._delegations[bytes(c)], None) for c in state.children):
+                return False
+        return True
+
+    def votes(self) -> dict[QuestionId, list[Vote]]:
+        """The live vote of every person on every question, in manifest order (spec §11.3)."""
+        best: dict[tuple[PersonId, QuestionId], _Accepted] = {}
+        for accepted in self._accepted:
+            if not self._counts(accepted):
+                continue
+            rank = PRECEDENCE[accepted.ballot.body.kind]
+            for question in accepted.covers:
+                key = (accepted.ballot.body.person, question)
+                current = best.get(key)
+                if current is None or rank >= PRECEDENCE[current.ballot.body.kind]:
+                    best[key] = accepted  # later ballots of equal rank replace earlier ones
+        result: dict[QuestionId, list[Vote]] = {q.id: [] for q in self._manifest.questions}
+        for (person, question), accepted in sorted(best.items()):
+            part = next(p for p in accepted.ballot.body.questions if p.question == question)
+            result[question].append(Vote(person=person, ballot=accepted.ballot, question=part))
+        return result
+
+    def participation(self) -> dict[QuestionId, Figures]:
+        """Area and headcount of those with a live vote, per question."""
+        roll = self.election.roll
+        return {q: roll.figures({v.person for v in votes}) for q, votes in self.votes().items()}
+
+    @property
+    def ballots(self) -> list[Ballot]:
+        """Every accepted ballot, in the order of acceptance."""
+        return [a.ballot for a in self._accepted]
+
+
+def _ciphertext_keys(ballot: Ballot) -> list[bytes]:
+    return [
+        bytes(c.alpha) + bytes(c.beta) for part in ballot.body.questions for c in part.selections
+    ]
+
+
+def _signed(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except InvalidSignature as error:
+        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
+
+
+def _checked(check: Callable[[], None]) -> None:
+    """Run a ballot check, translating its errors into refusals."""
+    try:
+        check()
+    except InvalidSignature as error:
+        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
+    except InvalidProof as error:
+        raise Refused(Reason.BAD_PROOF, str(error)) from None
+    except ParameterError as error:
+        raise Refused(Reason.MALFORMED, str(error)) from None

@@ -1,0 +1,94 @@
+"""Activation codes and credential bindings (spec §10.1).
+
+The convener issues each person a one-time activation code, delivered out of band, and publishes
+only its hash. The owner's device generates an Ed25519 credential and binds it to the person by
+revealing the code, signed with the new credential: anyone can check the code against the published
+hash and the signature against the credential, and a used code can never serve again. Binding
+again with a newly issued code (a lost phone) replaces the credential; the old one is revoked,
+visibly, and whatever it signed stops counting.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Final
+
+from evote.encoding import Bytes32, Struct
+from evote.errors import ParameterError
+from evote.hazmat.signing import Signature, SigningKey, VerifyKey
+from evote.hazmat.transcript import Domain, Transcript
+from evote.ids import ElectionId, PersonId
+
+__all__ = [
+    "Binding",
+    "BindingBody",
+    "CodeIssue",
+    "bind",
+    "code_hash",
+    "new_activation_code",
+    "normalize_code",
+]
+
+#: Crockford's base 32: no I, L, O or U, so that codes survive being read aloud or retyped.
+ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: 20 symbols = 100 bits: beyond any guessing, even against the published hash.
+CODE_LENGTH: Final = 20
+_LOOKALIKES: Final = str.maketrans({"I": "1", "L": "1", "O": "0"})
+
+
+def new_activation_code() -> str:
+    """A fresh code from the operating system, grouped for reading: ``XXXXX-XXXXX-XXXXX-XXXXX``."""
+    symbols = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(symbols[i : i + 5] for i in range(0, CODE_LENGTH, 5))
+
+
+def normalize_code(text: str) -> str:
+    """The canonical form of a typed code: upper case, no hyphens or spaces, I/L→1, O→0."""
+    compact = text.upper().replace("-", "").replace(" ", "").translate(_LOOKALIKES)
+    if len(compact) != CODE_LENGTH or any(c not in ALPHABET for c in compact):
+        raise ParameterError(f"activation code: expected {CODE_LENGTH} symbols of base 32")
+    return compact
+
+
+def code_hash(election: ElectionId, person: PersonId, code: str) -> Bytes32:
+    """``SHA-256(TAG "evote/v1/activation-code" ‖ TEXT election ‖ TEXT person ‖ TEXT code)``."""
+    digest = (
+        Transcript(Domain.ACTIVATION_CODE)
+        .text(election)
+        .text(person)
+        .text(normalize_code(code))
+        .digest()
+    )
+    return Bytes32(digest)
+
+
+class CodeIssue(Struct):
+    """The convener issued ``person`` an activation code with this hash (spec §10.1)."""
+
+    person: PersonId
+    code_hash: Bytes32
+
+
+class BindingBody(Struct):
+    election: ElectionId
+    person: PersonId
+    credential: VerifyKey
+    code: str
+
+
+class Binding(Struct):
+    """A credential bound to a person by revealing its activation code, signed by the credential."""
+
+    body: BindingBody
+    signature: Signature
+
+
+def bind(election: ElectionId, person: PersonId, credential: SigningKey, code: str) -> Binding:
+    """What the owner's device sends to bind ``credential`` to ``person`` with ``code``."""
+    body = BindingBody(
+        election=election,
+        person=person,
+        credential=credential.verify_key,
+        code=normalize_code(code),
+    )
+    return Binding(body=body, signature=credential.sign(Domain.SIGN_BINDING, body))

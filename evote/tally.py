@@ -1,0 +1,237 @@
+"""The dual homomorphic tally, its threshold decryption and decoding (spec §12).
+
+For every selection of every question two sums are formed from the live votes of the closed box:
+the headcount sum ``Σ c`` and the area sum ``Σ weight·c``. Flats share a handful of floor plans, so
+the votes are first summed per distinct weight, ``G_w = Σ_{weight = w} c``; then the headcount sum is
+``Σ_w G_w`` and the area sum ``Σ_w w·G_w`` — one addition per vote plus one multiplication per
+distinct weight, for both sums together.
+
+Trustees decrypt only these aggregates: :func:`decrypt_tally` recomputes them from the closed box
+itself and accepts nothing else to decrypt. The partial decryptions of any k trustees are combined,
+and each total is decoded with the participation as its bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+
+from evote.box import BallotBox, Vote
+from evote.election import Election
+from evote.encoding import Bytes32, Struct
+from evote.errors import InvalidProof, ParameterError, ThresholdError
+from evote.hazmat.dlog import DiscreteLog
+from evote.hazmat.elgamal import Ciphertext, sum_ciphertexts
+from evote.ids import ElectionId, QuestionId
+from evote.results import QuestionCounts
+from evote.rules import Figures
+from evote.trustees.ceremony import TrusteeIndex
+from evote.trustees.decryption import (
+    PartialDecryption,
+    TrusteeKey,
+    combine_partial_decryptions,
+    verify_partial_decryption,
+)
+
+__all__ = [
+    "QuestionAggregate",
+    "SelectionAggregate",
+    "Tally",
+    "TallyShare",
+    "aggregate",
+    "aggregate_votes",
+    "combine_tally",
+    "decrypt_tally",
+]
+
+#: Largest decoding table used for the area sums (about 2 s to build, tens of MB).
+MAX_TABLE = 2**18
+
+
+class SelectionAggregate(Struct):
+    """The two encrypted sums of one selection."""
+
+    headcount: Ciphertext
+    area: Ciphertext
+
+
+class QuestionAggregate(Struct):
+    question: QuestionId
+    participation: Figures
+    selections: tuple[SelectionAggregate, ...]
+
+
+class Tally(Struct):
+    """The encrypted totals of a closed box, recomputable by anyone (spec §12.1)."""
+
+    election: ElectionId
+    fingerprint: Bytes32
+    questions: tuple[QuestionAggregate, ...]
+
+    def ciphertexts(self) -> list[Ciphertext]:
+        """Every aggregate in decryption order: per question, per selection, headcount then area."""
+        return [
+            ciphertext
+            for question in self.questions
+            for selection in question.selections
+            for ciphertext in (selection.headcount, selection.area)
+        ]
+
+
+class TallyShare(Struct):
+    """One trustee's partial decryption of every aggregate, in :meth:`Tally.ciphertexts` order."""
+
+    trustee: TrusteeIndex
+    partials: tuple[PartialDecryption, ...]
+
+
+def aggregate_votes(election: Election, votes: dict[QuestionId, list[Vote]]) -> Tally:
+    """The tally of the given live votes (spec §12.1)."""
+    roll = election.roll
+    questions = []
+    for question in election.manifest.questions:
+        counted = votes.get(question.id, [])
+        by_weight: dict[int, list[Vote]] = defaultdict(list)
+        for vote in counted:
+            by_weight[roll.weight(vote.person)].append(vote)
+        width = len(question.options())
+        selections = []
+        for index in range(width):
+            # spec §12.1: G_w = Σ votes of weight w; headcount Σ_w G_w; area Σ_w w·G_w
+            groups = {
+                weight: sum_ciphertexts(v.question.selections[index] for v in group)
+                for weight, group in sorted(by_weight.items())
+            }
+            selections.append(
+                SelectionAggregate(
+                    headcount=sum_ciphertexts(groups.values()),
+                    area=sum_ciphertexts(g.scale(w) for w, g in groups.items()),
+                )
+            )
+        questions.append(
+            QuestionAggregate(
+                question=question.id,
+                participation=roll.figures({v.person for v in counted}),
+                selections=tuple(selections),
+            )
+        )
+    return Tally(
+        election=election.manifest.election,
+        fingerprint=Bytes32(election.fingerprint),
+        questions=tuple(questions),
+    )
+
+
+def aggregate(box: BallotBox) -> Tally:
+    """The tally of a closed box (spec §12.1)."""
+    if not box.closed:
+        raise ParameterError("the box is still open: only a closed box is tallied")
+    return aggregate_votes(box.election, box.votes())
+
+
+def decrypt_tally(key: TrusteeKey, box: BallotBox) -> TallyShare:
+    """A trustee's partial decryptions of the aggregates of a closed box, and of nothing else.
+
+    The trustee recomputes the tally from the box itself (spec §12.2), so it never decrypts a
+    ciphertext someone hands it — not a single ballot, only sums over the closed box.
+    """
+    election = box.election
+    if bytes(key.parameters.election) != election.manifest.hash():
+        raise ParameterError("this trustee key is for another election")
+    if key.joint_key != election.joint_key:
+        raise ParameterError("this trustee key is not for this election's joint key")
+    tally = aggregate(box)
+    partials = tuple(
+        key.partial_decrypt(election.fingerprint, ciphertext) for ciphertext in tally.ciphertexts()
+    )
+    return TallyShare(trustee=key.trustee, partials=partials)
+
+
+def _valid_shares(
+    election: Election, tally: Tally, shares: Sequence[TallyShare]
+) -> tuple[list[TallyShare], dict[int, str]]:
+    """The shares whose every partial decryption verifies, and why the others were set aside."""
+    ciphertexts = tally.ciphertexts()
+    keys = election.ceremony.verification_keys
+    valid: list[TallyShare] = []
+    rejected: dict[int, str] = {}
+    for share in shares:
+        if not 1 <= share.trustee <= len(keys) or share.trustee in {s.trustee for s in valid}:
+            rejected[share.trustee] = "unknown or repeated trustee"
+            continue
+        if len(share.partials) != len(ciphertexts):
+            rejected[share.trustee] = f"{len(share.partials)} partials for {len(ciphertexts)} sums"
+            continue
+        try:
+            for ciphertext, partial in zip(ciphertexts, share.partials, strict=True):
+                if partial.trustee != share.trustee:
+                    raise InvalidProof(f"a partial decryption signed as trustee {partial.trustee}")
+                verify_partial_decryption(
+                    election.fingerprint, ciphertext, partial, keys[share.trustee - 1]
+                )
+        except InvalidProof as error:
+            rejected[share.trustee] = str(error)
+            continue
+        valid.append(share)
+    return valid, rejected
+
+
+def combine_tally(
+    election: Election, tally: Tally, shares: Sequence[TallyShare]
+) -> tuple[QuestionCounts, ...]:
+    """Decrypt and decode the tally from the shares of at least k trustees (spec §12.3).
+
+    A share with any bad partial decryption is set aside; if fewer than k valid shares remain,
+    :class:`ThresholdError` names the trustees set aside and why. Each headcount is decoded within
+    the question's participating headcount and each area within its participating area.
+    """
+    if tally.fingerprint != election.fingerprint:
+        raise ParameterError("the tally is for another election")
+    threshold = election.manifest.threshold
+    valid, rejected = _valid_shares(election, tally, shares)
+    if len(valid) < threshold:
+        detail = "; ".join(f"trustee {t}: {why}" for t, why in sorted(rejected.items()))
+        raise ThresholdError(
+            f"{len(valid)} valid tally share(s), {threshold} needed"
+            + (f" ({detail})" if detail else "")
+        )
+    chosen = valid[:threshold]
+    keys = election.ceremony.verification_keys
+    headcount = DiscreteLog(max(q.participation.headcount for q in tally.questions))
+    area_bound = max(q.participation.area for q in tally.questions)
+    decodings = sum(len(q.selections) for q in tally.questions)
+    area = DiscreteLog(
+        area_bound, baby_steps=min(math.isqrt(area_bound * decodings) + 1, MAX_TABLE)
+    )
+    position = 0
+    counts = []
+    for question in tally.questions:
+        figures = []
+        for selection in question.selections:
+            values = []
+            for ciphertext, decoder, bound in (
+                (selection.headcount, headcount, question.participation.headcount),
+                (selection.area, area, question.participation.area),
+            ):
+                partials = [share.partials[position] for share in chosen]
+                point = combine_partial_decryptions(
+                    election.fingerprint, ciphertext, partials, keys, threshold
+                )
+                value = decoder.decode(point)
+                if value > bound:
+                    raise ParameterError(
+                        f"question {question.question}: a total {value} exceeds its "
+                        f"participation {bound}"
+                    )
+                values.append(value)
+                position += 1
+            figures.append(Figures(headcount=values[0], area=values[1]))
+        counts.append(
+            QuestionCounts(
+                question=question.question,
+                participation=question.participation,
+                selections=tuple(figures),
+            )
+        )
+    return tuple(counts)
