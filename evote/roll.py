@@ -11,6 +11,7 @@ The roll is fixed and published before voting opens; its hash enters the electio
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from functools import cached_property
 
 from evote.encoding import Struct, encode
@@ -19,7 +20,7 @@ from evote.hazmat.transcript import Domain, Transcript
 from evote.ids import ElectionId, PersonId, UnitId, check_id
 from evote.rules import Figures
 
-__all__ = ["Person", "PersonKind", "Roll", "Unit"]
+__all__ = ["MAX_UNIT_AREA", "Person", "PersonKind", "Roll", "Unit"]
 
 #: Largest area of one unit, in 0.01 m² (10⁶ m²): a bound that keeps every total small for decoding.
 MAX_UNIT_AREA = 100_000_000
@@ -40,8 +41,7 @@ class Unit(Struct):
 
     def __post_init__(self) -> None:
         check_id(self.id, "unit id")
-        if not self.building:
-            raise ParameterError(f"unit {self.id}: building is required")
+        check_id(self.building, f"unit {self.id}: building")
         if not 0 < self.area <= MAX_UNIT_AREA:
             raise ParameterError(f"unit {self.id}: area must be positive and at most 10⁶ m²")
 
@@ -124,13 +124,20 @@ class Roll(Struct, dict=True):
         return self._persons.get(person)
 
     def weight(self, person: PersonId) -> int:
-        return self.weights[person]
+        weight = self.weights.get(person)
+        if weight is None:
+            raise ParameterError(f"roll: {person!r} is not a person on the roll")
+        return weight
 
-    def figures(self, persons: list[PersonId] | set[PersonId] | frozenset[PersonId]) -> Figures:
-        """Area and headcount of a set of persons on the roll."""
-        weights = self.weights
-        return Figures(area=sum(weights[p] for p in persons), headcount=len(persons))
+    def figures(self, persons: Iterable[PersonId]) -> Figures:
+        """Area and headcount of a set of persons on the roll (each counted once)."""
+        distinct = set(persons)
+        return Figures(area=sum(self.weight(p) for p in distinct), headcount=len(distinct))
+
+    @cached_property
+    def _hash(self) -> bytes:
+        return Transcript(Domain.ROLL).data(encode(self)).digest()
 
     def hash(self) -> bytes:
         """SHA-256 of ``TAG "evote/v1/roll" ‖ BYTES canonical JSON`` (spec §8.2)."""
-        return Transcript(Domain.ROLL).data(encode(self)).digest()
+        return self._hash

@@ -4,7 +4,8 @@ A requirement compares a figure (participating or agreeing area or headcount) ag
 a base (the total of the roll, or the participants), inclusively (≥) or strictly (>), with integers
 only: ``value·d ≥ n·base`` or ``value·d > n·base``. A rule holds when all its quorum requirements and
 all its approval requirements hold. The Civil Code art. 278 presets are :data:`ORDINARY` and
-:data:`SPECIAL` (domain rules 8–11).
+:data:`SPECIAL` (domain rules 8–11). An evaluated requirement is a :class:`Check`: the figures, the
+verdict and a sentence naming them, as the published results carry it (spec §9.6).
 """
 
 from __future__ import annotations
@@ -20,10 +21,12 @@ __all__ = [
     "ORDINARY",
     "SPECIAL",
     "Base",
+    "Check",
     "DecisionRule",
     "Figures",
     "Measure",
     "Requirement",
+    "format_area",
 ]
 
 
@@ -48,6 +51,32 @@ class Figures(Struct):
 
     def __add__(self, other: Figures) -> Figures:
         return Figures(area=self.area + other.area, headcount=self.headcount + other.headcount)
+
+    def __sub__(self, other: Figures) -> Figures:
+        return Figures(area=self.area - other.area, headcount=self.headcount - other.headcount)
+
+
+def _grouped(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def format_area(hundredths: int) -> str:
+    """An area in 0.01 m² as m² with two decimals, thousands grouped: ``9500000`` → ``95 000.00``."""
+    return f"{_grouped(hundredths // 100)}.{hundredths % 100:02d}"
+
+
+def _format(numerator: int, denominator: int, measure: Measure) -> str:
+    """``numerator/denominator`` of the measure's unit, exactly, or cut after two decimals and "…".
+
+    Areas always show two decimals of m²; headcounts no trailing zeros: ``6``, ``4.5``, ``6.66…``.
+    """
+    scale = 1 if measure is Measure.AREA else 100  # now in hundredths of the unit shown
+    hundredths, remainder = divmod(numerator * scale, denominator)
+    mark = "…" if remainder else ""
+    if measure is Measure.AREA:
+        return f"{format_area(hundredths)}{mark} m²"
+    text = format_area(hundredths)
+    return text + mark if mark else text.rstrip("0").rstrip(".")
 
 
 class Requirement(Struct):
@@ -74,10 +103,50 @@ class Requirement(Struct):
         left, right = value * self.denominator, self.numerator * base_value
         return left > right if self.strict else left >= right
 
+    def check(self, value: int, base_value: int, *, subject: str, base: str | None = None) -> Check:
+        """Evaluate and say so: "agreeing area 485.00 m² is more than 1/2 of participating area …".
+
+        ``subject`` names the figure; ``base`` the base, by default "total" or "participating".
+        """
+        holds = self.holds(value, base_value)
+        relation = ("is " if holds else "is not ") + ("more than" if self.strict else "at least")
+        n, d, measure = self.numerator, self.denominator, self.measure
+        description = (
+            f"{subject} {measure} {_format(value, 1, measure)} {relation} {n}/{d} of "
+            f"{base or self.base} {measure} {_format(base_value, 1, measure)} "
+            f"({_format(n * base_value, d, measure)})"
+        )
+        return Check(
+            requirement=self,
+            value=value,
+            base_value=base_value,
+            holds=holds,
+            description=description,
+        )
+
     def describe(self) -> str:
         sign = ">" if self.strict else "≥"
         base = "total" if self.base is Base.TOTAL else "participating"
         return f"{self.measure} {sign} {self.numerator}/{self.denominator} of {base} {self.measure}"
+
+
+class Check(Struct):
+    """A requirement evaluated: ``value`` against ``n/d · base_value`` (spec §9.1, §9.6).
+
+    ``holds`` is :meth:`Requirement.holds`; a check that says otherwise cannot be built or decoded.
+    """
+
+    requirement: Requirement
+    value: int
+    base_value: int
+    holds: bool
+    description: str
+
+    def __post_init__(self) -> None:
+        if self.holds != self.requirement.holds(self.value, self.base_value):
+            raise ParameterError(
+                f"check {self.description!r}: holds is {self.holds}, the figures say otherwise"
+            )
 
 
 class DecisionRule(Struct):
@@ -104,6 +173,35 @@ class DecisionRule(Struct):
                 raise ParameterError(
                     f"decision rule {self.name!r}: a quorum requirement must have base 'total'"
                 )
+
+    def quorum_checks(self, totals: Figures, participation: Figures) -> tuple[Check, ...]:
+        """Participation against the roll's totals (spec §9.1)."""
+        return tuple(
+            r.check(participation.of(r.measure), totals.of(r.measure), subject="participating")
+            for r in self.quorum
+        )
+
+    def approval_checks(
+        self,
+        agreeing: Figures,
+        *,
+        participating: Figures,
+        totals: Figures,
+        subject: str = "agreeing",
+        participating_words: str = "participating",
+    ) -> tuple[Check, ...]:
+        """``agreeing`` against ``participating`` or ``totals``, per requirement base (spec §9.1)."""
+        return tuple(
+            r.check(agreeing.of(r.measure), totals.of(r.measure), subject=subject)
+            if r.base is Base.TOTAL
+            else r.check(
+                agreeing.of(r.measure),
+                participating.of(r.measure),
+                subject=subject,
+                base=participating_words,
+            )
+            for r in self.approval
+        )
 
 
 def _both(base: Base, numerator: int, denominator: int, *, strict: bool) -> tuple[Requirement, ...]:

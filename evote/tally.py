@@ -14,8 +14,7 @@ and each total is decoded with the participation as its bound.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from evote.box import BallotBox, Vote
 from evote.election import Election
@@ -40,6 +39,7 @@ __all__ = [
     "Tally",
     "TallyShare",
     "aggregate",
+    "aggregate_selections",
     "aggregate_votes",
     "combine_tally",
     "decrypt_tally",
@@ -86,34 +86,47 @@ class TallyShare(Struct):
     partials: tuple[PartialDecryption, ...]
 
 
-def aggregate_votes(election: Election, votes: dict[QuestionId, list[Vote]]) -> Tally:
+def aggregate_selections(
+    width: int, votes: Iterable[tuple[int, Sequence[Ciphertext]]]
+) -> tuple[SelectionAggregate, ...]:
+    """Both sums of each of ``width`` selections over ``(weight, selections)`` votes (spec §12.1).
+
+    ``G_w = Σ`` of the votes of weight w; headcount ``Σ_w G_w``; area ``Σ_w w·G_w``.
+    """
+    groups: dict[int, list[Ciphertext]] = {}
+    for weight, selections in votes:
+        if len(selections) != width:
+            raise ParameterError(f"a vote with {len(selections)} selections, expected {width}")
+        group = groups.get(weight)
+        if group is None:
+            groups[weight] = list(selections)
+        else:
+            groups[weight] = [a + b for a, b in zip(group, selections, strict=True)]
+    ordered = sorted(groups.items())
+    return tuple(
+        SelectionAggregate(
+            headcount=sum_ciphertexts(group[index] for _, group in ordered),
+            area=sum_ciphertexts(group[index].scale(weight) for weight, group in ordered),
+        )
+        for index in range(width)
+    )
+
+
+def aggregate_votes(election: Election, votes: Mapping[QuestionId, Sequence[Vote]]) -> Tally:
     """The tally of the given live votes (spec §12.1)."""
     roll = election.roll
     questions = []
     for question in election.manifest.questions:
         counted = votes.get(question.id, [])
-        by_weight: dict[int, list[Vote]] = defaultdict(list)
-        for vote in counted:
-            by_weight[roll.weight(vote.person)].append(vote)
-        width = len(question.options())
-        selections = []
-        for index in range(width):
-            # spec §12.1: G_w = Σ votes of weight w; headcount Σ_w G_w; area Σ_w w·G_w
-            groups = {
-                weight: sum_ciphertexts(v.question.selections[index] for v in group)
-                for weight, group in sorted(by_weight.items())
-            }
-            selections.append(
-                SelectionAggregate(
-                    headcount=sum_ciphertexts(groups.values()),
-                    area=sum_ciphertexts(g.scale(w) for w, g in groups.items()),
-                )
-            )
+        selections = aggregate_selections(
+            len(question.options()),
+            ((roll.weight(vote.person), vote.question.selections) for vote in counted),
+        )
         questions.append(
             QuestionAggregate(
                 question=question.id,
-                participation=roll.figures({v.person for v in counted}),
-                selections=tuple(selections),
+                participation=roll.figures(vote.person for vote in counted),
+                selections=selections,
             )
         )
     return Tally(

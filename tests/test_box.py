@@ -1,0 +1,392 @@
+"""The ballot box (spec §11): every refusal reason leaves the box unchanged; precedence rules."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+import msgspec
+import pytest
+
+from evote.ballots import Ballot, BallotKind
+from evote.box import BallotBox, Reason, Refused
+from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
+from evote.delegation import Delegation, delegate, revoke
+from evote.encoding import Bytes32
+from evote.hazmat.elgamal import Ciphertext
+from evote.hazmat.signing import Signature, SigningKey
+from evote.hazmat.transcript import Domain
+from evote.ids import ElectionId, PersonId, QuestionId
+from evote.manifest import Motion, Policy
+from evote.rules import Figures
+from tests.elections import CLOSES, CONVENER, ELECTION, OPENS, World, world
+
+A, B, Z = PersonId("A"), PersonId("B"), PersonId("Z")
+HIRE = QuestionId("hire")
+HOLDINGS = {"A": [10000, 12000], "B": [8000], "C": [9000], "D": [6000]}
+YES = {"hire": [Motion.AGREE]}
+NO = {"hire": [Motion.OPPOSE]}
+
+
+def _open_world(policy: Policy | None = None) -> World:
+    w = world(HOLDINGS, policy=policy)
+    w.bind_everyone()
+    w.open()
+    return w
+
+
+def _snapshot(box: BallotBox) -> tuple[object, ...]:
+    return (len(box.events), list(box.ballots), box.votes(), box.participation())
+
+
+def _refused(box: BallotBox, reason: Reason, action: Callable[[], object]) -> None:
+    before = _snapshot(box)
+    with pytest.raises(Refused) as caught:
+        action()
+    assert caught.value.reason is reason, caught.value
+    assert _snapshot(box) == before
+
+
+def _resign(ballot: Ballot, signer: SigningKey, **changes: object) -> Ballot:
+    body = msgspec.structs.replace(ballot.body, **changes)
+    return Ballot(body=body, signature=signer.sign(Domain.SIGN_BALLOT, body))
+
+
+# -- one test per refusal reason ---------------------------------------------------------------
+
+
+def test_not_on_roll() -> None:
+    w = _open_world()
+    stranger = SigningKey.generate()
+    ballot = w.ballot("Z", YES, signer=stranger).ballot
+    _refused(w.box, Reason.NOT_ON_ROLL, lambda: w.box.cast(ballot, at=w.tick()))
+
+
+def test_outside_window_before_opening_after_closing_and_after_close() -> None:
+    w = world(HOLDINGS)
+    w.bind_everyone()
+    early = w.ballot("A", YES).ballot
+    _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.cast(early, at=OPENS - 1))
+    late = w.ballot("B", YES).ballot
+    _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.cast(late, at=CLOSES))
+    w.close()
+    _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.cast(late, at=CLOSES + 5))
+
+
+def test_wrong_fingerprint() -> None:
+    w = _open_world()
+    other = world({**HOLDINGS, "E": [5000]})  # same manifest, another roll: another fingerprint
+    other.bind_everyone()
+    foreign = other.ballot("A", YES, signer=w.credentials["A"]).ballot
+    _refused(w.box, Reason.WRONG_FINGERPRINT, lambda: w.box.cast(foreign, at=w.tick()))
+
+
+def test_malformed_ballots() -> None:
+    w = _open_world()
+    partial = w.ballot("A", YES, questions=[HIRE]).ballot  # a direct ballot must cover all
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.cast(partial, at=w.tick()))
+    full = w.ballot("A", YES).ballot
+    first = full.body.questions[0]
+    short = msgspec.structs.replace(first, selections=first.selections[:2])
+    truncated = _resign(full, w.credentials["A"], questions=(short, *full.body.questions[1:]))
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.cast(truncated, at=w.tick()))
+    as_paper = w.ballot("A", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=Bytes32(bytes(32)))
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.cast(as_paper.ballot, at=w.tick()))
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.enter_paper(full, at=w.tick()))
+
+
+def test_bad_signature() -> None:
+    w = _open_world()
+    ballot = w.ballot("A", YES).ballot
+    forged = Ballot(body=ballot.body, signature=Signature(bytes(64)))
+    _refused(w.box, Reason.BAD_SIGNATURE, lambda: w.box.cast(forged, at=w.tick()))
+    other = w.ballot("A", NO).ballot
+    swapped = Ballot(body=other.body, signature=ballot.signature)  # a replayed signature
+    _refused(w.box, Reason.BAD_SIGNATURE, lambda: w.box.cast(swapped, at=w.tick()))
+
+
+def test_bad_proof() -> None:
+    w = _open_world()
+    ballot = w.ballot("A", YES).ballot
+    first = ballot.body.questions[0]
+    # Swap two selections: still 0/1 each, signed anew, but each proof is bound to its place.
+    swapped = msgspec.structs.replace(
+        first, selections=(first.selections[1], first.selections[0], first.selections[2])
+    )
+    tampered = _resign(ballot, w.credentials["A"], questions=(swapped, *ballot.body.questions[1:]))
+    _refused(w.box, Reason.BAD_PROOF, lambda: w.box.cast(tampered, at=w.tick()))
+
+
+def test_a_ballot_moved_to_another_voter_fails_its_proofs() -> None:
+    w = _open_world()
+    ballot = w.ballot("A", YES).ballot
+    moved = _resign(ballot, w.credentials["B"], person=B, credential=w.credentials["B"].verify_key)
+    _refused(w.box, Reason.BAD_PROOF, lambda: w.box.cast(moved, at=w.tick()))
+
+
+def test_not_authorised() -> None:
+    w = _open_world()
+    by_other = w.ballot("A", YES, signer=w.credentials["B"]).ballot
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.cast(by_other, at=w.tick()))
+    paper = w.ballot("A", YES, kind=BallotKind.PAPER, scan=Bytes32(bytes(32))).ballot
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.enter_paper(paper, at=w.tick()))
+    old = w.credentials["A"]
+    w.bind("A")  # a new phone: the old credential is revoked
+    stale = w.ballot("A", YES, signer=old).ballot
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.cast(stale, at=w.tick()))
+
+
+def test_replayed_ciphertext() -> None:
+    w = _open_world()
+    first = w.ballot("A", YES).ballot
+    w.box.cast(first, at=w.tick())
+    second = w.ballot("A", NO).ballot
+    reused = msgspec.structs.replace(
+        second.body.questions[0], selections=first.body.questions[0].selections,
+        proofs=first.body.questions[0].proofs, range_proof=first.body.questions[0].range_proof,
+    )  # fmt: skip
+    replay = _resign(second, w.credentials["A"], questions=(reused, *second.body.questions[1:]))
+    _refused(w.box, Reason.REPLAY, lambda: w.box.cast(replay, at=w.tick()))
+
+
+def test_spoiled_ballot_can_never_be_cast() -> None:
+    w = _open_world()
+    opened = w.ballot("A", YES)
+    w.box.spoil(opened, at=w.tick())
+    _refused(w.box, Reason.SPOILED, lambda: w.box.cast(opened.ballot, at=w.tick()))
+    assert w.box.votes()[HIRE] == []
+
+
+def test_revoting_disabled() -> None:
+    w = _open_world(Policy(revoting=False))
+    w.box.cast(w.ballot("A", YES).ballot, at=w.tick())
+    again = w.ballot("A", NO).ballot
+    _refused(w.box, Reason.REVOTING_DISABLED, lambda: w.box.cast(again, at=w.tick()))
+
+
+def test_codes_and_credentials() -> None:
+    w = world(HOLDINGS)
+    code = new_activation_code()
+    w.box.issue_code(CodeIssue(person=A, code_hash=code_hash(ELECTION, A, code)), at=w.tick())
+    key = SigningKey.generate()
+    wrong = bind(ELECTION, A, key, new_activation_code())
+    _refused(w.box, Reason.CODE_INVALID, lambda: w.box.bind(wrong, at=w.tick()))
+    for_b = bind(ELECTION, B, key, code)  # A's code cannot bind B
+    _refused(w.box, Reason.CODE_INVALID, lambda: w.box.bind(for_b, at=w.tick()))
+    w.box.bind(bind(ELECTION, A, key, code), at=w.tick())
+    again = bind(ELECTION, A, SigningKey.generate(), code)
+    _refused(w.box, Reason.CODE_USED, lambda: w.box.bind(again, at=w.tick()))
+    code_b = new_activation_code()
+    w.box.issue_code(CodeIssue(person=B, code_hash=code_hash(ELECTION, B, code_b)), at=w.tick())
+    shared = bind(ELECTION, B, key, code_b)
+    _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(shared, at=w.tick()))
+    foreign = bind(ElectionId("another-election"), B, SigningKey.generate(), code_b)
+    _refused(w.box, Reason.WRONG_ELECTION, lambda: w.box.bind(foreign, at=w.tick()))
+    stranger = CodeIssue(person=Z, code_hash=code_hash(ELECTION, Z, code_b))
+    _refused(w.box, Reason.NOT_ON_ROLL, lambda: w.box.issue_code(stranger, at=w.tick()))
+
+
+# -- delegations -------------------------------------------------------------------------------
+
+
+def _delegation_world(policy: Policy | None = None) -> tuple[World, SigningKey]:
+    w = _open_world(policy)
+    return w, SigningKey.generate()
+
+
+def _delegate(w: World, delegation: Delegation) -> None:
+    w.box.delegate(delegation, at=w.tick())
+
+
+def test_delegation_refusals() -> None:
+    w, proxy = _delegation_world(Policy(max_delegations_per_proxy=1))
+    a = w.credentials["A"]
+    expires = CLOSES + 100
+    refusals = [
+        delegate(ELECTION, A, a, a.verify_key, expires=expires),  # to oneself
+        delegate(ELECTION, A, a, proxy.verify_key, expires=w.now),  # expired
+        delegate(
+            ElectionId("elsewhere"), A, a, proxy.verify_key, expires=expires
+        ),  # foreign election
+        delegate(ELECTION, A, a, proxy.verify_key, expires=expires, scope=[QuestionId("nope")]),
+    ]
+    for delegation in refusals:
+        _refused(w.box, Reason.DELEGATION_INVALID, functools.partial(_delegate, w, delegation))
+    not_owner = delegate(ELECTION, A, w.credentials["B"], proxy.verify_key, expires=expires)
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.delegate(not_owner, at=w.tick()))
+    w.box.delegate(delegate(ELECTION, A, a, proxy.verify_key, expires=expires), at=w.tick())
+    over_cap = delegate(ELECTION, B, w.credentials["B"], proxy.verify_key, expires=expires)
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(over_cap, at=w.tick()))
+    twice = delegate(ELECTION, A, a, SigningKey.generate().verify_key, expires=expires)
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(twice, at=w.tick()))
+
+
+def test_redelegation_depth_and_cycles() -> None:
+    w, proxy = _delegation_world(Policy(delegation_depth=2))
+    a, b = w.credentials["A"], w.credentials["B"]
+    first = delegate(ELECTION, A, a, b.verify_key, expires=CLOSES + 100)
+    w.box.delegate(first, at=w.tick())
+    back = delegate(ELECTION, A, b, a.verify_key, expires=CLOSES + 100, parent=first.id())
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(back, at=w.tick()))
+    onward = delegate(ELECTION, A, b, proxy.verify_key, expires=CLOSES + 100, parent=first.id())
+    w.box.delegate(onward, at=w.tick())
+    third = delegate(ELECTION, A, proxy, SigningKey.generate().verify_key,
+                     expires=CLOSES + 100, parent=onward.id())  # fmt: skip
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(third, at=w.tick()))
+    # Depth 1 (the default) refuses any passing on.
+    w1, proxy1 = _delegation_world()
+    top = delegate(ELECTION, A, w1.credentials["A"], proxy1.verify_key, expires=CLOSES + 100)
+    w1.box.delegate(top, at=w1.tick())
+    passed = delegate(ELECTION, A, proxy1, SigningKey.generate().verify_key,
+                      expires=CLOSES + 100, parent=top.id())  # fmt: skip
+    _refused(w1.box, Reason.DELEGATION_INVALID, lambda: w1.box.delegate(passed, at=w1.tick()))
+
+
+def test_proxy_ballot_refusals() -> None:
+    w, proxy = _delegation_world()
+    a = w.credentials["A"]
+    delegation = delegate(ELECTION, A, a, proxy.verify_key, expires=CLOSES + 100, scope=[HIRE])
+    unknown = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
+                       delegation=delegation.id()).ballot  # fmt: skip
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(unknown, at=w.tick()))
+    w.box.delegate(delegation, at=w.tick())
+    wider = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.cast(wider.ballot, at=w.tick()))
+    for_b = w.ballot("B", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
+                     delegation=delegation.id()).ballot  # fmt: skip
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(for_b, at=w.tick()))
+    w.box.revoke(revoke(ELECTION, delegation.id(), a), at=w.tick())
+    revoked = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
+                       delegation=delegation.id()).ballot  # fmt: skip
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(revoked, at=w.tick()))
+
+
+def test_expired_delegation_cannot_be_used() -> None:
+    w, proxy = _delegation_world()
+    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=w.now + 5)
+    w.box.delegate(delegation, at=w.tick())
+    late = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(late.ballot, at=w.now + 10))
+
+
+# -- what counts -------------------------------------------------------------------------------
+
+
+def _hire(w: World) -> dict[str, int]:
+    """The decrypted headcount of agree / oppose on 'hire'."""
+    counts = {c.question: c for c in w.counts()}[HIRE]
+    return {"agree": counts.selections[0].headcount, "oppose": counts.selections[1].headcount}
+
+
+def test_a_revote_replaces_and_resending_is_idempotent() -> None:
+    w = _open_world()
+    first = w.ballot("A", YES).ballot
+    receipt = w.box.cast(first, at=w.tick())
+    assert w.box.cast(first, at=w.tick()) == receipt
+    w.box.cast(w.ballot("A", NO).ballot, at=w.tick())
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+@pytest.mark.parametrize("owner_first", [True, False])
+def test_the_owners_own_ballot_overrides_the_proxy_whatever_the_order(owner_first: bool) -> None:
+    w, proxy = _delegation_world()
+    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9)
+    w.box.delegate(delegation, at=w.tick())
+    own = w.ballot("A", NO).ballot
+    by_proxy = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
+    for ballot in (own, by_proxy.ballot) if owner_first else (by_proxy.ballot, own):
+        w.box.cast(ballot, at=w.tick())
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_a_proxy_votes_with_the_owners_weight_and_revocation_voids_it() -> None:
+    w, proxy = _delegation_world()
+    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9)
+    w.box.delegate(delegation, at=w.tick())
+    by_proxy = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
+    w.box.cast(by_proxy.ballot, at=w.tick())
+    assert w.box.participation()[HIRE] == Figures(area=22000, headcount=1)
+    w.box.revoke(revoke(ELECTION, delegation.id(), w.credentials["A"]), at=w.tick())
+    assert w.box.participation()[HIRE] == Figures(area=0, headcount=0)
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 0}
+
+
+@pytest.mark.parametrize("paper_first", [True, False])
+def test_electronic_beats_paper_whatever_the_order(paper_first: bool) -> None:
+    w = _open_world()
+    scan = Bytes32(hashlib.sha256(b"scan of A's paper ballot").digest())
+    paper = w.ballot("A", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=scan).ballot
+    electronic = w.ballot("A", NO).ballot
+    if paper_first:
+        w.box.enter_paper(paper, at=w.tick())
+        w.box.cast(electronic, at=w.tick())
+    else:
+        w.box.cast(electronic, at=w.tick())
+        w.box.enter_paper(paper, at=w.tick())
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_a_paper_ballot_counts_alone() -> None:
+    w = _open_world()
+    scan = Bytes32(hashlib.sha256(b"scan").digest())
+    w.box.enter_paper(w.ballot("B", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=scan).ballot,
+                      at=w.tick())  # fmt: skip
+    w.close()
+    assert _hire(w) == {"agree": 1, "oppose": 0}
+
+
+def test_rebinding_voids_what_the_old_credential_signed() -> None:
+    w = _open_world()
+    w.box.cast(w.ballot("A", YES).ballot, at=w.tick())
+    w.bind("A")  # lost phone
+    assert w.box.participation()[HIRE].headcount == 0
+    w.box.cast(w.ballot("A", NO).ballot, at=w.tick())
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_a_challenge_checks_the_openings() -> None:
+    w = _open_world()
+    opened = w.ballot("A", YES)
+    bad = msgspec.structs.replace(
+        opened,
+        openings=(
+            msgspec.structs.replace(opened.openings[0], values=(0, 1, 0)),
+            *opened.openings[1:],
+        ),
+    )
+    _refused(w.box, Reason.BAD_PROOF, lambda: w.box.spoil(bad, at=w.tick()))
+    w.box.spoil(opened, at=w.tick())
+
+
+def test_a_cast_ballot_cannot_be_challenged_afterwards() -> None:
+    w = _open_world()
+    opened = w.ballot("A", YES)
+    w.box.cast(opened.ballot, at=w.tick())
+    _refused(w.box, Reason.REPLAY, lambda: w.box.spoil(opened, at=w.tick()))
+
+
+def test_tallying_needs_a_closed_box() -> None:
+    from evote.errors import ParameterError  # noqa: PLC0415
+    from evote.tally import aggregate  # noqa: PLC0415
+
+    w = _open_world()
+    with pytest.raises(ParameterError, match="still open"):
+        aggregate(w.box)
+
+
+def test_an_identity_selection_is_refused_as_a_bad_proof() -> None:
+    # α = O would publish the vote; even correctly proved, it is refused (spec §5.3).
+    w = _open_world()
+    ballot = w.ballot("A", YES).ballot
+    first = ballot.body.questions[0]
+    clear = Ciphertext(alpha=first.selections[2].alpha - first.selections[2].alpha,
+                       beta=first.selections[2].beta)  # fmt: skip
+    broken = msgspec.structs.replace(first, selections=(*first.selections[:2], clear))
+    tampered = _resign(ballot, w.credentials["A"], questions=(broken, *ballot.body.questions[1:]))
+    _refused(w.box, Reason.BAD_PROOF, lambda: w.box.cast(tampered, at=w.tick()))

@@ -1,0 +1,90 @@
+"""The tally (spec §12): grouped sums, decryption of aggregates only, robust combination."""
+
+from __future__ import annotations
+
+import msgspec
+import pytest
+
+from evote.errors import ParameterError, ThresholdError
+from evote.hazmat.elgamal import encrypt, sum_ciphertexts
+from evote.hazmat.group import BASE
+from evote.ids import QuestionId
+from evote.manifest import Motion, Policy
+from evote.rules import Figures
+from evote.tally import aggregate, aggregate_selections, combine_tally, decrypt_tally
+from tests.elections import World, world
+
+HOLDINGS = {"A": [8912, 8912], "B": [8912], "C": [10230], "D": [6512], "E": [8912]}
+
+
+def _voted() -> World:
+    w = world(HOLDINGS)
+    w.bind_everyone()
+    w.open()
+    for person, choice in {"A": 0, "B": 0, "C": 1, "D": 2, "E": 0}.items():
+        w.box.cast(w.ballot(person, {"hire": [choice], "committee": [0, 1]}).ballot, at=w.tick())
+    w.close()
+    return w
+
+
+def test_sums_by_headcount_and_by_area() -> None:
+    w = _voted()
+    hire = {c.question: c for c in w.counts()}[QuestionId("hire")]
+    assert hire.participation == Figures(area=17824 + 8912 + 10230 + 6512 + 8912, headcount=5)
+    assert hire.selections == (
+        Figures(area=17824 + 8912 + 8912, headcount=3),
+        Figures(area=10230, headcount=1),
+        Figures(area=6512, headcount=1),
+    )
+
+
+def test_grouping_by_weight_gives_the_plain_weighted_sum() -> None:
+    w = world(HOLDINGS)
+    key = w.election.joint_key
+    votes = [(weight, [encrypt(key, 1)[0], encrypt(key, 0)[0]]) for weight in (5, 7, 5, 5, 9, 7)]
+    (first, second) = aggregate_selections(2, votes)
+    assert first.headcount == sum_ciphertexts(v[1][0] for v in votes)
+    assert first.area == sum_ciphertexts(v[1][0].scale(v[0]) for v in votes)
+    assert second.area == sum_ciphertexts(v[1][1].scale(v[0]) for v in votes)
+    with pytest.raises(ParameterError, match="3 selections, expected 2"):
+        aggregate_selections(2, [(5, [*votes[0][1], votes[0][1][0]])])
+
+
+def test_an_empty_question_tallies_to_zero() -> None:
+    w = world(HOLDINGS)
+    w.bind_everyone()
+    w.close()
+    for counts in w.counts():
+        assert counts.participation == Figures(area=0, headcount=0)
+        assert all(s == Figures(area=0, headcount=0) for s in counts.selections)
+
+
+def test_trustees_decrypt_only_the_aggregates_of_a_closed_box() -> None:
+    w = world(HOLDINGS)
+    w.bind_everyone()
+    w.open()
+    w.box.cast(w.ballot("A", {"hire": [Motion.AGREE]}).ballot, at=w.tick())
+    with pytest.raises(ParameterError, match="still open"):
+        decrypt_tally(w.keys[0], w.box)
+    other = world(HOLDINGS, policy=Policy(revoting=False))  # another manifest, another key
+    other.close()
+    with pytest.raises(ParameterError, match="another election"):
+        decrypt_tally(w.keys[0], other.box)
+    w.close()
+    share = decrypt_tally(w.keys[0], w.box)
+    assert len(share.partials) == len(aggregate(w.box).ciphertexts())
+
+
+def test_a_bad_share_is_set_aside_when_enough_good_ones_remain() -> None:
+    w = _voted()
+    tally = aggregate(w.box)
+    good = [decrypt_tally(k, w.box) for k in w.keys]
+    first = good[1].partials[0]
+    forged = msgspec.structs.replace(first, point=first.point + BASE)
+    bad = msgspec.structs.replace(good[1], partials=(forged, *good[1].partials[1:]))
+    counts = combine_tally(w.election, tally, [bad, good[0], good[2]])
+    assert counts == combine_tally(w.election, tally, good[:2])
+    with pytest.raises(ThresholdError, match="trustee 2: partial decryption of trustee 2"):
+        combine_tally(w.election, tally, [bad, good[0]])
+    with pytest.raises(ThresholdError, match="1 valid tally share"):
+        combine_tally(w.election, tally, [good[0], good[0]])
