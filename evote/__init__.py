@@ -11,6 +11,14 @@ Map of the package (dependencies point down the list; ``spec/`` gives each secti
   Fiat–Shamir transcripts, exponential ElGamal, bounded discrete logs, sealed boxes, passphrases.
 - :mod:`evote.proofs` — Schnorr, Chaum–Pedersen, and disjunctive selection and range proofs.
 - :mod:`evote.trustees` — polynomials, the key ceremony, threshold decryption, trustee secret files.
+- :mod:`evote.ids`, :mod:`evote.rules`, :mod:`evote.manifest`, :mod:`evote.roll` (and
+  :mod:`evote.roll_import`), :mod:`evote.election` — what is voted on, by whom, with what weight,
+  decided how; the election fingerprint.
+- :mod:`evote.credentials`, :mod:`evote.ballots`, :mod:`evote.delegation` — activation codes and
+  bindings, encrypted ballots and challenges, proxy delegations.
+- :mod:`evote.box` — the ballot box: acceptance, refusal reasons, which ballot counts.
+- :mod:`evote.tally` — the dual homomorphic tally and its threshold decryption;
+  :mod:`evote.results` and :mod:`evote.committee` — decisions, elections and ratings.
 - :mod:`evote.cli` — the ``evote`` command.
 """
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Final
 
 from evote.encoding import Struct
-from evote.errors import ParameterError
 from evote.ids import CandidateId, QuestionId
 from evote.manifest import CommitteeElection
 from evote.rules import Check, Figures
@@ -257,12 +256,7 @@ def committee_result(
 
     The counts must be consistent (:func:`evote.results.compute_results` checks them).
     """
-    rule = election.rule
-    if rule.silence_follows_majority:
-        raise ParameterError(
-            f"question {election.id}: silence follows the majority is defined for motions only "
-            f"(spec §9.5)"
-        )
+    rule = election.rule  # never silence-follows-majority: the manifest refuses it (spec §9.5)
     quorum = rule.quorum_checks(totals, participation)
     quorum_met = all(c.holds for c in quorum)
     checks = [

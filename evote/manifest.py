@@ -115,6 +115,10 @@ class CommitteeElection(_Question, tag="committee"):
             )
         if self.alternates < 0:
             raise ParameterError(f"question {self.id}: alternates must not be negative")
+        if self.rule.silence_follows_majority:
+            raise ParameterError(
+                f"question {self.id}: 'silence follows the majority' applies to motions only"
+            )
 
     def bounds(self) -> tuple[int, int]:
         return (0, self.seats)

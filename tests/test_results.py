@@ -796,18 +796,15 @@ def test_silence_can_follow_oppose() -> None:
 
 
 def test_silence_is_defined_for_motions_only() -> None:
-    question = CommitteeElection(
-        id=QuestionId("c"),
-        title="Committee",
-        candidates=(Candidate(id=CandidateId("a"), name="A"),),
-        seats=1,
-        rule=SILENT_ORDINARY,
-    )
-    counts = QuestionCounts(
-        question=QuestionId("c"), participation=of("ABCGHI"), selections=(of("ABCG"),)
-    )
+    # Refused when the manifest is written, not discovered after the vote.
     with pytest.raises(ParameterError, match="motions only"):
-        compute_results(manifest(question), TOTALS, [counts])
+        CommitteeElection(
+            id=QuestionId("c"),
+            title="Committee",
+            candidates=(Candidate(id=CandidateId("a"), name="A"),),
+            seats=1,
+            rule=SILENT_ORDINARY,
+        )
 
 
 # --- Property: the Civil Code rules recomputed with Fractions ----------------------------------
