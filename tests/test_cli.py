@@ -17,17 +17,25 @@ def _evote(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_runs_end_to_end_and_checks_itself() -> None:
-    result = _evote("demo", "--owners", "40", "--seed", "7")
+    result = _evote("demo", "--owners", "60", "--seed", "7")
     assert result.returncode == 0, result.stderr
-    assert "decrypted by trustees 1 and 3 (2 absent)" in result.stdout
-    assert "decrypted totals equal the plaintext intentions" in result.stdout
-    assert "result: the motion" in result.stdout
+    assert "decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the intentions" in (
+        result.stdout
+    )
+    for heading in (
+        "Motion renew",
+        "Motion fund",
+        "Committee election committee",
+        "Rating service",
+    ):
+        assert heading in result.stdout
+    assert "1 ballot challenged and spoiled" in result.stdout
 
 
 def test_demo_refuses_a_bad_argument() -> None:
     result = _evote("demo", "--owners", "0")
     assert result.returncode == 1
-    assert "--owners must be at least 1" in result.stderr
+    assert "--owners must be at least 3" in result.stderr
 
 
 def test_version_and_help() -> None:

@@ -21,11 +21,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser(
         "demo",
-        help="run a motion end to end: key ceremony, encrypted ballots, dual tally, decryption",
+        help="run a whole owners' assembly vote end to end and print the results",
         description=(
-            "Run one motion of an owners' assembly end to end in this process: a 2-of-3 key "
-            "ceremony, encrypted ballots with proofs, a homomorphic tally by headcount and by "
-            "area, threshold decryption with one trustee absent, and the double-majority check."
+            "Run a whole owners' assembly vote in this process: a 2-of-3 key ceremony, bindings, "
+            "proxies (one revoked, one overridden), re-votes, paper ballots, a challenged ballot, "
+            "the dual tally by headcount and by area, threshold decryption with one trustee "
+            "absent, and the results of two motions, a committee election and a rating."
         ),
     )
     demo.add_argument("--owners", type=int, default=200, help="number of owners (default 200)")
