@@ -38,7 +38,10 @@ __all__ = [
     "QuestionBallot",
     "QuestionOpening",
     "check_ballot",
+    "check_ballot_proofs",
+    "check_ballot_signature",
     "check_opened_ballot",
+    "check_openings",
     "prepare_ballot",
     "proof_context",
 ]
@@ -253,6 +256,14 @@ def check_ballot(election: Election, ballot: Ballot, questions: Sequence[Questio
     questions or shape), :class:`~evote.errors.InvalidSignature`, or :class:`InvalidProof` naming
     the question and selection.
     """
+    check_ballot_signature(election, ballot, questions)
+    check_ballot_proofs(election, ballot)
+
+
+def check_ballot_signature(
+    election: Election, ballot: Ballot, questions: Sequence[QuestionId]
+) -> None:
+    """The cheap part of :func:`check_ballot`: the ballot's form and its signature (spec §10.2)."""
     body = ballot.body
     manifest = election.manifest
     if body.election != manifest.election or body.fingerprint != election.fingerprint:
@@ -273,17 +284,23 @@ def check_ballot(election: Election, ballot: Ballot, questions: Sequence[Questio
                 f"found {len(part.selections)} and {len(part.proofs)}"
             )
     verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what="ballot")
+
+
+def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
+    """The costly part of :func:`check_ballot`: every selection and range proof (spec §10.2).
+
+    Assumes the form was checked (:func:`check_ballot_signature`).
+    """
+    body = ballot.body
     key, fingerprint = election.joint_key, election.fingerprint
     for part in body.questions:
-        question = manifest.question(part.question)
+        question = election.manifest.question(part.question)
         for index, (ciphertext, proof) in enumerate(zip(part.selections, part.proofs, strict=True)):
             context = proof_context(body.person, body.credential, part.question, index)
             try:
                 verify_selection(fingerprint, key, context, ciphertext, proof)
             except InvalidProof as error:
-                raise InvalidProof(
-                    f"question {part.question}, selection {index}: {error}"
-                ) from None
+                raise InvalidProof(f"question {part.question}, selection {index}: {error}") from None
         context = proof_context(body.person, body.credential, part.question, None)
         try:
             verify_range(
@@ -303,6 +320,11 @@ def check_opened_ballot(
     reproduce its ciphertext.
     """
     check_ballot(election, opened.ballot, questions)
+    check_openings(election, opened)
+
+
+def check_openings(election: Election, opened: OpenedBallot) -> None:
+    """That the openings of a challenged ballot re-encrypt its ciphertexts (spec §10.3)."""
     parts = opened.ballot.body.questions
     if [o.question for o in opened.openings] != [p.question for p in parts]:
         raise ParameterError("the openings do not cover the ballot's questions in order")

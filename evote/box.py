@@ -8,13 +8,17 @@ counts is then a pure function of them (spec §11.3):
 - per person and question, the live vote is the ballot of highest precedence — the person's own
   electronic ballot, then a paper ballot entered for them, then a proxy's — and, among equals, the
   latest (a re-vote replaces, unless the policy forbids re-voting);
-- a ballot stops counting when its credential is revoked (the owner bound a new one), and a proxy's
-  ballot when its delegation or an ancestor is revoked, or when its proxy passed the delegation on.
+- a proxy's ballot stops counting when its delegation, or one it derives from, is revoked, and on
+  the questions its proxy has passed on to another proxy.
+
+A credential replaced by a new binding (a lost phone) can sign nothing more; what it signed before
+stands, and the owner replaces or revokes it with the new credential.
 """
 
 from __future__ import annotations
 
 import enum
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
@@ -24,10 +28,11 @@ from evote.ballots import (
     BallotKind,
     OpenedBallot,
     QuestionBallot,
-    check_ballot,
-    check_opened_ballot,
+    check_ballot_proofs,
+    check_ballot_signature,
+    check_openings,
 )
-from evote.credentials import Binding, CodeIssue, code_hash
+from evote.credentials import Binding, CodeIssue, code_hash, normalize_code
 from evote.delegation import Delegation, Revocation
 from evote.election import Election
 from evote.encoding import Bytes32, Struct
@@ -35,9 +40,13 @@ from evote.errors import EvoteError, InvalidProof, InvalidSignature, ParameterEr
 from evote.hazmat.signing import VerifyKey, verify_signature
 from evote.hazmat.transcript import Domain
 from evote.ids import PersonId, QuestionId
+from evote.manifest import CommitteeElection
 from evote.rules import Figures
 
-__all__ = ["BallotBox", "Reason", "Receipt", "Refused", "Vote"]
+__all__ = ["MAX_EXTENSION", "PRECEDENCE", "BallotBox", "Reason", "Receipt", "Refused", "Vote"]
+
+#: Longest extension of the voting window: 3 months (domain rule 26).
+MAX_EXTENSION: Final = 92 * 86_400
 
 
 class Reason(enum.StrEnum):
@@ -58,6 +67,7 @@ class Reason(enum.StrEnum):
     CODE_INVALID = "code-invalid"
     CODE_USED = "code-used"
     CREDENTIAL_IN_USE = "credential-in-use"
+    EXTENSION_INVALID = "extension-invalid"
 
 
 class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box reports it
@@ -69,7 +79,7 @@ class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box report
 
 
 class Receipt(Struct):
-    """The acknowledgement of a ballot: its tracking code and its place in the box."""
+    """The acknowledgement of a ballot: its tracking code and its place among the ballots."""
 
     tracking_code: Bytes32
     sequence: int
@@ -100,10 +110,10 @@ class _Accepted:
 class _DelegationState:
     delegation: Delegation
     depth: int
-    chain: tuple[VerifyKey, ...]  # every credential from the owner's to this proxy
+    chain: tuple[PersonId, ...]  # the owner, then every proxy down to this one
     scope: frozenset[QuestionId]
     revoked: bool = False
-    children: list[Bytes32] = field(default_factory=list)
+    children: list[_DelegationState] = field(default_factory=list)
 
 
 class BallotBox:
@@ -113,6 +123,7 @@ class BallotBox:
         self.election = election
         self._manifest = election.manifest
         self._all_questions = frozenset(q.id for q in election.manifest.questions)
+        self._closes = election.manifest.window.closes
         self._last_at: int | None = None
         self._closed_at: int | None = None
         self._codes: dict[bytes, PersonId] = {}
@@ -121,13 +132,16 @@ class BallotBox:
         self._holder: dict[VerifyKey, PersonId] = {}
         self._revoked: set[VerifyKey] = set()
         self._delegations: dict[bytes, _DelegationState] = {}
+        self._delegations_to: dict[PersonId, list[_DelegationState]] = defaultdict(list)
+        self._roots: dict[PersonId, list[_DelegationState]] = defaultdict(list)
         self._accepted: list[_Accepted] = []
+        self._accepted_for: dict[PersonId, list[_Accepted]] = defaultdict(list)
         self._by_tracking: dict[bytes, _Accepted] = {}
         self._spoiled: set[bytes] = set()
         self._seen: set[bytes] = set()
         self.events: list[tuple[int, object]] = []
 
-    # -- time and phase ------------------------------------------------------------------------
+    # -- time and phase (spec §11.1) -----------------------------------------------------------
 
     def _clock(self, at: int) -> None:
         if self._last_at is not None and at < self._last_at:
@@ -138,35 +152,60 @@ class BallotBox:
         self.events.append((at, event))
 
     def _require_not_closed(self, at: int) -> None:
-        if self._closed_at is not None or at >= self._manifest.window.closes:
+        if self._closed_at is not None or at >= self._closes:
             raise Refused(Reason.OUTSIDE_WINDOW, "voting has closed")
 
     def _require_window(self, at: int) -> None:
         self._require_not_closed(at)
-        if not self._manifest.window.contains(at):
+        if at < self._manifest.window.opens:
             raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
 
     @property
     def closed(self) -> bool:
         return self._closed_at is not None
 
+    @property
+    def closes(self) -> int:
+        """When voting closes: the manifest's window, or its extension."""
+        return self._closes
+
+    def extend(self, closes: int, *, at: int) -> None:
+        """Extend the voting window (domain rule 26): later, by at most 3 months, while open.
+
+        Not for an election with a committee election among its questions.
+        """
+        self._clock(at)
+        self._require_not_closed(at)
+        if any(isinstance(q, CommitteeElection) for q in self._manifest.questions):
+            raise Refused(Reason.EXTENSION_INVALID, "a committee election cannot be extended")
+        if not self._closes < closes <= self._manifest.window.closes + MAX_EXTENSION:
+            raise Refused(
+                Reason.EXTENSION_INVALID,
+                f"the new close {closes} must be after {self._closes} and within 3 months of "
+                f"{self._manifest.window.closes}",
+            )
+        self._closes = closes
+        self._record(at, ("extend", closes))
+
     def close(self, *, at: int) -> None:
         """Close the box; allowed once, at or after the end of the voting window."""
         self._clock(at)
         if self._closed_at is not None:
             raise Refused(Reason.OUTSIDE_WINDOW, "the box is already closed")
-        if at < self._manifest.window.closes:
-            raise Refused(
-                Reason.OUTSIDE_WINDOW, f"the window runs until {self._manifest.window.closes}"
-            )
+        if at < self._closes:
+            raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
         self._closed_at = at
         self._record(at, "close")
 
-    # -- people and credentials ----------------------------------------------------------------
+    # -- people and credentials (spec §11.2) ---------------------------------------------------
 
     def _require_on_roll(self, person: PersonId) -> None:
         if self.election.roll.person(person) is None:
             raise Refused(Reason.NOT_ON_ROLL, f"{person!r} is not a person on the roll")
+
+    def _require_live(self, credential: VerifyKey) -> None:
+        if credential in self._revoked:
+            raise Refused(Reason.NOT_AUTHORISED, "this credential was replaced by a new binding")
 
     def credential_of(self, person: PersonId) -> VerifyKey | None:
         """The person's current credential, if bound."""
@@ -183,7 +222,7 @@ class BallotBox:
         self._record(at, issue)
 
     def bind(self, binding: Binding, *, at: int) -> None:
-        """Bind a credential with a one-time code; a second binding revokes the first (§10.1)."""
+        """Bind a credential with a one-time code; a second binding replaces the first (§10.1)."""
         self._clock(at)
         body = binding.body
         self._require_not_closed(at)
@@ -193,15 +232,18 @@ class BallotBox:
         _signed(lambda: verify_signature(
             body.credential, Domain.SIGN_BINDING, body, binding.signature, what="binding"))  # fmt: skip
         try:
-            digest = bytes(code_hash(body.election, body.person, body.code))
-        except ParameterError as error:
-            raise Refused(Reason.CODE_INVALID, str(error)) from None
+            canonical = normalize_code(body.code) == body.code
+        except ParameterError:
+            canonical = False
+        if not canonical:
+            raise Refused(Reason.CODE_INVALID, "the code is not in canonical form (spec §10.1)")
+        digest = bytes(code_hash(body.election, body.person, body.code))
         if self._codes.get(digest) != body.person:
             raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
         if digest in self._used_codes:
             raise Refused(Reason.CODE_USED, "this activation code has been used")
-        if body.credential in self._holder:
-            raise Refused(Reason.CREDENTIAL_IN_USE, "this credential was bound before")
+        if body.credential in self._holder or body.credential == self._manifest.convener_key:
+            raise Refused(Reason.CREDENTIAL_IN_USE, "this key is already in use in this election")
         previous = self._credential.get(body.person)
         if previous is not None:
             self._revoked.add(previous)
@@ -210,85 +252,101 @@ class BallotBox:
         self._holder[body.credential] = body.person
         self._record(at, binding)
 
-    # -- delegations ---------------------------------------------------------------------------
+    # -- delegations (spec §11.2) --------------------------------------------------------------
 
-    def _active(self, state: _DelegationState, at: int | None) -> bool:
-        # A delegation stands when it and its ancestors are unrevoked, signed by live credentials,
-        # and (unless ``at`` is None) unexpired at ``at``.
+    def _stands(self, state: _DelegationState) -> bool:
+        """Whether a delegation and every delegation it derives from are unrevoked."""
         current: _DelegationState | None = state
         while current is not None:
-            body = current.delegation.body
-            if current.revoked or body.delegator in self._revoked:
+            if current.revoked:
                 return False
-            if at is not None and at >= body.expires:
-                return False
-            current = self._delegations[body.parent] if body.parent is not None else None
+            parent = current.delegation.body.parent
+            current = self._delegations[bytes(parent)] if parent is not None else None
         return True
+
+    def _usable(self, state: _DelegationState, at: int) -> bool:
+        """Standing, and neither it nor an ancestor expired at ``at``."""
+        current: _DelegationState | None = state
+        while current is not None:
+            if current.revoked or at >= current.delegation.body.expires:
+                return False
+            parent = current.delegation.body.parent
+            current = self._delegations[bytes(parent)] if parent is not None else None
+        return True
+
+    def _passed_on(self, state: _DelegationState) -> frozenset[QuestionId]:
+        """The questions its proxy has passed on through a standing child delegation."""
+        passed: set[QuestionId] = set()
+        for child in state.children:
+            if self._stands(child):
+                passed |= child.scope
+        return frozenset(passed)
 
     def delegate(self, delegation: Delegation, *, at: int) -> None:
         """Accept a delegation (spec §11.2): checked against the roll, the bindings and the policy."""
         self._clock(at)
-        self._require_not_closed(at)
         identity = bytes(delegation.id())
         if identity in self._delegations:
             return  # the same delegation again: already accepted
+        self._require_not_closed(at)
         state = self._check_delegation(delegation, at)
-        if state.delegation.body.parent is not None:
-            self._delegations[bytes(state.delegation.body.parent)].children.append(
-                Bytes32(identity)
-            )
+        parent = delegation.body.parent
+        if parent is None:
+            self._roots[delegation.body.owner].append(state)
+        else:
+            self._delegations[bytes(parent)].children.append(state)
         self._delegations[identity] = state
+        self._delegations_to[state.chain[-1]].append(state)
         self._record(at, delegation)
 
     def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
         if body.election != self._manifest.election:
-            raise Refused(invalid, f"the delegation is for election {body.election!r}")
+            raise Refused(
+                Reason.WRONG_ELECTION, f"the delegation is for election {body.election!r}"
+            )
         self._require_on_roll(body.owner)
         _signed(lambda: verify_signature(
             body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
             what="delegation"))  # fmt: skip
+        self._require_live(body.delegator)
         if body.expires <= at:
             raise Refused(invalid, "the delegation has already expired")
         scope = self._scope(body.scope)
+        proxy = self._holder.get(body.proxy)
+        if proxy is None or body.proxy in self._revoked:
+            raise Refused(invalid, "the proxy must be the bound credential of a person on the roll")
         depth, chain, siblings = self._lineage(delegation, scope, at)
-        if body.proxy in (body.delegator, self._credential.get(body.owner)):
+        if proxy == chain[-1]:
             raise Refused(invalid, "a delegation to oneself")
-        if body.proxy in chain:
+        if proxy in chain:
             raise Refused(invalid, "the delegation would form a cycle")
-        if any(self._active(s, at) and s.scope & scope for s in siblings):
-            raise Refused(invalid, "an active delegation already covers some of these questions")
+        if any(self._usable(s, at) and s.scope & scope for s in siblings):
+            raise Refused(invalid, "a delegation already covers some of these questions")
         cap = self._manifest.policy.max_delegations_per_proxy
         if cap is not None:
-            held = {s.delegation.body.owner for s in self._delegations.values()
-                    if s.delegation.body.proxy == body.proxy and self._active(s, at)}  # fmt: skip
+            held = {s.chain[0] for s in self._delegations_to[proxy] if self._usable(s, at)}
             if body.owner not in held and len(held) >= cap:
                 raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
         return _DelegationState(
-            delegation=delegation, depth=depth, chain=(*chain, body.proxy), scope=scope
+            delegation=delegation, depth=depth, chain=(*chain, proxy), scope=scope
         )
 
     def _lineage(
         self, delegation: Delegation, scope: frozenset[QuestionId], at: int
-    ) -> tuple[int, tuple[VerifyKey, ...], list[_DelegationState]]:
-        """Depth, the credentials it passes through, and the delegations it must not overlap."""
+    ) -> tuple[int, tuple[PersonId, ...], list[_DelegationState]]:
+        """Depth, the persons it passes through, and the delegations it must not overlap."""
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
         if body.parent is None:
-            owner_key = self._credential.get(body.owner)
-            if owner_key is None or body.delegator != owner_key:
+            if self._credential.get(body.owner) != body.delegator:
                 raise Refused(
                     Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
                 )
-            siblings = [
-                s
-                for s in self._delegations.values()
-                if s.delegation.body.parent is None and s.delegation.body.owner == body.owner
-            ]
-            return 1, (owner_key,), siblings
+            return 1, (body.owner,), self._roots[body.owner]
         parent = self._delegations.get(bytes(body.parent))
-        if parent is None or not self._active(parent, at):
+        if parent is None or not self._usable(parent, at):
             raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
         parent_body = parent.delegation.body
         if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
@@ -300,11 +358,7 @@ class BallotBox:
             raise Refused(
                 invalid, f"delegation depth {parent.depth + 1} exceeds the allowed {allowed}"
             )
-        return (
-            parent.depth + 1,
-            parent.chain,
-            [self._delegations[bytes(c)] for c in parent.children],
-        )
+        return parent.depth + 1, parent.chain, parent.children
 
     def _scope(self, scope: tuple[QuestionId, ...] | None) -> frozenset[QuestionId]:
         if scope is None:
@@ -319,11 +373,13 @@ class BallotBox:
     def revoke(self, revocation: Revocation, *, at: int) -> None:
         """Withdraw a delegation, by its delegator or its owner, until the box closes (§11.2)."""
         self._clock(at)
-        self._require_not_closed(at)
         body = revocation.body
+        state = self._delegations.get(bytes(body.delegation))
+        if state is not None and state.revoked:
+            return  # revoked already: nothing changes
+        self._require_not_closed(at)
         if body.election != self._manifest.election:
             raise Refused(Reason.WRONG_ELECTION, f"revocation for election {body.election!r}")
-        state = self._delegations.get(bytes(body.delegation))
         if state is None:
             raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
         owner = state.delegation.body.owner
@@ -332,21 +388,22 @@ class BallotBox:
         _signed(lambda: verify_signature(
             body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
             what="revocation"))  # fmt: skip
-        if state.revoked:
-            return  # revoked already
+        self._require_live(body.revoker)
         state.revoked = True
         self._record(at, revocation)
 
-    # -- ballots -------------------------------------------------------------------------------
+    # -- ballots (spec §11.2) ------------------------------------------------------------------
 
     def cast(self, ballot: Ballot, *, at: int) -> Receipt:
         """Accept an electronic ballot, the person's own or a proxy's (spec §11.2)."""
+        self._clock(at)
         if ballot.body.kind is BallotKind.PAPER:
             raise Refused(Reason.MALFORMED, "paper ballots are entered by the convener")
         return self._accept(ballot, at)
 
     def enter_paper(self, ballot: Ballot, *, at: int) -> Receipt:
         """Accept a paper ballot that the convener entered for a person (spec §11.2)."""
+        self._clock(at)
         if ballot.body.kind is not BallotKind.PAPER:
             raise Refused(Reason.MALFORMED, "only paper ballots are entered by the convener")
         return self._accept(ballot, at)
@@ -358,17 +415,20 @@ class BallotBox:
         tracking = bytes(ballot.tracking_code())
         if tracking in self._spoiled:
             return  # challenged already
+        if ballot.body.kind is BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "a paper ballot is not challenged")
         if tracking in self._by_tracking:
             raise Refused(Reason.REPLAY, "this ballot was cast; a cast ballot cannot be challenged")
         questions = self._admissible(ballot, at)
+        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
         self._refuse_replays(ballot)
-        _checked(lambda: check_opened_ballot(self.election, opened, questions))
+        _checked(lambda: check_ballot_proofs(self.election, ballot))
+        _checked(lambda: check_openings(self.election, opened))
         self._spoiled.add(tracking)
         self._seen.update(_ciphertext_keys(ballot))
         self._record(at, opened)
 
     def _accept(self, ballot: Ballot, at: int) -> Receipt:
-        self._clock(at)
         tracking = bytes(ballot.tracking_code())
         earlier = self._by_tracking.get(tracking)
         if earlier is not None:
@@ -376,13 +436,15 @@ class BallotBox:
         if tracking in self._spoiled:
             raise Refused(Reason.SPOILED, "this ballot was challenged and can never be cast")
         questions = self._admissible(ballot, at)
+        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
         covers = frozenset(questions)
         if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
             raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
         self._refuse_replays(ballot)
-        _checked(lambda: check_ballot(self.election, ballot, questions))
+        _checked(lambda: check_ballot_proofs(self.election, ballot))
         accepted = _Accepted(sequence=len(self._accepted), at=at, ballot=ballot, covers=covers)
         self._accepted.append(accepted)
+        self._accepted_for[ballot.body.person].append(accepted)
         self._by_tracking[tracking] = accepted
         self._seen.update(_ciphertext_keys(ballot))
         self._record(at, ballot)
@@ -398,8 +460,7 @@ class BallotBox:
         ):
             raise Refused(Reason.WRONG_FINGERPRINT, "the ballot is for another election or key")
         self._require_on_roll(body.person)
-        if body.credential in self._revoked:
-            raise Refused(Reason.NOT_AUTHORISED, "this credential was revoked by a new binding")
+        self._require_live(body.credential)
         scope = self._all_questions
         if body.kind is BallotKind.DIRECT:
             if body.delegation is not None or body.scan is not None:
@@ -416,6 +477,7 @@ class BallotBox:
         return [q.id for q in self._manifest.questions if q.id in scope]
 
     def _proxy_scope(self, ballot: Ballot, at: int) -> frozenset[QuestionId]:
+        """The questions a proxy may vote on now: its scope, less what it has passed on."""
         body = ballot.body
         if body.delegation is None or body.scan is not None:
             raise Refused(Reason.MALFORMED, "a proxy ballot has a delegation and no scan")
@@ -426,20 +488,18 @@ class BallotBox:
         delegation = state.delegation.body
         if delegation.owner != body.person or delegation.proxy != body.credential:
             raise Refused(invalid, "the delegation is not from this owner to this credential")
-        if not self._active(state, at):
+        if not self._usable(state, at):
             raise Refused(invalid, "the delegation is revoked or expired")
-        if any(self._active(self._delegations[bytes(c)], at) for c in state.children):
-            raise Refused(invalid, "the proxy has passed this delegation on")
-        return state.scope
+        scope = state.scope - self._passed_on(state)
+        if not scope:
+            raise Refused(invalid, "the proxy has passed this delegation on entirely")
+        return scope
 
     def _has_voted(self, ballot: Ballot, covers: frozenset[QuestionId]) -> bool:
         body = ballot.body
         return any(
-            a.ballot.body.person == body.person
-            and a.ballot.body.kind is body.kind
-            and a.covers & covers
-            and self._counts(a)
-            for a in self._accepted
+            a.ballot.body.kind is body.kind and self._live_questions(a) & covers
+            for a in self._accepted_for[body.person]
         )
 
     def _refuse_replays(self, ballot: Ballot) -> None:
@@ -449,27 +509,23 @@ class BallotBox:
 
     # -- what counts (spec §11.3) --------------------------------------------------------------
 
-    def _counts(self, accepted: _Accepted) -> bool:
+    def _live_questions(self, accepted: _Accepted) -> frozenset[QuestionId]:
+        """The questions on which an accepted ballot still counts, before precedence."""
         body = accepted.ballot.body
-        if body.credential in self._revoked:
-            return False
-        if body.kind is BallotKind.PROXY:
-            assert body.delegation is not None
-            state = self._delegations[bytes(body.delegation)]
-            if not self._active(state, None):
-                return False
-            if any(self._active(self._delegations[bytes(c)], None) for c in state.children):
-                return False
-        return True
+        if body.kind is not BallotKind.PROXY:
+            return accepted.covers
+        assert body.delegation is not None
+        state = self._delegations[bytes(body.delegation)]
+        if not self._stands(state):
+            return frozenset()
+        return accepted.covers - self._passed_on(state)
 
     def votes(self) -> dict[QuestionId, list[Vote]]:
         """The live vote of every person on every question, in manifest order (spec §11.3)."""
         best: dict[tuple[PersonId, QuestionId], _Accepted] = {}
         for accepted in self._accepted:
-            if not self._counts(accepted):
-                continue
             rank = PRECEDENCE[accepted.ballot.body.kind]
-            for question in accepted.covers:
+            for question in self._live_questions(accepted):
                 key = (accepted.ballot.body.person, question)
                 current = best.get(key)
                 if current is None or rank >= PRECEDENCE[current.ballot.body.kind]:
@@ -483,7 +539,7 @@ class BallotBox:
     def participation(self) -> dict[QuestionId, Figures]:
         """Area and headcount of those with a live vote, per question."""
         roll = self.election.roll
-        return {q: roll.figures({v.person for v in votes}) for q, votes in self.votes().items()}
+        return {q: roll.figures(v.person for v in votes) for q, votes in self.votes().items()}
 
     @property
     def ballots(self) -> list[Ballot]:

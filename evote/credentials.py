@@ -43,7 +43,12 @@ def new_activation_code() -> str:
 
 
 def normalize_code(text: str) -> str:
-    """The canonical form of a typed code: upper case, no hyphens or spaces, I/L→1, O→0."""
+    """The canonical form of a typed code: upper case, no hyphens or spaces, I/L→1, O→0.
+
+    Only ASCII is accepted, so that the mapping is the same everywhere (spec §10.1).
+    """
+    if not text.isascii():
+        raise ParameterError("activation code: only the ASCII letters and digits of the code")
     compact = text.upper().replace("-", "").replace(" ", "").translate(_LOOKALIKES)
     if len(compact) != CODE_LENGTH or any(c not in ALPHABET for c in compact):
         raise ParameterError(f"activation code: expected {CODE_LENGTH} symbols of base 32")

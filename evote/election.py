@@ -45,10 +45,16 @@ class Election:
                 f"the roll is for election {self.roll.election!r}, "
                 f"the manifest for {self.manifest.election!r}"
             )
-        if len(self.ceremony.verification_keys) != self.manifest.trustees:
+        parameters = self.ceremony.parameters
+        if bytes(parameters.election) != self.manifest.hash():
+            raise ParameterError("the key ceremony was held for another manifest")
+        if (parameters.trustees, parameters.threshold) != (
+            self.manifest.trustees,
+            self.manifest.threshold,
+        ):
             raise ParameterError(
-                f"the ceremony has {len(self.ceremony.verification_keys)} trustees, "
-                f"the manifest {self.manifest.trustees}"
+                f"the ceremony was {parameters.threshold} of {parameters.trustees} trustees, "
+                f"the manifest says {self.manifest.threshold} of {self.manifest.trustees}"
             )
         fingerprint = election_fingerprint(self.manifest, self.roll, self.ceremony.joint_key)
         object.__setattr__(self, "fingerprint", fingerprint)

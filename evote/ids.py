@@ -1,7 +1,7 @@
 """Identifiers: NewTypes over ``str``, so that a unit id is never passed where a person id is due.
 
-Every identifier is 1 to 64 characters, with no control characters and no leading or trailing
-whitespace (spec §7.1); Chinese unit names such as ``3栋1单元502`` are fine.
+Every identifier is 1 to 64 characters in NFC, with no control or invisible formatting characters
+and no leading or trailing whitespace (spec §7.1); Chinese unit names such as ``3栋1单元502`` are fine.
 """
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ QuestionId = NewType("QuestionId", str)
 CandidateId = NewType("CandidateId", str)
 
 MAX_ID_LENGTH: Final = 64
+#: A fixed set, so that validity does not depend on a Unicode version (spec §7.1): the C0 and C1
+#: controls, and the zero-width and bidirectional formatting characters.
+_FORBIDDEN: Final = frozenset(
+    [chr(c) for c in range(0x20)]
+    + [chr(c) for c in range(0x7F, 0xA0)]
+    + [chr(c) for c in range(0x200B, 0x2010)]
+    + [chr(c) for c in range(0x202A, 0x202F)]
+    + [chr(c) for c in range(0x2060, 0x2065)]
+    + ["\ufeff"]
+)
 
 
 def check_id(value: str, what: str) -> None:
@@ -28,7 +38,7 @@ def check_id(value: str, what: str) -> None:
         raise ParameterError(f"{what} {value!r}: expected 1 to {MAX_ID_LENGTH} characters")
     if value != value.strip():
         raise ParameterError(f"{what} {value!r}: leading or trailing whitespace")
-    if any(unicodedata.category(c).startswith("C") for c in value):
-        raise ParameterError(f"{what} {value!r}: contains a control or unassigned character")
+    if any(c in _FORBIDDEN or "\ud800" <= c <= "\udfff" for c in value):
+        raise ParameterError(f"{what} {value!r}: contains a control or invisible character")
     if unicodedata.normalize("NFC", value) != value:
         raise ParameterError(f"{what} {value!r}: not in Unicode NFC form")

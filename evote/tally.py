@@ -201,6 +201,9 @@ def combine_tally(
     """
     if tally.fingerprint != election.fingerprint:
         raise ParameterError("the tally is for another election")
+    shape = [(q.id, len(q.options())) for q in election.manifest.questions]
+    if [(q.question, len(q.selections)) for q in tally.questions] != shape:
+        raise ParameterError("the tally's questions and selections do not match the manifest")
     threshold = election.manifest.threshold
     valid, rejected = _valid_shares(election, tally, shares)
     if len(valid) < threshold:

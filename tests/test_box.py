@@ -10,7 +10,7 @@ import msgspec
 import pytest
 
 from evote.ballots import Ballot, BallotKind
-from evote.box import BallotBox, Reason, Refused
+from evote.box import MAX_EXTENSION, BallotBox, Reason, Refused
 from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
 from evote.delegation import Delegation, delegate, revoke
 from evote.encoding import Bytes32
@@ -19,7 +19,7 @@ from evote.hazmat.signing import Signature, SigningKey
 from evote.hazmat.transcript import Domain
 from evote.ids import ElectionId, PersonId, QuestionId
 from evote.manifest import Motion, Policy
-from evote.rules import Figures
+from evote.rules import ORDINARY, Figures
 from tests.elections import CLOSES, CONVENER, ELECTION, OPENS, World, world
 
 A, B, Z = PersonId("A"), PersonId("B"), PersonId("Z")
@@ -191,8 +191,9 @@ def test_codes_and_credentials() -> None:
 
 
 def _delegation_world(policy: Policy | None = None) -> tuple[World, SigningKey]:
+    """An open box whose proxy is D, an owner with a bound credential."""
     w = _open_world(policy)
-    return w, SigningKey.generate()
+    return w, w.credentials["D"]
 
 
 def _delegate(w: World, delegation: Delegation) -> None:
@@ -206,19 +207,19 @@ def test_delegation_refusals() -> None:
     refusals = [
         delegate(ELECTION, A, a, a.verify_key, expires=expires),  # to oneself
         delegate(ELECTION, A, a, proxy.verify_key, expires=w.now),  # expired
-        delegate(
-            ElectionId("elsewhere"), A, a, proxy.verify_key, expires=expires
-        ),  # foreign election
         delegate(ELECTION, A, a, proxy.verify_key, expires=expires, scope=[QuestionId("nope")]),
+        delegate(ELECTION, A, a, SigningKey.generate().verify_key, expires=expires),  # unbound
     ]
     for delegation in refusals:
         _refused(w.box, Reason.DELEGATION_INVALID, functools.partial(_delegate, w, delegation))
+    foreign = delegate(ElectionId("elsewhere"), A, a, proxy.verify_key, expires=expires)
+    _refused(w.box, Reason.WRONG_ELECTION, functools.partial(_delegate, w, foreign))
     not_owner = delegate(ELECTION, A, w.credentials["B"], proxy.verify_key, expires=expires)
     _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.delegate(not_owner, at=w.tick()))
     w.box.delegate(delegate(ELECTION, A, a, proxy.verify_key, expires=expires), at=w.tick())
     over_cap = delegate(ELECTION, B, w.credentials["B"], proxy.verify_key, expires=expires)
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(over_cap, at=w.tick()))
-    twice = delegate(ELECTION, A, a, SigningKey.generate().verify_key, expires=expires)
+    twice = delegate(ELECTION, A, a, w.credentials["C"].verify_key, expires=expires)
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(twice, at=w.tick()))
 
 
@@ -231,14 +232,14 @@ def test_redelegation_depth_and_cycles() -> None:
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(back, at=w.tick()))
     onward = delegate(ELECTION, A, b, proxy.verify_key, expires=CLOSES + 100, parent=first.id())
     w.box.delegate(onward, at=w.tick())
-    third = delegate(ELECTION, A, proxy, SigningKey.generate().verify_key,
+    third = delegate(ELECTION, A, proxy, w.credentials["C"].verify_key,
                      expires=CLOSES + 100, parent=onward.id())  # fmt: skip
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(third, at=w.tick()))
     # Depth 1 (the default) refuses any passing on.
     w1, proxy1 = _delegation_world()
     top = delegate(ELECTION, A, w1.credentials["A"], proxy1.verify_key, expires=CLOSES + 100)
     w1.box.delegate(top, at=w1.tick())
-    passed = delegate(ELECTION, A, proxy1, SigningKey.generate().verify_key,
+    passed = delegate(ELECTION, A, proxy1, w1.credentials["C"].verify_key,
                       expires=CLOSES + 100, parent=top.id())  # fmt: skip
     _refused(w1.box, Reason.DELEGATION_INVALID, lambda: w1.box.delegate(passed, at=w1.tick()))
 
@@ -340,14 +341,78 @@ def test_a_paper_ballot_counts_alone() -> None:
     assert _hire(w) == {"agree": 1, "oppose": 0}
 
 
-def test_rebinding_voids_what_the_old_credential_signed() -> None:
+def test_rebinding_keeps_what_the_old_credential_signed_and_the_new_one_replaces_it() -> None:
     w = _open_world()
     w.box.cast(w.ballot("A", YES).ballot, at=w.tick())
-    w.bind("A")  # lost phone
-    assert w.box.participation()[HIRE].headcount == 0
+    old = w.credentials["A"]
+    w.bind("A")  # lost phone: the old credential can sign nothing more
+    assert w.box.participation()[HIRE].headcount == 1
+    stale = w.ballot("A", NO, signer=old).ballot
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.cast(stale, at=w.tick()))
     w.box.cast(w.ballot("A", NO).ballot, at=w.tick())
     w.close()
     assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_passing_on_part_of_a_delegation() -> None:
+    w = _open_world(Policy(delegation_depth=2))
+    a, b, d = w.credentials["A"], w.credentials["B"], w.credentials["D"]
+    top = delegate(ELECTION, A, a, b.verify_key, expires=CLOSES + 9)
+    w.box.delegate(top, at=w.tick())
+    first = w.ballot("A", YES, signer=b, kind=BallotKind.PROXY, delegation=top.id()).ballot
+    w.box.cast(first, at=w.tick())
+    service = QuestionId("service")
+    onward = delegate(ELECTION, A, b, d.verify_key, expires=CLOSES + 9, scope=[service],
+                      parent=top.id())  # fmt: skip
+    w.box.delegate(onward, at=w.tick())
+    assert w.box.participation()[HIRE].headcount == 1  # B still votes for A on "hire"
+    assert w.box.participation()[service].headcount == 0  # but no longer on "service"
+    whole = w.ballot("A", NO, signer=b, kind=BallotKind.PROXY, delegation=top.id()).ballot
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.cast(whole, at=w.tick()))
+    rest = [HIRE, QuestionId("fund"), QuestionId("committee")]
+    b_again = w.ballot("A", NO, signer=b, kind=BallotKind.PROXY, delegation=top.id(),
+                       questions=rest).ballot  # fmt: skip
+    w.box.cast(b_again, at=w.tick())
+    by_d = w.ballot("A", {"service": [4]}, signer=d, kind=BallotKind.PROXY,
+                    delegation=onward.id(), questions=[service]).ballot  # fmt: skip
+    w.box.cast(by_d, at=w.tick())
+    assert w.box.participation()[service] == Figures(area=22000, headcount=1)
+    w.close()
+    assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_the_convener_key_cannot_become_a_credential() -> None:
+    w = world(HOLDINGS)
+    code = new_activation_code()
+    w.box.issue_code(CodeIssue(person=A, code_hash=code_hash(ELECTION, A, code)), at=w.tick())
+    hijack = bind(ELECTION, A, CONVENER, code)
+    _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(hijack, at=w.tick()))
+
+
+def test_a_paper_ballot_is_not_challenged() -> None:
+    w = _open_world()
+    paper = w.ballot("A", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=Bytes32(bytes(32)))
+    _refused(w.box, Reason.MALFORMED, lambda: w.box.spoil(paper, at=w.tick()))
+
+
+def test_the_window_can_be_extended_within_three_months_except_for_committee_elections() -> None:
+    motions_only = (Motion(id=HIRE, title="Hire", rule=ORDINARY),)
+    w = world(HOLDINGS, questions=motions_only)
+    w.bind_everyone()
+    w.open()
+    too_far = CLOSES + MAX_EXTENSION + 1
+    _refused(w.box, Reason.EXTENSION_INVALID, lambda: w.box.extend(too_far, at=w.tick()))
+    _refused(w.box, Reason.EXTENSION_INVALID, lambda: w.box.extend(CLOSES - 1, at=w.tick()))
+    w.box.extend(CLOSES + 86_400, at=w.tick())
+    w.box.cast(w.ballot("A", YES).ballot, at=CLOSES + 10)  # after the original close
+    _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.close(at=CLOSES + 20))
+    w.box.close(at=CLOSES + 86_400)
+    with_committee = _open_world()
+    _refused(
+        with_committee.box,
+        Reason.EXTENSION_INVALID,
+        lambda: with_committee.box.extend(CLOSES + 86_400, at=with_committee.tick()),
+    )
 
 
 def test_a_challenge_checks_the_openings() -> None:

@@ -55,6 +55,7 @@ class Plan:
     holdings: dict[str, list[int]]
     kinds: dict[str, PersonKind]
     actions: list[tuple[str, str, Choices | None]]  # (verb, person, choices)
+    proxies: dict[str, str]  # owner → the person who votes for them
 
 
 @st.composite
@@ -66,6 +67,7 @@ def plans(draw: st.DrawFn) -> Plan:
     if draw(st.booleans()):
         kinds[names[0]] = PersonKind.DEVELOPER
     actions: list[tuple[str, str, Choices | None]] = []
+    proxies: dict[str, str] = {}
     for name in names:
         mine: list[tuple[str, str, Choices | None]] = [
             ("direct", name, draw(choices())) for _ in range(draw(st.integers(0, 2)))
@@ -73,6 +75,7 @@ def plans(draw: st.DrawFn) -> Plan:
         if draw(st.booleans()):
             mine.append(("paper", name, draw(choices())))
         if draw(st.booleans()):
+            proxies[name] = draw(st.sampled_from([n for n in names if n != name]))
             mine.append(("delegate", name, None))
             mine.append(("proxy", name, draw(choices())))
             if draw(st.booleans()):
@@ -93,7 +96,7 @@ def plans(draw: st.DrawFn) -> Plan:
         interleaved.append(per_person[person][cursors[person]])
         cursors[person] += 1
     late = [a for a in interleaved if a[0] == "late"]
-    return Plan(holdings, kinds, [a for a in interleaved if a[0] != "late"] + late)
+    return Plan(holdings, kinds, [a for a in interleaved if a[0] != "late"] + late, proxies)
 
 
 def _expected(plan: Plan, weights: Mapping[PersonId, int]) -> list[QuestionCounts]:
@@ -151,7 +154,7 @@ def test_decrypted_tally_equals_the_plaintext_intentions(plan: Plan) -> None:
     closed = False
     for step, (verb, person, chosen) in enumerate(plan.actions):
         if verb == "delegate":
-            proxy = SigningKey.generate()
+            proxy = w.credentials[plan.proxies[person]]
             delegation = delegate(ELECTION, PersonId(person), w.credentials[person], proxy.verify_key,
                                   expires=CLOSES + 100)  # fmt: skip
             w.box.delegate(delegation, at=w.tick())

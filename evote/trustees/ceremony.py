@@ -195,6 +195,7 @@ class Disqualification(Struct):
 class CeremonyOutcome(Struct):
     """The result anyone recomputes from the public messages (spec §6.4)."""
 
+    parameters: CeremonyParameters
     joint_key: PublicKey
     verification_keys: tuple[PublicKey, ...]
     qualified: tuple[TrusteeIndex, ...]
@@ -383,6 +384,7 @@ def conclude(
     except InvalidPoint:
         raise CeremonyError("the joint key or a verification key is the identity") from None
     return CeremonyOutcome(
+        parameters=parameters,
         joint_key=joint_key,
         verification_keys=verification_keys,
         qualified=qualified,
