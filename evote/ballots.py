@@ -300,7 +300,9 @@ def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
             try:
                 verify_selection(fingerprint, key, context, ciphertext, proof)
             except InvalidProof as error:
-                raise InvalidProof(f"question {part.question}, selection {index}: {error}") from None
+                raise InvalidProof(
+                    f"question {part.question}, selection {index}: {error}"
+                ) from None
         context = proof_context(body.person, body.credential, part.question, None)
         try:
             verify_range(

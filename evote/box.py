@@ -43,7 +43,17 @@ from evote.ids import PersonId, QuestionId
 from evote.manifest import CommitteeElection
 from evote.rules import Figures
 
-__all__ = ["MAX_EXTENSION", "PRECEDENCE", "BallotBox", "Reason", "Receipt", "Refused", "Vote"]
+__all__ = [
+    "MAX_EXTENSION",
+    "PRECEDENCE",
+    "BallotBox",
+    "Closing",
+    "Extension",
+    "Reason",
+    "Receipt",
+    "Refused",
+    "Vote",
+]
 
 #: Longest extension of the voting window: 3 months (domain rule 26).
 MAX_EXTENSION: Final = 92 * 86_400
@@ -76,6 +86,16 @@ class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box report
     def __init__(self, reason: Reason, message: str) -> None:
         super().__init__(f"refused ({reason}): {message}")
         self.reason = reason
+
+
+class Extension(Struct):
+    """The voting window now closes at ``closes`` (domain rule 26)."""
+
+    closes: int
+
+
+class Closing(Struct):
+    """The box is closed: nothing more is accepted."""
 
 
 class Receipt(Struct):
@@ -170,7 +190,7 @@ class BallotBox:
         return self._closes
 
     def extend(self, closes: int, *, at: int) -> None:
-        """Extend the voting window (domain rule 26): later, by at most 3 months, while open.
+        """Extend the voting window (domain rule 26): later, by at most 3 months, before it closes.
 
         Not for an election with a committee election among its questions.
         """
@@ -185,7 +205,7 @@ class BallotBox:
                 f"{self._manifest.window.closes}",
             )
         self._closes = closes
-        self._record(at, ("extend", closes))
+        self._record(at, Extension(closes=closes))
 
     def close(self, *, at: int) -> None:
         """Close the box; allowed once, at or after the end of the voting window."""
@@ -195,7 +215,7 @@ class BallotBox:
         if at < self._closes:
             raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
         self._closed_at = at
-        self._record(at, "close")
+        self._record(at, Closing())
 
     # -- people and credentials (spec §11.2) ---------------------------------------------------
 
@@ -326,7 +346,7 @@ class BallotBox:
             raise Refused(invalid, "a delegation already covers some of these questions")
         cap = self._manifest.policy.max_delegations_per_proxy
         if cap is not None:
-            held = {s.chain[0] for s in self._delegations_to[proxy] if self._usable(s, at)}
+            held = {s.chain[0] for s in self._delegations_to[proxy] if self._stands(s)}
             if body.owner not in held and len(held) >= cap:
                 raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
         return _DelegationState(

@@ -4,8 +4,8 @@ The convener issues each person a one-time activation code, delivered out of ban
 only its hash. The owner's device generates an Ed25519 credential and binds it to the person by
 revealing the code, signed with the new credential: anyone can check the code against the published
 hash and the signature against the credential, and a used code can never serve again. Binding
-again with a newly issued code (a lost phone) replaces the credential; the old one is revoked,
-visibly, and whatever it signed stops counting.
+again with a newly issued code (a lost phone) replaces the credential, visibly: the old one can
+sign nothing more, while what it signed before stands until the owner replaces or revokes it.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Identifiers: NewTypes over ``str``, so that a unit id is never passed where a person id is due.
 
-Every identifier is 1 to 64 characters in NFC, with no control or invisible formatting characters
-and no leading or trailing whitespace (spec §7.1); Chinese unit names such as ``3栋1单元502`` are fine.
+Every identifier is 1 to 64 characters in NFC, with no leading or trailing whitespace and none of
+a fixed set of control and invisible formatting characters (spec §7.1); Chinese unit names such as
+``3栋1单元502`` are fine.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ QuestionId = NewType("QuestionId", str)
 CandidateId = NewType("CandidateId", str)
 
 MAX_ID_LENGTH: Final = 64
-#: A fixed set, so that validity does not depend on a Unicode version (spec §7.1): the C0 and C1
-#: controls, and the zero-width and bidirectional formatting characters.
+#: A fixed set, not a Unicode category, so that the rule does not move with Unicode versions
+#: (spec §7.1): the C0 and C1 controls, the soft hyphen, the Arabic letter mark, the Mongolian vowel
+#: separator, the zero-width characters and marks, and every bidirectional formatting character.
 _FORBIDDEN: Final = frozenset(
     [chr(c) for c in range(0x20)]
     + [chr(c) for c in range(0x7F, 0xA0)]
+    + ["\u00ad", "\u061c", "\u180e"]
     + [chr(c) for c in range(0x200B, 0x2010)]
     + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2060, 0x2065)]
+    + [chr(c) for c in range(0x2060, 0x206A)]
     + ["\ufeff"]
 )
 
@@ -39,6 +42,8 @@ def check_id(value: str, what: str) -> None:
     if value != value.strip():
         raise ParameterError(f"{what} {value!r}: leading or trailing whitespace")
     if any(c in _FORBIDDEN or "\ud800" <= c <= "\udfff" for c in value):
-        raise ParameterError(f"{what} {value!r}: contains a control or invisible character")
+        raise ParameterError(
+            f"{what} {value!r}: contains a control or invisible formatting character"
+        )
     if unicodedata.normalize("NFC", value) != value:
         raise ParameterError(f"{what} {value!r}: not in Unicode NFC form")

@@ -157,9 +157,6 @@ class Window(Struct):
                 f"voting window: opens {self.opens} must precede closes {self.closes}"
             )
 
-    def contains(self, moment: int) -> bool:
-        return self.opens <= moment < self.closes
-
 
 class Policy(Struct):
     """The configurable box rules (spec §11.2; defaults from domain rules 23 and 25)."""

@@ -202,6 +202,25 @@ class CeremonyOutcome(Struct):
     disqualified: tuple[Disqualification, ...]
     rulings: tuple[ComplaintRuling, ...]
 
+    def __post_init__(self) -> None:
+        parameters = self.parameters
+        if len(self.verification_keys) != parameters.trustees:
+            raise ParameterError(
+                f"ceremony outcome: {len(self.verification_keys)} verification keys for "
+                f"{parameters.trustees} trustees"
+            )
+        if list(self.qualified) != sorted(set(self.qualified)) or not set(self.qualified) <= set(
+            parameters.indices
+        ):
+            raise ParameterError(
+                "ceremony outcome: qualified dealers must be distinct trustees, in order"
+            )
+        if len(self.qualified) < parameters.threshold:
+            raise ParameterError(
+                f"ceremony outcome: {len(self.qualified)} qualified dealers for threshold "
+                f"{parameters.threshold}"
+            )
+
     def verification_key(self, trustee: int) -> PublicKey:
         if not 1 <= trustee <= len(self.verification_keys):
             raise CeremonyError(f"no trustee {trustee} in this ceremony")
