@@ -116,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         title="Benchmark assembly",
         convener="Benchmark",
         convener_key=SigningKey(hashlib.sha256(b"convener").digest()).verify_key,
+        board_key=SigningKey(hashlib.sha256(b"board").digest()).verify_key,
         window=Window(opens=0, closes=1),
         trustees=3,
         threshold=2,

@@ -17,6 +17,11 @@ Map of the package (dependencies point down the list; ``spec/`` gives each secti
 - :mod:`evote.credentials`, :mod:`evote.ballots`, :mod:`evote.delegation` — activation codes and
   bindings, encrypted ballots and challenges, proxy delegations.
 - :mod:`evote.box` — the ballot box: acceptance, refusal reasons, which ballot counts.
+- :mod:`evote.merkle`, :mod:`evote.events`, :mod:`evote.board` — the public board: an RFC 9162
+  Merkle log of typed events with signed heads, receipts and consistency proofs.
+- :mod:`evote.proceedings`, :mod:`evote.assembly` — the rules applied entry by entry, and running an
+  election onto the board; :mod:`evote.record` — the board exported as files;
+  :mod:`evote.verify` — recounting an election from its record alone.
 - :mod:`evote.tally` — the dual homomorphic tally and its threshold decryption;
   :mod:`evote.results` and :mod:`evote.committee` — decisions, elections and ratings.
 - :mod:`evote.cli` — the ``evote`` command.

@@ -10,11 +10,11 @@ sign nothing more, while what it signed before stands until the owner replaces o
 
 from __future__ import annotations
 
-import secrets
 from typing import Final
 
 from evote.encoding import Bytes32, Struct
 from evote.errors import ParameterError
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import Signature, SigningKey, VerifyKey
 from evote.hazmat.transcript import Domain, Transcript
 from evote.ids import ElectionId, PersonId
@@ -38,7 +38,13 @@ _LOOKALIKES: Final = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 def new_activation_code() -> str:
     """A fresh code from the operating system, grouped for reading: ``XXXXX-XXXXX-XXXXX-XXXXX``."""
-    symbols = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+    return _activation_code(OS_RANDOMNESS)
+
+
+def _activation_code(randomness: Randomness) -> str:
+    # 5 bits per symbol from 16 random bytes (128 bits, of which 100 are used).
+    value = int.from_bytes(randomness.bytes(16), "big")
+    symbols = "".join(ALPHABET[(value >> (5 * i)) & 31] for i in range(CODE_LENGTH))
     return "-".join(symbols[i : i + 5] for i in range(0, CODE_LENGTH, 5))
 
 

@@ -19,7 +19,15 @@ import msgspec
 from evote.errors import InvalidEncoding
 from evote.hazmat.group import Point, Scalar
 
-__all__ = ["Bytes32", "HexBytes", "Struct", "decode", "encode", "to_builtins"]
+__all__ = [
+    "Bytes32",
+    "HexBytes",
+    "Struct",
+    "decode",
+    "decode_prevalidated",
+    "encode",
+    "to_builtins",
+]
 
 T = TypeVar("T")
 
@@ -105,6 +113,29 @@ def decode(data: bytes | str, kind: type[T]) -> T:
     except msgspec.DecodeError as error:
         raise InvalidEncoding(f"{_name(kind)}: malformed JSON: {error}") from None
     return result
+
+
+def _prevalidated_hook(kind: type, obj: object) -> object:
+    if isinstance(kind, type) and issubclass(kind, Point) and isinstance(obj, str):
+        return kind(bytes.fromhex(obj))  # validated already, by whoever calls this
+    return _dec_hook(kind, obj)
+
+
+def decode_prevalidated(data: bytes, kind: type[T]) -> T:
+    """Decode bytes that :func:`decode` has accepted before, without validating points again.
+
+    Point validation is most of the cost of decoding a ballot; a verifier that has decoded (and so
+    validated) the same bytes in a worker process decodes them here without repeating it. Never
+    use this on bytes that were not decoded by :func:`decode` first.
+    """
+    decoder = _PREVALIDATED.get(kind)
+    if decoder is None:
+        decoder = _PREVALIDATED[kind] = msgspec.json.Decoder(kind, dec_hook=_prevalidated_hook)
+    result: T = decoder.decode(data)
+    return result
+
+
+_PREVALIDATED: dict[object, msgspec.json.Decoder[Any]] = {}
 
 
 def to_builtins(value: object) -> Any:  # noqa: ANN401 -- JSON values are untyped by nature

@@ -12,6 +12,7 @@ __all__ = [
     "DecodingError",
     "EvoteError",
     "InvalidEncoding",
+    "InvalidMerkleProof",
     "InvalidPoint",
     "InvalidProof",
     "InvalidScalar",
@@ -48,6 +49,10 @@ class ParameterError(EvoteError, ValueError):
 
 class InvalidProof(EvoteError):  # noqa: N818
     """A zero-knowledge proof that does not verify for its statement."""
+
+
+class InvalidMerkleProof(EvoteError):  # noqa: N818
+    """A Merkle inclusion or consistency proof that does not verify (spec §13.2)."""
 
 
 class InvalidSignature(EvoteError):  # noqa: N818

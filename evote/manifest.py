@@ -175,14 +175,15 @@ class Policy(Struct):
 class Manifest(Struct):
     """One election: what is asked, by whom, when, and who holds the key (spec §7.3).
 
-    ``convener_key`` signs what the convener enters on the owners' behalf (activation codes, paper
-    ballots).
+    ``convener_key`` signs the paper ballots the convener enters on the owners' behalf;
+    ``board_key`` signs the heads of the public board (spec §13.4).
     """
 
     election: ElectionId
     title: str
     convener: str
     convener_key: VerifyKey
+    board_key: VerifyKey
     window: Window
     trustees: int
     threshold: int
@@ -193,6 +194,10 @@ class Manifest(Struct):
         check_id(self.election, "election id")
         if not self.title or not self.convener:
             raise ParameterError(f"election {self.election}: title and convener are required")
+        if self.board_key == self.convener_key:
+            raise ParameterError(
+                f"election {self.election}: the board and the convener need two keys"
+            )
         if not 1 <= self.threshold <= self.trustees <= MAX_TRUSTEES:
             raise ParameterError(
                 f"election {self.election}: need 1 ≤ threshold ≤ trustees ≤ {MAX_TRUSTEES}, "

@@ -22,6 +22,7 @@ from evote.encoding import Bytes32, Struct
 from evote.errors import InvalidProof, ParameterError, ThresholdError
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, sum_ciphertexts
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.ids import ElectionId, QuestionId
 from evote.results import QuestionCounts
 from evote.rules import Figures
@@ -41,6 +42,7 @@ __all__ = [
     "aggregate",
     "aggregate_selections",
     "aggregate_votes",
+    "check_share",
     "combine_tally",
     "decrypt_tally",
 ]
@@ -149,6 +151,10 @@ def decrypt_tally(key: TrusteeKey, box: BallotBox) -> TallyShare:
     The trustee recomputes the tally from the box itself (spec §12.2), so it never decrypts a
     ciphertext someone hands it — not a single ballot, only sums over the closed box.
     """
+    return _decrypt_tally(key, box, OS_RANDOMNESS)
+
+
+def _decrypt_tally(key: TrusteeKey, box: BallotBox, randomness: Randomness) -> TallyShare:
     election = box.election
     if bytes(key.parameters.election) != election.manifest.hash():
         raise ParameterError("this trustee key is for another election")
@@ -156,34 +162,49 @@ def decrypt_tally(key: TrusteeKey, box: BallotBox) -> TallyShare:
         raise ParameterError("this trustee key is not for this election's joint key")
     tally = aggregate(box)
     partials = tuple(
-        key.partial_decrypt(election.fingerprint, ciphertext) for ciphertext in tally.ciphertexts()
+        key._partial_decrypt(election.fingerprint, ciphertext, randomness)
+        for ciphertext in tally.ciphertexts()
     )
     return TallyShare(trustee=key.trustee, partials=partials)
+
+
+def check_share(election: Election, tally: Tally, share: TallyShare) -> None:
+    """Raise unless every partial decryption of ``share`` is valid for ``tally`` (spec §12.3).
+
+    :class:`ThresholdError` for an unknown trustee or the wrong number of partials;
+    :class:`InvalidProof` for a partial decryption whose proof fails.
+    """
+    ciphertexts = tally.ciphertexts()
+    keys = election.ceremony.verification_keys
+    if not 1 <= share.trustee <= len(keys):
+        raise ThresholdError(f"a share from trustee {share.trustee}, who is not a trustee")
+    if len(share.partials) != len(ciphertexts):
+        raise ThresholdError(
+            f"trustee {share.trustee}: {len(share.partials)} partials for {len(ciphertexts)} sums"
+        )
+    for ciphertext, partial in zip(ciphertexts, share.partials, strict=True):
+        if partial.trustee != share.trustee:
+            raise InvalidProof(
+                f"trustee {share.trustee}: a partial decryption marked as trustee {partial.trustee}'s"
+            )
+        verify_partial_decryption(
+            election.fingerprint, ciphertext, partial, keys[share.trustee - 1]
+        )
 
 
 def _valid_shares(
     election: Election, tally: Tally, shares: Sequence[TallyShare]
 ) -> tuple[list[TallyShare], dict[int, str]]:
     """The shares whose every partial decryption verifies, and why the others were set aside."""
-    ciphertexts = tally.ciphertexts()
-    keys = election.ceremony.verification_keys
     valid: list[TallyShare] = []
     rejected: dict[int, str] = {}
     for share in shares:
-        if not 1 <= share.trustee <= len(keys) or share.trustee in {s.trustee for s in valid}:
-            rejected[share.trustee] = "unknown or repeated trustee"
-            continue
-        if len(share.partials) != len(ciphertexts):
-            rejected[share.trustee] = f"{len(share.partials)} partials for {len(ciphertexts)} sums"
+        if share.trustee in {s.trustee for s in valid}:
+            rejected[share.trustee] = "repeated trustee"
             continue
         try:
-            for ciphertext, partial in zip(ciphertexts, share.partials, strict=True):
-                if partial.trustee != share.trustee:
-                    raise InvalidProof(f"a partial decryption signed as trustee {partial.trustee}")
-                verify_partial_decryption(
-                    election.fingerprint, ciphertext, partial, keys[share.trustee - 1]
-                )
-        except InvalidProof as error:
+            check_share(election, tally, share)
+        except (InvalidProof, ThresholdError) as error:
             rejected[share.trustee] = str(error)
             continue
         valid.append(share)

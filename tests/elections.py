@@ -34,6 +34,7 @@ from evote.trustees.trustee import CeremonyTrustee
 ELECTION = ElectionId("test-election")
 OPENS, CLOSES = 1_000, 2_000
 CONVENER = SigningKey(bytes(range(32)))
+BOARD = SigningKey(bytes(range(1, 33)))
 
 STANDARD_QUESTIONS: tuple[Question, ...] = (
     Motion(id=QuestionId("hire"), title="Hire the property company", rule=ORDINARY),
@@ -59,6 +60,7 @@ def manifest(
         title="Test assembly",
         convener="Test convener",
         convener_key=CONVENER.verify_key,
+        board_key=BOARD.verify_key,
         window=Window(opens=OPENS, closes=CLOSES),
         trustees=3,
         threshold=2,

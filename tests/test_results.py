@@ -39,6 +39,7 @@ from evote.rules import (
 )
 
 CONVENER = SigningKey(bytes(range(32))).verify_key
+BOARD = SigningKey(bytes(range(1, 33))).verify_key
 SILENT_ORDINARY = DecisionRule(
     name="ordinary-silence",
     quorum=ORDINARY.quorum,
@@ -64,6 +65,7 @@ def manifest(*questions: Question) -> Manifest:
         title="Results test",
         convener="Test convener",
         convener_key=CONVENER,
+        board_key=BOARD,
         window=Window(opens=0, closes=1),
         trustees=1,
         threshold=1,

@@ -1,41 +1,46 @@
-"""``evote demo``: a whole owners' assembly vote in one process, on the real library.
+"""``evote demo``: a whole owners' assembly vote, published on a board and recounted from its record.
 
 A simulated estate — owners of one or more flats, the developer's unsold flats, co-owned flats —
 votes on an ordinary and a special motion, elects an owners' committee and rates the property
-service. Three trustees hold the key, any two decrypt, and one of them is absent at the end. Owners
-bind credentials with one-time codes; some delegate to a proxy, one revokes, one votes after
-delegating (overriding the proxy); some vote twice; some return paper ballots; one challenges the
-ballot their phone prepared. The box decides what counts, the tally is decrypted, and the results
-are printed with area and headcount side by side — and checked against the simulated intentions.
+service. Three trustees hold the key; any two decrypt and one of them is absent at the end. Owners
+bind phones with one-time codes; some delegate to a proxy, one revokes, one votes in person after
+delegating (overriding the proxy); some vote twice; some return paper ballots; one audits their
+phone (a Benaloh challenge). Every step is published on a board kept in a SQLite file; the board is
+exported as a record, which the independent verifier then recounts; the results are printed with
+area and headcount side by side, and checked against the simulated intentions.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from evote.ballots import BallotKind, prepare_ballot
-from evote.box import BallotBox
-from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
+from evote.assembly import Assembly
+from evote.ballots import BallotKind, _prepare_ballot
+from evote.board import Board, InclusionReceipt, SqliteStorage
+from evote.credentials import CodeIssue, _activation_code, bind, code_hash
 from evote.delegation import delegate, revoke
-from evote.election import Election
-from evote.encoding import Bytes32
+from evote.encoding import Bytes32, encode
 from evote.errors import EvoteError
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import SigningKey
 from evote.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
 from evote.manifest import Candidate, CommitteeElection, Manifest, Motion, Rating, Window
-from evote.results import QuestionCounts, compute_results, render_results
+from evote.record import export_record
+from evote.results import QuestionCounts, render_results
 from evote.roll import Person, PersonKind, Roll, Unit
 from evote.rules import ORDINARY, SPECIAL, Figures
-from evote.tally import aggregate, combine_tally, decrypt_tally
-from evote.trustees.ceremony import CeremonyParameters, conclude
+from evote.tally import _decrypt_tally
 from evote.trustees.decryption import TrusteeKey
 from evote.trustees.trustee import CeremonyTrustee
+from evote.verify import verify_record
 
-__all__ = ["run_demo"]
+__all__ = ["DemoOutcome", "run_demo", "simulate"]
 
 ELECTION = ElectionId("demo-2026-assembly")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400  # a 15-day vote (domain rule 21)
@@ -52,31 +57,23 @@ QUESTIONS = (
     ),
     Rating(id=QuestionId("service"), title="物业服务满意度 Satisfaction with the service"),
 )  # fmt: skip
+#: How likely an owner approves each candidate: some are popular, some are not.
+POPULARITY = (0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.35, 0.25, 0.15)
 
 Choices = dict[QuestionId, list[int]]
 
 
-@dataclass
-class Estate:
-    """The simulation: who holds what, and what each person intends."""
-
-    roll: Roll
-    intentions: dict[PersonId, Choices] = field(default_factory=dict)
-    counted: dict[PersonId, Choices] = field(default_factory=dict)  # the vote that should count
-
-
-def _estate(owners: int, rng: random.Random) -> Roll:
+def estate(owners: int, rng: random.Random) -> Roll:
+    """A roll of ``owners`` owners, some with two flats or co-owned, and the developer."""
     units: list[Unit] = []
     persons: list[Person] = []
     for index in range(owners):
-        person = PersonId(f"P{index + 1:04}")
+        building = f"{index % 12 + 1}栋"
         flats = 2 if rng.random() < 0.08 else 1
-        ids = tuple(UnitId(f"{index % 12 + 1}栋-{index + 1:04}-{k}") for k in range(flats))
-        units += [
-            Unit(id=u, building=f"{index % 12 + 1}栋", area=rng.choice(FLOOR_PLANS)) for u in ids
-        ]
+        ids = tuple(UnitId(f"{building}-{index + 1:04}-{k}") for k in range(flats))
+        units += [Unit(id=u, building=building, area=rng.choice(FLOOR_PLANS)) for u in ids]
         kind = PersonKind.CO_OWNED if rng.random() < 0.05 else PersonKind.OWNER
-        persons.append(Person(id=person, kind=kind, units=tuple(sorted(ids))))
+        persons.append(Person(id=PersonId(f"P{index + 1:04}"), kind=kind, units=tuple(sorted(ids))))
     unsold = tuple(UnitId(f"开发商-{k:02}") for k in range(max(1, owners // 20)))
     units += [Unit(id=u, building="开发商", area=rng.choice(FLOOR_PLANS)) for u in unsold]
     persons.append(Person(id=PersonId("DEVELOPER"), kind=PersonKind.DEVELOPER, units=unsold))
@@ -85,10 +82,6 @@ def _estate(owners: int, rng: random.Random) -> Roll:
         units=tuple(sorted(units, key=lambda u: u.id)),
         persons=tuple(sorted(persons, key=lambda p: p.id)),
     )
-
-
-#: How likely an owner approves each candidate: some are popular, some are not.
-POPULARITY = (0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.35, 0.25, 0.15)
 
 
 def _choices(rng: random.Random) -> Choices:
@@ -103,68 +96,82 @@ def _choices(rng: random.Random) -> Choices:
     }
 
 
-def _ceremony(manifest: Manifest, roll: Roll) -> tuple[Election, list[TrusteeKey]]:
-    parameters = CeremonyParameters(election=Bytes32(manifest.hash()), trustees=3, threshold=2)
-    trustees = [CeremonyTrustee.start(parameters, i) for i in parameters.indices]
-    announcements = [t.announce() for t in trustees]
-    dealings = [t.deal(announcements) for t in trustees]
-    complaints = [c for t in trustees for c in t.check_shares(announcements, dealings)]
-    outcome = conclude(parameters, announcements, dealings, complaints)
-    keys = [t.finish(outcome, dealings) for t in trustees]
-    return Election(manifest=manifest, roll=roll, ceremony=outcome), keys
+@dataclass
+class DemoOutcome:
+    """What the simulation did, what should count, and a receipt to check by hand."""
 
-
-_CONVENER = SigningKey(hashlib.sha256(b"evote demo convener").digest())
-
-
-def _manifest() -> Manifest:
-    return Manifest(
-        election=ELECTION,
-        title="2026年度业主大会 Owners' assembly 2026",
-        convener="业主大会筹备组 Preparatory group",
-        convener_key=_CONVENER.verify_key,
-        window=Window(opens=OPENS, closes=CLOSES),
-        trustees=3,
-        threshold=2,
-        questions=QUESTIONS,
-    )
+    assembly: Assembly
+    board_key: SigningKey
+    events: dict[str, int]
+    counted: dict[PersonId, Choices] = field(default_factory=dict)
+    receipt: InclusionReceipt | None = None
 
 
 class _Simulation:
-    """Everything owners, proxies and the convener do, in time order, with what should count."""
+    """Everything trustees, owners, proxies and the convener do, in time order."""
 
-    def __init__(self, election: Election, box: BallotBox, rng: random.Random) -> None:
-        self.election, self.box, self.rng = election, box, rng
-        self.estate = Estate(roll=election.roll)
+    def __init__(self, assembly: Assembly, rng: random.Random, randomness: Randomness) -> None:
+        self.assembly, self.rng, self.randomness = assembly, rng, randomness
+        self.convener = self._key()
         self.credentials: dict[PersonId, SigningKey] = {}
         self.paper_voters: list[PersonId] = []
-        self.now = OPENS - 86_400
+        self.counted: dict[PersonId, Choices] = {}
+        self.receipt: InclusionReceipt | None = None
+        self.now = OPENS - 30 * 86_400
         self.events = dict.fromkeys(
             ("bound", "delegated", "revoked", "overridden", "direct", "re-votes", "paper",
              "challenged"), 0,
         )  # fmt: skip
 
+    def _key(self) -> SigningKey:
+        return SigningKey(self.randomness.bytes(32))
+
     def tick(self) -> int:
         self.now += 60
         return self.now
 
+    def ceremony(self) -> list[TrusteeKey]:
+        """The three trustees' key ceremony, every message on the board."""
+        ceremony = self.assembly.proceedings.ceremony
+        assert ceremony is not None
+        trustees = [
+            CeremonyTrustee._start(ceremony.parameters, i, self.randomness)
+            for i in ceremony.parameters.indices
+        ]
+        announcements = [t._announce(self.randomness) for t in trustees]
+        for announcement in announcements:
+            self.assembly.announce(announcement, at=self.tick())
+        dealings = [t._deal(announcements, self.randomness) for t in trustees]
+        for dealing in dealings:
+            self.assembly.deal(dealing, at=self.tick())
+        for trustee in trustees:
+            for complaint in trustee._check_shares(announcements, dealings, self.randomness):
+                self.assembly.complain(complaint, at=self.tick())
+        outcome = self.assembly.conclude_ceremony(at=self.tick())
+        return [t.finish(outcome, dealings) for t in trustees]
+
     def register(self) -> None:
         """The convener issues codes; most owners bind a phone, the others will vote on paper."""
-        for person in self.estate.roll.persons:
+        for person in self.assembly.election.roll.persons:
             if self.rng.random() < 0.06:
                 self.paper_voters.append(person.id)
                 continue
-            code = new_activation_code()
+            code = _activation_code(self.randomness)
             issue = CodeIssue(person=person.id, code_hash=code_hash(ELECTION, person.id, code))
-            self.box.issue_code(issue, at=self.tick())
-            credential = SigningKey.generate()
-            self.box.bind(bind(ELECTION, person.id, credential, code), at=self.tick())
+            self.assembly.issue_code(issue, at=self.tick())
+            credential = self._key()
+            self.assembly.bind(bind(ELECTION, person.id, credential, code), at=self.tick())
             self.credentials[person.id] = credential
             self.events["bound"] += 1
 
     def cast(self, person: PersonId, signer: SigningKey, choices: Choices, **kind: object) -> None:
-        opened = prepare_ballot(self.election, person, signer, choices, **kind)  # type: ignore[arg-type]
-        self.box.cast(opened.ballot, at=self.tick())
+        opened = _prepare_ballot(
+            self.assembly.election, person, signer, choices,
+            kind.get("kind", BallotKind.DIRECT),  # type: ignore[arg-type]
+            None, kind.get("delegation"), None, self.randomness,  # type: ignore[arg-type]
+        )  # fmt: skip
+        receipt = self.assembly.cast(opened.ballot, at=self.tick())
+        self.receipt = self.receipt or receipt
 
     def delegations(self) -> list[PersonId]:
         """Some owners delegate; the first revokes, the second votes in person after all."""
@@ -175,21 +182,21 @@ class _Simulation:
             proxy = self.credentials[proxies[index % len(proxies)]]
             delegation = delegate(ELECTION, owner, self.credentials[owner], proxy.verify_key,
                                   expires=CLOSES)  # fmt: skip
-            self.box.delegate(delegation, at=self.tick())
+            self.assembly.delegate(delegation, at=self.tick())
             self.events["delegated"] += 1
             intent = _choices(self.rng)
             self.cast(owner, proxy, intent, kind=BallotKind.PROXY, delegation=delegation.id())
-            self.estate.counted[owner] = intent
+            self.counted[owner] = intent
             if index == 0:
                 revocation = revoke(ELECTION, delegation.id(), self.credentials[owner])
-                self.box.revoke(revocation, at=self.tick())
+                self.assembly.revoke(revocation, at=self.tick())
                 self.events["revoked"] += 1
-                del self.estate.counted[owner]
+                del self.counted[owner]
             elif index == 1:
                 own = _choices(self.rng)
                 self.cast(owner, self.credentials[owner], own)
                 self.events["overridden"] += 1
-                self.estate.counted[owner] = own
+                self.counted[owner] = own
         return owners
 
     def own_votes(self, delegating: list[PersonId]) -> None:
@@ -199,8 +206,9 @@ class _Simulation:
                 continue
             intent = _choices(self.rng)
             if self.events["challenged"] == 0:
-                audited = prepare_ballot(self.election, person, credential, intent)
-                self.box.spoil(audited, at=self.tick())
+                audited = _prepare_ballot(self.assembly.election, person, credential, intent,
+                                          BallotKind.DIRECT, None, None, None, self.randomness)  # fmt: skip
+                self.assembly.challenge(audited, at=self.tick())
                 self.events["challenged"] += 1
             self.cast(person, credential, intent)
             self.events["direct"] += 1
@@ -208,7 +216,7 @@ class _Simulation:
                 intent = _choices(self.rng)
                 self.cast(person, credential, intent)
                 self.events["re-votes"] += 1
-            self.estate.counted[person] = intent
+            self.counted[person] = intent
 
     def paper(self) -> None:
         """The convener enters the paper ballots that came back, with the hash of each scan."""
@@ -219,32 +227,71 @@ class _Simulation:
             scan = Bytes32(
                 hashlib.sha256(f"scan of the paper ballot of {person}".encode()).digest()
             )
-            opened = prepare_ballot(self.election, person, _CONVENER, intent,
-                                    kind=BallotKind.PAPER, scan=scan)  # fmt: skip
-            self.box.enter_paper(opened.ballot, at=self.tick())
+            opened = _prepare_ballot(self.assembly.election, person, self.convener, intent,
+                                     BallotKind.PAPER, None, None, scan, self.randomness)  # fmt: skip
+            self.assembly.enter_paper(opened.ballot, at=self.tick())
             self.events["paper"] += 1
-            self.estate.counted[person] = intent
-
-    def run(self) -> None:
-        self.register()
-        self.now = OPENS
-        self.own_votes(self.delegations())
-        self.paper()
-        self.box.close(at=CLOSES)
+            self.counted[person] = intent
 
 
-def _expected(estate: Estate) -> list[QuestionCounts]:
+def simulate(
+    owners: int, seed: int, board: Board, *, randomness: Randomness = OS_RANDOMNESS
+) -> DemoOutcome:
+    """Run the whole vote onto ``board``; its key must be the one :func:`board_key` gives."""
+    rng = random.Random(seed)  # noqa: S311 -- simulates the owners' choices, not cryptography
+    assembly = Assembly(board)
+    simulation = _Simulation(assembly, rng, randomness)
+    manifest = Manifest(
+        election=ELECTION,
+        title="2026年度业主大会 Owners' assembly 2026",
+        convener="业主大会筹备组 Preparatory group",
+        convener_key=simulation.convener.verify_key,
+        board_key=board_key(seed).verify_key,
+        window=Window(opens=OPENS, closes=CLOSES),
+        trustees=3,
+        threshold=2,
+        questions=QUESTIONS,
+    )
+    assembly.open(manifest, estate(owners, rng), at=simulation.tick())
+    keys = simulation.ceremony()
+    simulation.register()
+    simulation.now = OPENS
+    simulation.own_votes(simulation.delegations())
+    simulation.paper()
+    assembly.close(at=CLOSES)
+    assembly.publish_tally(at=CLOSES + 60)
+    for key in (keys[0], keys[2]):  # trustee 2 is absent
+        assembly.add_share(_decrypt_tally(key, assembly.box, randomness), at=CLOSES + 120)
+    assembly.publish_results(at=CLOSES + 180)
+    assembly.notice("表决结果公告 Results", "The results of the 2026 assembly vote.",
+                    until=CLOSES + 15 * 86_400, at=CLOSES + 240)  # fmt: skip
+    board.sign_head(at=CLOSES + 300)
+    return DemoOutcome(
+        assembly=assembly,
+        board_key=board_key(seed),
+        events=simulation.events,
+        counted=simulation.counted,
+        receipt=simulation.receipt,
+    )
+
+
+def board_key(seed: int) -> SigningKey:
+    """The demo board's key (a real board keeps its key secret and never derives it)."""
+    return SigningKey(hashlib.sha256(f"evote demo board {seed}".encode()).digest())
+
+
+def expected_counts(roll: Roll, counted: Mapping[PersonId, Choices]) -> list[QuestionCounts]:
     """The tally computed from the simulated intentions, in the clear."""
-    weights = estate.roll.weights
+    weights = roll.weights
     result = []
     for question in QUESTIONS:
-        chosen: Mapping[PersonId, set[int]] = {
+        chosen = {
             person: set(choices[question.id] or ([Motion.ABSTAIN] if isinstance(question, Motion) else []))
-            for person, choices in estate.counted.items()
+            for person, choices in counted.items()
         }  # fmt: skip
         result.append(QuestionCounts(
             question=question.id,
-            participation=estate.roll.figures(chosen),
+            participation=roll.figures(chosen),
             selections=tuple(
                 Figures(area=sum(weights[p] for p, s in chosen.items() if i in s),
                         headcount=sum(1 for s in chosen.values() if i in s))
@@ -254,35 +301,64 @@ def _expected(estate: Estate) -> list[QuestionCounts]:
     return result
 
 
-def run_demo(*, owners: int, seed: int) -> int:
+def _fresh(path: Path, marker: str) -> None:
+    """Remove an earlier demo's output at ``path``, and nothing else."""
+    if not path.exists():
+        return
+    if path.is_dir() and (path / marker).is_file():
+        shutil.rmtree(path)
+    elif path.is_file() and path.name.endswith(marker):
+        path.unlink()
+    else:
+        raise EvoteError(f"{path} exists and is not an earlier demo's output; choose another path")
+
+
+def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     if owners < 3:
         raise EvoteError("--owners must be at least 3")
     started = time.perf_counter()
-    rng = random.Random(seed)  # noqa: S311 -- simulates the owners' choices, not cryptography
-    election, keys = _ceremony(_manifest(), _estate(owners, rng))
+    record = Path(record)
+    board_file = record.with_name(record.name + ".board.sqlite")
+    receipt_file = record.with_name(record.name + ".receipt.json")
+    _fresh(record, "record.json")
+    _fresh(board_file, ".board.sqlite")
+    _fresh(receipt_file, ".receipt.json")
+    storage = SqliteStorage(board_file)
+    board = Board(ELECTION, storage, board_key(seed))
+    outcome = simulate(owners, seed, board)
+    assembly = outcome.assembly
+    election = assembly.election
     roll = election.roll
     print(f"evote demo — {election.manifest.title}")
     print(
         f"  roll: {roll.totals.headcount} persons (incl. the developer), {len(roll.units)} units, "
         f"{roll.totals.area / 100:,.2f} m²; 3 trustees, any 2 decrypt"
     )
-    box = BallotBox(election)
-    simulation = _Simulation(election, box, rng)
-    simulation.run()
     print(
         "  {bound} owners bound a phone; {delegated} delegated to a proxy ({revoked} revoked, "
         "{overridden} voted in person after all); {direct} voted in person, {re-votes} of them "
         "twice; {paper} paper ballots; {challenged} ballot challenged and spoiled".format(
-            **simulation.events
+            **outcome.events
         )
     )
-    tally = aggregate(box)
-    shares = [decrypt_tally(keys[0], box), decrypt_tally(keys[2], box)]  # trustee 2 is absent
-    counts = combine_tally(election, tally, shares)
-    if list(counts) != _expected(simulation.estate):
+    counts = assembly.proceedings.counts
+    if counts is None or list(counts) != expected_counts(roll, outcome.counted):
         raise EvoteError("the decrypted tally differs from the simulated intentions: a bug")
     print("  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the intentions")
+    export_record(board, record)
+    storage.close()
+    if outcome.receipt is not None:
+        receipt_file.write_bytes(encode(outcome.receipt) + b"\n")
+    print(f"  board: {len(board)} entries in {board_file}; record exported to {record}/")
     print()
-    print(render_results(compute_results(election.manifest, roll.totals, counts)), end="")
-    print(f"\n  done in {time.perf_counter() - started:.1f} s")
-    return 0
+    report = verify_record(record, jobs=jobs)
+    print(report.render())
+    results = assembly.proceedings.results
+    assert results is not None
+    print(render_results(results), end="")
+    print(
+        f"\n  recount it yourself:  evote verify {record}\n"
+        f"  check a voter's receipt:  evote verify-receipt {receipt_file} --record {record}"
+    )
+    print(f"  done in {time.perf_counter() - started:.1f} s")
+    return 0 if report.valid else 1

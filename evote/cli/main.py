@@ -1,10 +1,12 @@
-"""The ``evote`` command: ``evote demo`` and ``evote --version`` for now."""
+"""The ``evote`` command: the demo, and the verifier's commands for observers and courts."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from evote import __version__
 from evote.errors import EvoteError
@@ -19,14 +21,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"evote {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     demo = commands.add_parser(
         "demo",
-        help="run a whole owners' assembly vote end to end and print the results",
+        help="run a whole owners' assembly vote, export its record and verify it",
         description=(
-            "Run a whole owners' assembly vote in this process: a 2-of-3 key ceremony, bindings, "
-            "proxies (one revoked, one overridden), re-votes, paper ballots, a challenged ballot, "
-            "the dual tally by headcount and by area, threshold decryption with one trustee "
-            "absent, and the results of two motions, a committee election and a rating."
+            "Run a whole owners' assembly vote in this process on a SQLite board: a 2-of-3 key "
+            "ceremony, bindings, proxies (one revoked, one overridden), re-votes, paper ballots, "
+            "a challenged ballot, the dual tally by headcount and by area, threshold decryption "
+            "with one trustee absent; export the board as a record, verify it, print the results."
         ),
     )
     demo.add_argument("--owners", type=int, default=200, help="number of owners (default 200)")
@@ -36,7 +39,58 @@ def _parser() -> argparse.ArgumentParser:
         default=2026,
         help="seed of the simulated owners' choices (default 2026)",
     )
+    demo.add_argument(
+        "--record", type=Path, default=Path("demo-record"),
+        help="directory to export the record to (default demo-record; an earlier demo's is replaced)",
+    )  # fmt: skip
+    demo.add_argument("--jobs", type=int, default=_cores(), help="processes for verification")
+
+    verify = commands.add_parser(
+        "verify",
+        help="recount an election from its record alone",
+        description=(
+            "Re-check everything in an election record: the board's Merkle tree and signed heads, "
+            "the roll, the key ceremony, every binding, delegation, ballot signature and proof, "
+            "the box rules, the homomorphic tally, every decryption share and the results. "
+            "Exit code 0 only when every check passes."
+        ),
+    )
+    verify.add_argument("record", type=Path, help="the record directory")
+    verify.add_argument("--json", action="store_true", help="print the report as JSON")
+    verify.add_argument("--jobs", type=int, default=1, help="processes checking ballot proofs")
+    verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    receipt = commands.add_parser(
+        "verify-receipt",
+        help="check a voter's receipt against a record, or against a signed head",
+        description=(
+            "Check that the ballot of a receipt is on the board: the inclusion proof under the "
+            "receipt's signed head, and — with --record — that the record holds that very ballot "
+            "and extends that head; with --head, that the receipt's head is consistent with it."
+        ),
+    )
+    receipt.add_argument("receipt", type=Path, help="the receipt (JSON)")
+    source = receipt.add_mutually_exclusive_group(required=True)
+    source.add_argument("--record", type=Path, help="the election record")
+    source.add_argument("--head", type=Path, help="a later signed head, with --proof")
+    receipt.add_argument("--proof", type=Path, help="a consistency proof from the receipt's head")
+    receipt.add_argument("--key", help="the board's key (hex), when checking without a record")
+
+    consistency = commands.add_parser(
+        "verify-consistency",
+        help="check that a later signed head extends an earlier one",
+        description=(
+            "Check a consistency proof between two signed heads of the same board: both signed "
+            "by the board key, and the later tree extending the earlier one."
+        ),
+    )
+    consistency.add_argument("proof", type=Path, help="the consistency proof (JSON)")
+    consistency.add_argument("--key", required=True, help="the board's key (hex)")
     return parser
+
+
+def _cores() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,11 +99,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.command == "demo":
             from evote.cli.demo import run_demo  # noqa: PLC0415 -- keep `evote --help` fast
 
-            return run_demo(owners=arguments.owners, seed=arguments.seed)
+            return run_demo(
+                owners=arguments.owners,
+                seed=arguments.seed,
+                record=arguments.record,
+                jobs=arguments.jobs,
+            )
+        from evote.cli import verification  # noqa: PLC0415
+
+        if arguments.command == "verify":
+            return verification.verify(
+                arguments.record,
+                as_json=arguments.json,
+                jobs=arguments.jobs,
+                progress=not arguments.no_progress and sys.stderr.isatty(),
+            )
+        if arguments.command == "verify-receipt":
+            return verification.verify_receipt_command(
+                arguments.receipt, arguments.record, arguments.head, arguments.proof, arguments.key
+            )
+        return verification.verify_consistency_command(arguments.proof, arguments.key)
     except EvoteError as error:
         print(f"evote: error: {error.diagnostics()}", file=sys.stderr)
         return 1
-    return 2  # pragma: no cover -- argparse rejects unknown commands
+    except OSError as error:
+        print(f"evote: error: {error}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class Domain(enum.StrEnum):
     SIGN_DELEGATION = "evote/v1/signature/delegation"
     SIGN_REVOCATION = "evote/v1/signature/revocation"
     SIGN_BALLOT = "evote/v1/signature/ballot"
+    SIGN_TREE_HEAD = "evote/v1/signature/tree-head"
 
 
 class FieldType(enum.IntEnum):

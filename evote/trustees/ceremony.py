@@ -47,6 +47,7 @@ __all__ = [
     "Finding",
     "TrusteeIndex",
     "Verdict",
+    "check_announcement",
     "check_announcements",
     "check_dealing",
     "coefficient_statement",
@@ -247,26 +248,34 @@ def complaint_statement(fingerprint: bytes, dealer: int, accuser: int, box: byte
 # -- checks ------------------------------------------------------------------------------------------
 
 
+def check_announcement(
+    parameters: CeremonyParameters,
+    announcement: Announcement,
+    earlier: Iterable[Announcement] = (),
+) -> None:
+    """Raise :class:`CeremonyError` unless one announcement is valid after ``earlier`` (§6.2)."""
+    trustee = announcement.trustee
+    if trustee not in parameters.indices:
+        raise CeremonyError(f"announcement from trustee {trustee}, outside 1…{parameters.trustees}")
+    for other in earlier:
+        if other.trustee == trustee:
+            raise CeremonyError(f"trustee {trustee} announced twice")
+        if other.encryption_key == announcement.encryption_key:
+            raise CeremonyError(f"trustee {trustee} announced another trustee's encryption key")
+    statement = trustee_key_statement(parameters.fingerprint(), trustee)
+    if not knowledge_holds(statement, announcement.proof, announcement.encryption_key):
+        raise CeremonyError(f"announcement of trustee {trustee}: Schnorr proof does not verify")
+
+
 def check_announcements(
     parameters: CeremonyParameters, announcements: Iterable[Announcement]
 ) -> dict[int, PublicKey]:
     """The encryption key of every trustee; :class:`CeremonyError` unless all n are present and valid."""
-    fingerprint = parameters.fingerprint()
-    keys: dict[int, PublicKey] = {}
+    checked: list[Announcement] = []
     for announcement in announcements:
-        trustee = announcement.trustee
-        if trustee not in parameters.indices:
-            raise CeremonyError(
-                f"announcement from trustee {trustee}, outside 1…{parameters.trustees}"
-            )
-        if trustee in keys:
-            raise CeremonyError(f"trustee {trustee} announced twice")
-        if announcement.encryption_key in keys.values():
-            raise CeremonyError(f"trustee {trustee} announced another trustee's encryption key")
-        statement = trustee_key_statement(fingerprint, trustee)
-        if not knowledge_holds(statement, announcement.proof, announcement.encryption_key):
-            raise CeremonyError(f"announcement of trustee {trustee}: Schnorr proof does not verify")
-        keys[trustee] = announcement.encryption_key
+        check_announcement(parameters, announcement, checked)
+        checked.append(announcement)
+    keys = {a.trustee: a.encryption_key for a in checked}
     missing = [i for i in parameters.indices if i not in keys]
     if missing:
         raise CeremonyError(f"no announcement from trustee(s) {missing}")

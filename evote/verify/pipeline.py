@@ -1,0 +1,117 @@
+"""Ballot proofs checked ahead of the replay, in worker processes (spec §15.7).
+
+Checking the proofs of a ballot is nearly all of the verifier's work and depends on nothing but
+the election's public parameters, so it is spread over ``jobs`` processes. Each worker decodes the
+ballot lines (validating every point), checks that they are canonical and checks every proof; the
+main process then replays the entries in order, decoding the same bytes without re-validating the
+points and looking up the workers' verdicts. At most a few chunks per worker are in flight, so
+memory stays bounded however long the record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Final
+
+from evote.ballots import check_ballot_proofs
+from evote.election import Election
+from evote.encoding import decode, encode
+from evote.errors import EvoteError, InvalidProof
+from evote.events import BallotCast, BallotChallenged, Entry, PaperEntered
+from evote.manifest import Manifest
+from evote.roll import Roll
+from evote.trustees.ceremony import CeremonyOutcome
+
+__all__ = ["Verdict", "verdicts"]
+
+CHUNK: Final = 32
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a worker found about one ballot line: nothing (``check`` None), or a failure."""
+
+    line_hash: bytes
+    check: str | None = None
+    message: str = ""
+
+
+_ELECTION: Election | None = None
+
+
+def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
+    global _ELECTION  # noqa: PLW0603 -- one election per worker process, set once
+    _ELECTION = Election(
+        manifest=decode(manifest, Manifest),
+        roll=decode(roll, Roll),
+        ceremony=decode(outcome, CeremonyOutcome),
+    )
+
+
+def _check_lines(lines: list[bytes]) -> list[Verdict]:
+    election = _ELECTION
+    assert election is not None
+    return [_check_line(election, line) for line in lines]
+
+
+def _check_line(election: Election, line: bytes) -> Verdict:
+    digest = hashlib.sha256(line).digest()
+    try:
+        entry = decode(line, Entry)
+    except EvoteError as error:
+        return Verdict(digest, "15.1", f"a line of ballots.jsonl does not decode: {error}")
+    if encode(entry) != line:
+        return Verdict(digest, "15.1", f"entry {entry.index} is not in canonical form")
+    event = entry.event
+    if isinstance(event, BallotCast | PaperEntered):
+        ballot = event.ballot
+    elif isinstance(event, BallotChallenged):
+        ballot = event.opened.ballot
+    else:
+        return Verdict(digest)  # routed to the wrong file: the replay reports it
+    try:
+        check_ballot_proofs(election, ballot)
+    except InvalidProof as error:
+        return Verdict(digest, "15.7", f"entry {entry.index}: {error}")
+    except (EvoteError, KeyError, ValueError) as error:
+        # A ballot whose form is wrong: the replay refuses it by the box rules (spec §15.8).
+        return Verdict(digest, "15.8", f"entry {entry.index}: malformed ballot: {error}")
+    return Verdict(digest)
+
+
+def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
+    iterator = iter(lines)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield chunk
+
+
+def verdicts(election: Election, lines: Iterable[bytes], jobs: int) -> Iterator[Verdict]:
+    """The verdict on each ballot line, in order; ``jobs`` processes, or this one for 1."""
+    if jobs <= 1:
+        for line in lines:
+            yield _check_line(election, line)
+        return
+    arguments = (
+        encode(election.manifest),
+        encode(election.roll),
+        encode(election.ceremony),
+    )
+    context = multiprocessing.get_context("spawn")
+    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=arguments)
+    try:
+        pending: deque[AsyncResult[list[Verdict]]] = deque()
+        for chunk in _chunks(lines):
+            pending.append(pool.apply_async(_check_lines, (chunk,)))
+            while len(pending) > 4 * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+    finally:
+        pool.terminate()
+        pool.join()

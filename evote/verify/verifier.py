@@ -1,0 +1,262 @@
+"""Recount an election from its record alone (spec §15).
+
+The verifier reads the record (§14), streams its entries in index order, rebuilds the Merkle tree
+and checks it against the board's signed heads, and replays every entry through the same rules the
+board applied (:class:`~evote.proceedings.Proceedings`): the key ceremony, every binding,
+delegation and ballot, the tally, each decryption share and the results. Ballot proofs are checked
+ahead, in ``jobs`` processes (:mod:`evote.verify.pipeline`). Every problem is recorded under the
+numbered check it breaks, and verification carries on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from evote.ballots import Ballot
+from evote.board import SignedTreeHead, verify_head
+from evote.encoding import decode, decode_prevalidated, encode
+from evote.errors import EvoteError, InvalidProof, InvalidSignature
+from evote.events import BallotCast, BallotChallenged, Entry, PaperEntered
+from evote.merkle import MerkleTree, leaf_hash
+from evote.proceedings import Check, EntryRefused, Proceedings
+from evote.record import FILE_OF, RecordError, RecordReader
+from evote.verify.pipeline import Verdict, verdicts
+from evote.verify.report import Report
+
+__all__ = ["verify_record"]
+
+BALLOT_KINDS = frozenset({"ballot", "paper", "challenge"})
+
+
+class _Verdicts:
+    """The workers' verdicts, looked up by the hash of the ballot line as the replay meets it."""
+
+    def __init__(self) -> None:
+        self._stream: Iterator[Verdict] | None = None
+        self._waiting: dict[bytes, Verdict] = {}
+
+    def start(self, stream: Iterator[Verdict]) -> None:
+        self._stream = stream
+
+    @property
+    def started(self) -> bool:
+        return self._stream is not None
+
+    def take(self, line: bytes) -> Verdict | None:
+        digest = hashlib.sha256(line).digest()
+        while digest not in self._waiting and self._stream is not None:
+            verdict = next(self._stream, None)
+            if verdict is None:
+                break
+            self._waiting[verdict.line_hash] = verdict
+        return self._waiting.pop(digest, None)
+
+
+def verify_record(
+    directory: Path,
+    *,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Verify a record; ``progress`` is told how many entries were read, as it goes."""
+    report = Report(record=str(directory))
+    try:
+        reader = RecordReader(directory)
+    except RecordError as error:
+        report.fail(Check.FORMAT, str(error))
+        return report
+    report.election = reader.index.election
+    report.entries = reader.index.size
+    for problem in reader.check_files():
+        report.fail(Check.FORMAT, problem)
+    verdict_of = _Verdicts()
+    proof_failures: dict[bytes, str] = {}
+
+    def check_proofs(ballot: Ballot) -> None:
+        message = proof_failures.get(bytes(ballot.tracking_code()))
+        if message is not None:
+            raise InvalidProof(message)
+
+    proceedings = Proceedings(check_proofs=check_proofs)
+    tree = MerkleTree()
+    expected = 0
+    for index, name, line in reader.entries():
+        if progress is not None:
+            progress(1)
+        tree.append(leaf_hash(line))
+        if index != expected:
+            report.fail(Check.FORMAT, _index_problem(index, expected, name))
+        expected = max(expected, index) + 1
+        entry = _entry(report, reader, proceedings, verdict_of, jobs, name, line, proof_failures)
+        if entry is None:
+            continue
+        report.checks[Check.FORMAT].checked += 1
+        report.checks[_check_for(entry)].checked += 1
+        if isinstance(entry.event, BallotCast | PaperEntered | BallotChallenged):
+            report.checks[Check.BOX_RULES].checked += 1
+        try:
+            proceedings.apply(entry)
+        except EntryRefused as refused:
+            report.fail(refused.check, str(refused))
+    if expected != reader.index.size:
+        report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
+    _check_board(report, reader, proceedings, tree)
+    _summarise(report, proceedings)
+    return report
+
+
+def _entry(
+    report: Report,
+    reader: RecordReader,
+    proceedings: Proceedings,
+    verdict_of: _Verdicts,
+    jobs: int,
+    name: str,
+    line: bytes,
+    proof_failures: dict[bytes, str],
+) -> Entry | None:
+    """Decode one line, with its verdict if it is a ballot; None if it cannot be replayed."""
+    kind = _kind(line)
+    if kind is not None and FILE_OF.get(kind) != name:
+        report.fail(Check.FORMAT, f"a {kind!r} entry in {name}")
+    if kind in BALLOT_KINDS and proceedings.election is not None:
+        if not verdict_of.started:
+            verdict_of.start(verdicts(proceedings.election, reader.lines("ballots.jsonl"), jobs))
+        verdict = verdict_of.take(line)
+        if verdict is not None and verdict.check == Check.FORMAT:
+            report.fail(Check.FORMAT, verdict.message)
+            return None
+        if verdict is not None:
+            entry = decode_prevalidated(line, Entry)
+            if verdict.check is not None:
+                ballot = _ballot_of(entry)
+                if ballot is not None:
+                    proof_failures[bytes(ballot.tracking_code())] = verdict.message
+            return entry
+    try:
+        entry = decode(line, Entry)
+    except EvoteError as error:
+        report.fail(Check.FORMAT, f"a line of {name} does not decode: {error}")
+        return None
+    if encode(entry) != line:
+        report.fail(Check.FORMAT, f"entry {entry.index} in {name} is not in canonical form")
+    return entry
+
+
+def _ballot_of(entry: Entry) -> Ballot | None:
+    event = entry.event
+    ballot = getattr(event, "ballot", None)
+    if isinstance(ballot, Ballot):
+        return ballot
+    opened = getattr(event, "opened", None)
+    return opened.ballot if opened is not None else None
+
+
+def _kind(line: bytes) -> str | None:
+    from evote.record import _PEEK  # noqa: PLC0415 -- the record's own router
+
+    try:
+        return _PEEK.decode(line).event.type
+    except ValueError:
+        return None
+
+
+def _index_problem(index: int, expected: int, name: str) -> str:
+    if index < 0:
+        return f"a line of {name} has no readable index"
+    if index < expected:
+        return f"entry {index} appears again, or out of order, in {name}"
+    missing = f"{expected}" if index == expected + 1 else f"{expected}…{index - 1}"
+    return f"entry {missing} missing (found entry {index} in {name})"
+
+
+def _check_for(entry: Entry) -> str:
+    """The check an entry mainly feeds, for counting what was checked."""
+    kind = entry.event.__class__.__name__
+    return {
+        "ManifestPublished": Check.SETUP,
+        "RollPublished": Check.SETUP,
+        "TrusteeAnnounced": Check.CEREMONY,
+        "DealingPublished": Check.CEREMONY,
+        "ComplaintFiled": Check.CEREMONY,
+        "CeremonyConcluded": Check.CEREMONY,
+        "CodeIssued": Check.REGISTRATION,
+        "CredentialBound": Check.REGISTRATION,
+        "DelegationGiven": Check.DELEGATIONS,
+        "DelegationRevoked": Check.DELEGATIONS,
+        "BallotCast": Check.BALLOT_PROOFS,
+        "PaperEntered": Check.BALLOT_PROOFS,
+        "BallotChallenged": Check.BALLOT_PROOFS,
+        "TallyPublished": Check.TALLY,
+        "SharePublished": Check.DECRYPTION,
+        "ResultsPublished": Check.RESULTS,
+    }.get(kind, Check.ORDER)
+
+
+def _check_board(
+    report: Report, reader: RecordReader, proceedings: Proceedings, tree: MerkleTree
+) -> None:
+    """The Merkle root against the final signed head, and every published head (spec §15.2)."""
+    manifest = proceedings.manifest
+    if manifest is None:
+        report.fail(Check.BOARD, "no manifest, so no board key to check the heads with")
+        return
+    final = reader.index.head
+    heads: list[SignedTreeHead] = []
+    for line in reader.heads():
+        try:
+            heads.append(decode(line, SignedTreeHead))
+        except EvoteError as error:
+            report.fail(Check.FORMAT, f"a line of heads.jsonl does not decode: {error}")
+    for head in [*heads, final]:
+        report.checks[Check.BOARD].checked += 1
+        where = f"the head of size {head.head.size} at {head.head.at}"
+        try:
+            verify_head(head, manifest.board_key)
+        except InvalidSignature:
+            report.fail(Check.BOARD, f"{where}: not signed by the board key of the manifest")
+            continue
+        if head.head.election != manifest.election:
+            report.fail(Check.BOARD, f"{where}: for election {head.head.election!r}")
+        if head.head.size > tree.size:
+            report.fail(Check.BOARD, f"{where}: larger than the {tree.size} entries of the record")
+        elif bytes(head.head.root) != tree.root(head.head.size):
+            report.fail(
+                Check.BOARD,
+                f"{where}: its root is not the root of the first {head.head.size} entries",
+            )
+    if final.head.size != tree.size:
+        report.fail(Check.BOARD, f"the final head covers {final.head.size} of {tree.size} entries")
+    if heads and heads[-1] != final:
+        report.fail(Check.BOARD, "the final head of record.json is not the last of heads.jsonl")
+    sizes = [h.head.size for h in heads]
+    if sizes != sorted(sizes):
+        report.fail(Check.BOARD, "the heads of heads.jsonl do not grow in size")
+
+
+def _summarise(report: Report, proceedings: Proceedings) -> None:
+    """Mark what the record never reached, and keep the headline figures."""
+    stages = [
+        (Check.SETUP, proceedings.roll is not None, "the record has no roll"),
+        (Check.CEREMONY, proceedings.election is not None, "the key ceremony never concluded"),
+        (Check.TALLY, proceedings.tally is not None, "the record ends before the tally"),
+        (Check.DECRYPTION, proceedings.counts is not None, "the record ends before decryption"),
+        (Check.RESULTS, proceedings.results is not None, "the record ends before the results"),
+    ]
+    for check, reached, message in stages:
+        if not reached and not report.checks[check].failed:
+            report.checks[check].skipped = message
+    box = proceedings.box
+    if box is not None:
+        report.summary["ballots_accepted"] = len(box.ballots)
+        report.summary["participation"] = {
+            question: {"area": figures.area, "headcount": figures.headcount}
+            for question, figures in box.participation().items()
+        }
+    if proceedings.results is not None and proceedings.counts is not None:
+        report.summary["results"] = [
+            {"question": c.question, "participation_headcount": c.participation.headcount}
+            for c in proceedings.counts
+        ]
