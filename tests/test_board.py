@@ -1,0 +1,111 @@
+"""The board (spec §13): storage, signed heads, receipts and consistency proofs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evote.board import (
+    Board,
+    ConsistencyProof,
+    InclusionReceipt,
+    MemoryStorage,
+    SqliteStorage,
+    verify_consistency_proof,
+    verify_head,
+    verify_receipt,
+)
+from evote.encoding import Bytes32
+from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, ParameterError
+from evote.events import NoticePosted
+from evote.hazmat.signing import SigningKey
+from evote.ids import ElectionId
+
+ELECTION = ElectionId("board-test")
+KEY = SigningKey(bytes(range(32)))
+
+
+def _notice(i: int) -> NoticePosted:
+    return NoticePosted(subject=f"notice {i}", text="公示", until=i)
+
+
+def _filled(storage: MemoryStorage | SqliteStorage, count: int) -> Board:
+    board = Board(ELECTION, storage, KEY)
+    for i in range(count):
+        board.append(_notice(i), at=i)
+    return board
+
+
+def test_a_sqlite_board_survives_the_process(tmp_path: Path) -> None:
+    storage = SqliteStorage(tmp_path / "board.sqlite")
+    board = _filled(storage, 7)
+    head = board.sign_head(at=100)
+    storage.close()
+    reopened = Board(ELECTION, SqliteStorage(tmp_path / "board.sqlite"), KEY)
+    assert len(reopened) == 7
+    assert reopened.heads() == [head]
+    assert [e.event for e in reopened.entries()] == [_notice(i) for i in range(7)]
+    reopened.append(_notice(7), at=101)
+    assert reopened.sign_head(at=102).head.size == 8
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 8, 13])
+def test_memory_and_sqlite_boards_agree(tmp_path: Path, count: int) -> None:
+    memory = _filled(MemoryStorage(), count)
+    sqlite = _filled(SqliteStorage(tmp_path / "b.sqlite"), count)
+    assert memory.sign_head(at=50).head == sqlite.sign_head(at=50).head
+    assert list(memory.raw_entries()) == list(sqlite.raw_entries())
+
+
+def test_heads_are_signed_by_the_board_key_only() -> None:
+    board = _filled(MemoryStorage(), 3)
+    head = board.sign_head(at=9)
+    verify_head(head, KEY.verify_key)
+    with pytest.raises(InvalidSignature, match="tree head of size 3"):
+        verify_head(head, SigningKey(bytes(32)).verify_key)
+    with pytest.raises(EvoteError, match="no signing key"):
+        Board(ELECTION, MemoryStorage()).sign_head(at=1)
+
+
+def test_receipts_prove_inclusion_under_a_signed_head() -> None:
+    board = _filled(MemoryStorage(), 10)
+    head = board.sign_head(at=20)
+    for index in range(10):
+        receipt = board.receipt(index, Bytes32(bytes(32)), head)
+        verify_receipt(receipt, KEY.verify_key)
+    receipt = board.receipt(4, Bytes32(bytes(32)), head)
+    moved = InclusionReceipt(
+        tracking_code=receipt.tracking_code, index=5, leaf=receipt.leaf, proof=receipt.proof,
+        head=receipt.head,
+    )  # fmt: skip
+    with pytest.raises(InvalidMerkleProof):
+        verify_receipt(moved, KEY.verify_key)
+    with pytest.raises(ParameterError, match="not under a head"):
+        board.receipt(10, Bytes32(bytes(32)), head)
+
+
+def test_consistency_between_heads() -> None:
+    board = _filled(MemoryStorage(), 5)
+    old = board.sign_head(at=10)
+    for i in range(5, 12):
+        board.append(_notice(i), at=i + 10)
+    new = board.sign_head(at=30)
+    proof = board.consistency(old, new)
+    verify_consistency_proof(proof, KEY.verify_key)
+    backwards = ConsistencyProof(old=new, new=old, proof=proof.proof)
+    with pytest.raises(InvalidMerkleProof):
+        verify_consistency_proof(backwards, KEY.verify_key)
+    # A board that rewrote its history cannot prove the new head extends the old one.
+    forked = _filled(MemoryStorage(), 4)
+    forked.append(NoticePosted(subject="rewritten", text="", until=0), at=4)
+    for i in range(5, 12):
+        forked.append(_notice(i), at=i + 10)
+    fork_head = forked.sign_head(at=30)
+    with pytest.raises(InvalidMerkleProof):
+        verify_consistency_proof(
+            ConsistencyProof(
+                old=old, new=fork_head, proof=forked.consistency(old, fork_head).proof
+            ),
+            KEY.verify_key,
+        )
