@@ -26,7 +26,7 @@ import heapq
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
@@ -46,6 +46,7 @@ __all__ = [
     "RecordIndex",
     "RecordReader",
     "export_record",
+    "write_record",
 ]
 
 FORMAT: Final = "evote-record"
@@ -118,23 +119,40 @@ def export_record(board: Board, directory: Path) -> RecordIndex:
 
     The board's latest signed head must cover every entry: sign one first.
     """
-    directory = Path(directory)
-    if directory.exists():
-        raise RecordError(f"{directory} exists already; a record is written to a new directory")
     heads = board.heads()
     if not heads or heads[-1].head.size != len(board):
         raise RecordError("sign a tree head over the whole board before exporting it")
+    return write_record(directory, board.election, board.raw_entries(), heads)
+
+
+def write_record(
+    directory: Path,
+    election: ElectionId,
+    entries: Iterable[bytes],
+    heads: Sequence[SignedTreeHead],
+) -> RecordIndex:
+    """Write entries (canonical JSON, in index order) and heads as a record (spec §14.1).
+
+    The last head is the record's final head. Nothing is checked here: that is the verifier's job.
+    """
+    directory = Path(directory)
+    if directory.exists():
+        raise RecordError(f"{directory} exists already; a record is written to a new directory")
+    if not heads:
+        raise RecordError("a record needs at least one signed head")
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent or None))
     try:
         handles = {name: (staging / name).open("wb") for name in ENTRY_FILES}
         counts = dict.fromkeys(ENTRY_FILES, 0)
         digests = {name: hashlib.sha256() for name in ENTRY_FILES}
+        size = 0
         try:
-            for data in board.raw_entries():
+            for data in entries:
                 name = FILE_OF[_PEEK.decode(data).event.type]
                 handles[name].write(data + b"\n")
                 digests[name].update(data + b"\n")
                 counts[name] += 1
+                size += 1
         finally:
             for handle in handles.values():
                 handle.close()
@@ -154,8 +172,8 @@ def export_record(board: Board, directory: Path) -> RecordIndex:
         index = RecordIndex(
             format=FORMAT,
             version=VERSION,
-            election=board.election,
-            size=len(board),
+            election=election,
+            size=size,
             head=heads[-1],
             files=tuple(files),
         )
