@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -34,6 +35,7 @@ from evote.trustees.ceremony import (
     trustee_key_statement,
 )
 from evote.trustees.decryption import PartialDecryption, combine_partial_decryptions
+from evote.verify import Status, verify_record
 
 VECTORS = Path(__file__).resolve().parent.parent / "spec" / "vectors"
 
@@ -53,11 +55,15 @@ def _load(name: str) -> Any:
 
 
 def test_every_vector_file_is_current() -> None:
-    generator = _generator()
-    built = generator.build()
-    assert sorted(built) == sorted(p.name for p in VECTORS.glob("*.json"))
-    for name, content in built.items():
-        assert generator.render(content) == (VECTORS / name).read_text(encoding="utf-8"), name
+    built = _generator().build()
+    present = {
+        p.relative_to(VECTORS).as_posix()
+        for p in VECTORS.rglob("*")
+        if p.is_file() and p.suffix != ".py" and p.name != "README.md"
+    }
+    assert sorted(built) == sorted(present)
+    for name, data in built.items():
+        assert (VECTORS / name).read_bytes() == data, name
 
 
 def test_group_vectors() -> None:
@@ -184,3 +190,30 @@ def test_the_complaint_vector_disqualifies_the_cheating_dealer() -> None:
     assert v["outcome"]["qualified"] == [2, 3]
     assert v["outcome"]["rulings"][0]["verdict"] == "upheld"
     assert v["outcome"]["disqualified"][0]["fault"] == "complaint-upheld"
+
+
+RECORDS = VECTORS / "records"
+
+
+def test_the_valid_record_verifies() -> None:
+    report = verify_record(RECORDS / "valid")
+    assert report.valid, report.render()
+
+
+@pytest.mark.parametrize(
+    "variant", sorted(p.name for p in (RECORDS / "invalid").iterdir()), ids=str
+)
+def test_each_invalid_record_fails_its_named_check(variant: str, tmp_path: Path) -> None:
+    overlay = RECORDS / "invalid" / variant
+    expected = json.loads((overlay / "expected.json").read_text(encoding="utf-8"))
+    record = tmp_path / "record"
+    shutil.copytree(RECORDS / "valid", record)
+    for path in overlay.iterdir():
+        if path.name != "expected.json":
+            shutil.copyfile(path, record / path.name)
+    for name in expected["deleted"]:
+        (record / name).unlink()
+    report = verify_record(record)
+    assert not report.valid
+    failed = {c.id for c in report.checks.values() if c.status is Status.FAIL}
+    assert expected["check"] in failed, report.render()

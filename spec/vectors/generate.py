@@ -16,18 +16,37 @@ import hashlib
 import itertools
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from evote.encoding import Bytes32, HexBytes, to_builtins
+import msgspec
+
+from evote.board import Board, MemoryStorage, SignedTreeHead, TreeHead
+from evote.cli.demo import CLOSES, ELECTION, board_key, simulate
+from evote.encoding import Bytes32, HexBytes, decode, encode, to_builtins
 from evote.errors import InvalidPoint
+from evote.events import (
+    BallotCast,
+    CredentialBound,
+    DelegationRevoked,
+    Entry,
+    NoticePosted,
+    ResultsPublished,
+    RollPublished,
+    SharePublished,
+    TallyPublished,
+)
 from evote.hazmat import elgamal
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
 from evote.hazmat.sealing import _seal
 from evote.hazmat.transcript import Domain, Transcript, hash_to_point
+from evote.merkle import MerkleTree, leaf_hash
 from evote.proofs.disjunctive import _prove
 from evote.proofs.schnorr import _prove_knowledge
+from evote.record import write_record
+from evote.results import MotionResult
 from evote.trustees.ceremony import (
     CeremonyParameters,
     Complaint,
@@ -391,9 +410,209 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
     }
 
 
-def build() -> dict[str, Json]:
-    """Every vector file, by name."""
+# -- election records (spec §14, §15) --------------------------------------------------------------
+
+RECORD_SEED = 11
+
+
+def _record_files(lines: list[bytes], heads: list[SignedTreeHead]) -> dict[str, bytes]:
+    """The files of a record written from entry lines and heads."""
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch) / "record"
+        write_record(directory, ELECTION, lines, heads)
+        return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def _resign(lines: list[bytes], at: int) -> list[SignedTreeHead]:
+    """What a board operator holding the board key can do: sign a head over any entries."""
+    tree = MerkleTree(leaf_hash(line) for line in lines)
+    head = TreeHead(election=ELECTION, size=tree.size, root=Bytes32(tree.root()), at=at)
+    signed = SignedTreeHead(
+        head=head, signature=board_key(RECORD_SEED).sign(Domain.SIGN_TREE_HEAD, head)
+    )
+    return [signed]
+
+
+def _edit(lines: list[bytes], kind: type, change: Any, nth: int = 0) -> list[bytes]:  # noqa: ANN401
+    """Replace the ``nth`` entry whose event is a ``kind`` by ``change(entry)``."""
+    found = -1
+    result = []
+    for line in lines:
+        entry = decode(line, Entry)
+        if isinstance(entry.event, kind):
+            found += 1
+            if found == nth:
+                entry = change(entry)
+        result.append(encode(entry))
+    return result
+
+
+def _drop(lines: list[bytes], kind: type) -> list[bytes]:
+    """Remove the first entry of ``kind`` and number the later ones down."""
+    entries = [decode(line, Entry) for line in lines]
+    position = next(i for i, e in enumerate(entries) if isinstance(e.event, kind))
+    kept = entries[:position] + entries[position + 1 :]
+    return [encode(msgspec.structs.replace(e, index=i)) for i, e in enumerate(kept)]
+
+
+def _flip_proof(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, BallotCast)
+    part = event.ballot.body.questions[0]
+    proof = part.proofs[0]
+    challenge = Scalar.from_int(int(proof.challenges[0]) ^ 1)
+    flipped = msgspec.structs.replace(proof, challenges=(challenge, *proof.challenges[1:]))
+    part = msgspec.structs.replace(part, proofs=(flipped, *part.proofs[1:]))
+    body = msgspec.structs.replace(
+        event.ballot.body, questions=(part, *event.ballot.body.questions[1:])
+    )
+    ballot = msgspec.structs.replace(event.ballot, body=body)
+    return msgspec.structs.replace(entry, event=BallotCast(ballot=ballot))
+
+
+def _roll_area(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, RollPublished)
+    first = event.roll.units[0]
+    units = (msgspec.structs.replace(first, area=first.area + 100), *event.roll.units[1:])
+    return msgspec.structs.replace(
+        entry, event=RollPublished(roll=msgspec.structs.replace(event.roll, units=units))
+    )
+
+
+def _result_reason(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, ResultsPublished)
+    motion = event.results[0]
+    assert isinstance(motion, MotionResult)
+    first = msgspec.structs.replace(motion, passed=not motion.passed)
+    return msgspec.structs.replace(
+        entry, event=msgspec.structs.replace(event, results=(first, *event.results[1:]))
+    )
+
+
+def _share_point(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, SharePublished)
+    first = event.share.partials[0]
+    moved = msgspec.structs.replace(first, point=first.point + BASE)
+    share = msgspec.structs.replace(event.share, partials=(moved, *event.share.partials[1:]))
+    return msgspec.structs.replace(entry, event=SharePublished(share=share))
+
+
+def _tally_swap(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, TallyPublished)
+    first = event.tally.questions[0]
+    a, b, *rest = first.selections
+    question = msgspec.structs.replace(first, selections=(b, a, *rest))
+    tally = msgspec.structs.replace(event.tally, questions=(question, *event.tally.questions[1:]))
+    return msgspec.structs.replace(entry, event=TallyPublished(tally=tally))
+
+
+def _time_back(entry: Entry) -> Entry:
+    return msgspec.structs.replace(entry, at=entry.at - 10 * 86_400)
+
+
+def _notice_text(entry: Entry) -> Entry:
+    event = entry.event
+    assert isinstance(event, NoticePosted)
+    return msgspec.structs.replace(entry, event=msgspec.structs.replace(event, text="rewritten"))
+
+
+#: name → (description, the check that must fail, how to make it from the valid entry lines).
+INVALID_RECORDS: dict[str, tuple[str, str, Any]] = {
+    "proof-bit": (
+        "one bit of a selection proof's challenge flipped; the board operator re-signs",
+        "15.7",
+        lambda lines: _edit(lines, BallotCast, _flip_proof),
+    ),
+    "roll-area": (
+        "one unit's area raised by 1 m² in the roll, so every ballot's fingerprint is wrong; "
+        "the board operator re-signs",
+        "15.8",
+        lambda lines: _edit(lines, RollPublished, _roll_area),
+    ),
+    "result-flipped": (
+        "the first motion's result turned round; the board operator re-signs",
+        "15.11",
+        lambda lines: _edit(lines, ResultsPublished, _result_reason),
+    ),
+    "share-point": (
+        "a partial decryption point changed; the board operator re-signs",
+        "15.10",
+        lambda lines: _edit(lines, SharePublished, _share_point),
+    ),
+    "tally-swapped": (
+        "two aggregates of the tally swapped; the board operator re-signs",
+        "15.9",
+        lambda lines: _edit(lines, TallyPublished, _tally_swap),
+    ),
+    "revocation-dropped": (
+        "a revocation removed, so a voided proxy ballot would count; the board operator re-signs",
+        "15.9",
+        lambda lines: _drop(lines, DelegationRevoked),
+    ),
+    "time-back": (
+        "a binding dated ten days before the previous entry; the board operator re-signs",
+        "15.12",
+        lambda lines: _edit(lines, CredentialBound, _time_back, nth=2),
+    ),
+}
+#: name → (description, check, the files to overlay on the valid record; None deletes a file).
+DAMAGED_RECORDS: dict[str, tuple[str, str, dict[str, bytes | None]]] = {}
+
+
+def _damaged(valid: dict[str, bytes]) -> dict[str, tuple[str, str, dict[str, bytes | None]]]:
+    notice_line = valid["notices.jsonl"].rstrip(b"\n")
+    edited = encode(_notice_text(decode(notice_line, Entry))) + b"\n"
+    index = msgspec.json.decode(valid["record.json"])
+    index["version"] = 2
     return {
+        "unsigned-edit": (
+            "a notice's text changed by someone without the board key",
+            "15.2",
+            {"notices.jsonl": edited},
+        ),
+        "missing-file": ("phases.jsonl deleted", "15.1", {"phases.jsonl": None}),
+        "version-2": (
+            "record.json claims format version 2",
+            "15.1",
+            {"record.json": msgspec.json.encode(index) + b"\n"},
+        ),
+    }
+
+
+def record_vectors() -> dict[str, bytes]:
+    """A small valid record, and invalid variants as overlays of the files that differ."""
+    board = Board(ELECTION, MemoryStorage(), board_key(RECORD_SEED))
+    simulate(5, RECORD_SEED, board, randomness=SeededRandomness("record"))
+    lines = list(board.raw_entries())
+    valid = _record_files(lines, board.heads())
+    files = {f"records/valid/{name}": data for name, data in valid.items()}
+    variants: dict[str, tuple[str, str, dict[str, bytes | None]]] = {}
+    for name, (description, check, mutate) in INVALID_RECORDS.items():
+        changed = mutate(lines)
+        variant = _record_files(changed, _resign(changed, CLOSES + 400))
+        overlay: dict[str, bytes | None] = {n: d for n, d in variant.items() if valid.get(n) != d}
+        variants[name] = (description, check, overlay)
+    variants |= _damaged(valid)
+    for name, (description, check, overlay) in variants.items():
+        expected = {
+            "check": check,
+            "description": description,
+            "deleted": sorted(n for n, d in overlay.items() if d is None),
+        }
+        files[f"records/invalid/{name}/expected.json"] = render(expected).encode()
+        for file, data in overlay.items():
+            if data is not None:
+                files[f"records/invalid/{name}/{file}"] = data
+    return files
+
+
+def build() -> dict[str, bytes]:
+    """Every vector file, by its path under spec/vectors/."""
+    documents = {
         "group.json": group_vectors(),
         "transcript.json": transcript_vectors(),
         "elgamal.json": elgamal_vectors(),
@@ -402,9 +621,11 @@ def build() -> dict[str, Json]:
         "ceremony-3-of-5.json": ceremony_vectors(5, 3),
         "ceremony-2-of-3-complaint.json": ceremony_vectors(3, 2, bad_share=True),
     }
+    files = {name: render(content).encode() for name, content in documents.items()}
+    return files | record_vectors()
 
 
-def render(content: Json) -> str:
+def render(content: Any) -> str:  # noqa: ANN401 -- JSON
     return json.dumps(content, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -412,19 +633,34 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare instead of writing")
     arguments = parser.parse_args()
-    stale = []
-    for name, content in build().items():
+    built = build()
+    present = {
+        p.relative_to(HERE).as_posix()
+        for p in HERE.rglob("*")
+        if p.is_file()
+        and p.suffix != ".py"
+        and not p.name.startswith(".")
+        and p.name != "README.md"
+    }
+    stale = sorted(
+        name for name, data in built.items()
+        if not (HERE / name).is_file() or (HERE / name).read_bytes() != data
+    ) + sorted(present - set(built))  # fmt: skip
+    if arguments.check:
+        if stale:
+            print(
+                f"stale vectors (run spec/vectors/generate.py): {', '.join(stale)}", file=sys.stderr
+            )
+            return 1
+        return 0
+    for name in sorted(present - set(built)):
+        (HERE / name).unlink()
+    for name, data in built.items():
         path = HERE / name
-        text = render(content)
-        if arguments.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(name)
-        else:
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(HERE.parent.parent)}")
-    if stale:
-        print(f"stale vectors (run spec/vectors/generate.py): {', '.join(stale)}", file=sys.stderr)
-        return 1
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+            print(f"wrote spec/vectors/{name}")
     return 0
 
 
