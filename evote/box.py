@@ -232,6 +232,15 @@ class BallotBox:
         if credential in self._revoked:
             raise Refused(Reason.NOT_AUTHORISED, "this credential was replaced by a new binding")
 
+    def knows(self, submission: Delegation | Revocation | OpenedBallot) -> bool:
+        """Whether this submission was accepted already (a repeat would change nothing)."""
+        if isinstance(submission, Delegation):
+            return bytes(submission.id()) in self._delegations
+        if isinstance(submission, Revocation):
+            state = self._delegations.get(bytes(submission.body.delegation))
+            return state is not None and state.revoked
+        return bytes(submission.ballot.tracking_code()) in self._spoiled
+
     def credential_of(self, person: PersonId) -> VerifyKey | None:
         """The person's current credential, if bound."""
         return self._credential.get(person)

@@ -112,6 +112,10 @@ def decode(data: bytes | str, kind: type[T]) -> T:
         raise InvalidEncoding(f"{_name(kind)}: {error}") from None
     except msgspec.DecodeError as error:
         raise InvalidEncoding(f"{_name(kind)}: malformed JSON: {error}") from None
+    except UnicodeDecodeError as error:
+        raise InvalidEncoding(
+            f"{_name(kind)}: not UTF-8: {error.reason} at byte {error.start}"
+        ) from None
     return result
 
 

@@ -246,9 +246,15 @@ class Proceedings:
         assert box is not None
         if self.tally is not None:
             raise EntryRefused(Check.ORDER, index, "the tally has been published")
+        # The box acknowledges a repeat without recording it; the board must not repeat anything.
         if isinstance(event, BallotCast | PaperEntered) and event.ballot in box.ballots:
-            # The box acknowledges a repeat without recording it; the board must not repeat it.
             raise EntryRefused(Check.BOX_RULES, index, "this ballot is on the board already")
+        if isinstance(event, BallotChallenged) and box.knows(event.opened):
+            raise EntryRefused(Check.BOX_RULES, index, "this challenge is on the board already")
+        if isinstance(event, DelegationGiven) and box.knows(event.delegation):
+            raise EntryRefused(Check.DELEGATIONS, index, "this delegation is on the board already")
+        if isinstance(event, DelegationRevoked) and box.knows(event.revocation):
+            raise EntryRefused(Check.DELEGATIONS, index, "this delegation is revoked already")
         submit = _SUBMIT.get(type(event))
         if submit is None:
             raise EntryRefused(Check.ORDER, index, f"unexpected {event.__class__.__name__}")
@@ -312,12 +318,17 @@ class Proceedings:
             raise EntryRefused(
                 Check.DECRYPTION, index, "the published counts differ from the decrypted ones"
             )
+        self.counts = counts  # decryption is sound, whatever becomes of the results
         recomputed = compute_results(election.manifest, election.roll.totals, counts)
         if recomputed != event.results:
+            different = [
+                str(r.question) for r, p in zip(recomputed, event.results, strict=False) if r != p
+            ] or ["the list of questions"]
             raise EntryRefused(
-                Check.RESULTS, index, "the published results differ from the rules' outcome"
+                Check.RESULTS,
+                index,
+                f"the published results differ from the rules' outcome for {', '.join(different)}",
             )
-        self.counts = counts
         self.results = recomputed
 
 

@@ -246,7 +246,7 @@ class RecordReader:
             for line in self.lines(name):
                 try:
                     index = _PEEK.decode(line).index
-                except (msgspec.DecodeError, msgspec.ValidationError):
+                except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
                     index = -1
                 yield index, name, line
 
@@ -262,6 +262,6 @@ def _version_of(raw: bytes) -> int | None:
 
     try:
         value = msgspec.json.decode(raw, type=Version).version
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
         return None
     return value if isinstance(value, int) else None

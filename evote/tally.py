@@ -182,14 +182,24 @@ def check_share(election: Election, tally: Tally, share: TallyShare) -> None:
         raise ThresholdError(
             f"trustee {share.trustee}: {len(share.partials)} partials for {len(ciphertexts)} sums"
         )
-    for ciphertext, partial in zip(ciphertexts, share.partials, strict=True):
+    places = [
+        f"question {q.question}, selection {s}, {measure}"
+        for q in tally.questions
+        for s in range(len(q.selections))
+        for measure in ("headcount", "area")
+    ]
+    for place, ciphertext, partial in zip(places, ciphertexts, share.partials, strict=True):
         if partial.trustee != share.trustee:
             raise InvalidProof(
-                f"trustee {share.trustee}: a partial decryption marked as trustee {partial.trustee}'s"
+                f"trustee {share.trustee}, {place}: a partial decryption marked as trustee "
+                f"{partial.trustee}'s"
             )
-        verify_partial_decryption(
-            election.fingerprint, ciphertext, partial, keys[share.trustee - 1]
-        )
+        try:
+            verify_partial_decryption(
+                election.fingerprint, ciphertext, partial, keys[share.trustee - 1]
+            )
+        except InvalidProof as error:
+            raise InvalidProof(f"{place}: {error}") from None
 
 
 def _valid_shares(

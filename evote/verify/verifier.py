@@ -11,7 +11,7 @@ numbered check it breaks, and verification carries on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from evote.ballots import Ballot
@@ -59,8 +59,14 @@ def verify_record(
     *,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    heads: Sequence[SignedTreeHead] = (),
 ) -> Report:
-    """Verify a record; ``progress`` is told how many entries were read, as it goes."""
+    """Verify a record (spec §15); ``progress`` is told how many entries were read, as it goes.
+
+    ``heads`` are signed heads kept outside the record — from voters' receipts, from observers who
+    watched the board: each must be a head of this very record (spec §15.2), which is what shows
+    that nothing published before it was later removed or changed.
+    """
     report = Report(record=str(directory))
     try:
         reader = RecordReader(directory)
@@ -102,7 +108,7 @@ def verify_record(
             report.fail(refused.check, str(refused))
     if expected != reader.index.size:
         report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
-    _check_board(report, reader, proceedings, tree)
+    _check_board(report, reader, proceedings, tree, heads)
     _summarise(report, proceedings)
     return report
 
@@ -196,13 +202,23 @@ def _check_for(entry: Entry) -> str:
 
 
 def _check_board(
-    report: Report, reader: RecordReader, proceedings: Proceedings, tree: MerkleTree
+    report: Report,
+    reader: RecordReader,
+    proceedings: Proceedings,
+    tree: MerkleTree,
+    kept: Sequence[SignedTreeHead],
 ) -> None:
-    """The Merkle root against the final signed head, and every published head (spec §15.2)."""
+    """The Merkle root against every signed head: published, final, and kept outside (§15.2)."""
     manifest = proceedings.manifest
     if manifest is None:
         report.fail(Check.BOARD, "no manifest, so no board key to check the heads with")
         return
+    if reader.index.election != manifest.election:
+        report.fail(
+            Check.FORMAT,
+            f"record.json names election {reader.index.election!r}, the manifest "
+            f"{manifest.election!r}",
+        )
     final = reader.index.head
     heads: list[SignedTreeHead] = []
     for line in reader.heads():
@@ -210,9 +226,13 @@ def _check_board(
             heads.append(decode(line, SignedTreeHead))
         except EvoteError as error:
             report.fail(Check.FORMAT, f"a line of heads.jsonl does not decode: {error}")
-    for head in [*heads, final]:
+    for head, origin in [
+        *((h, "") for h in heads),
+        (final, ""),
+        *((h, " kept outside") for h in kept),
+    ]:
         report.checks[Check.BOARD].checked += 1
-        where = f"the head of size {head.head.size} at {head.head.at}"
+        where = f"the head{origin} of size {head.head.size} at {head.head.at}"
         try:
             verify_head(head, manifest.board_key)
         except InvalidSignature:
@@ -229,7 +249,7 @@ def _check_board(
             )
     if final.head.size != tree.size:
         report.fail(Check.BOARD, f"the final head covers {final.head.size} of {tree.size} entries")
-    if heads and heads[-1] != final:
+    if not heads or heads[-1] != final:
         report.fail(Check.BOARD, "the final head of record.json is not the last of heads.jsonl")
     sizes = [h.head.size for h in heads]
     if sizes != sorted(sizes):
