@@ -56,21 +56,32 @@ class Assembly:
     def __init__(self, board: Board) -> None:
         self.board = board
         self.proceedings = Proceedings()
-        self._ballot_entries: dict[bytes, int] = {}  # tracking code → entry, for resent ballots
+        self._ballot_entries: dict[bytes, Entry] = {}  # tracking code → entry, for resent ballots
+        self._broken = False
         for entry in board.entries():
             self.proceedings.apply(entry)
             self._remember(entry)
 
     def publish(self, event: AnyEvent, *, at: int) -> Entry:
-        """Apply ``event`` by the rules, then append it to the board; raise if it is refused."""
+        """Apply ``event`` by the rules, then append it to the board; raise if it is refused.
+
+        If the board cannot store an applied entry, this assembly is out of step with its board
+        and refuses everything after: rebuild it from the board (``Assembly(board)``).
+        """
+        if self._broken:
+            raise EvoteError("the board failed to store an entry: rebuild the assembly from it")
         self.proceedings.apply(Entry(index=len(self.board), at=at, event=event))
-        entry = self.board.append(event, at=at)
+        try:
+            entry = self.board.append(event, at=at)
+        except BaseException:
+            self._broken = True
+            raise
         self._remember(entry)
         return entry
 
     def _remember(self, entry: Entry) -> None:
         if isinstance(entry.event, BallotCast):
-            self._ballot_entries[bytes(entry.event.ballot.tracking_code())] = entry.index
+            self._ballot_entries[bytes(entry.event.ballot.tracking_code())] = entry
 
     # -- setup and key ceremony ----------------------------------------------------------------
 
@@ -129,11 +140,14 @@ class Assembly:
 
         Sending the same ballot again returns a receipt for the entry already on the board.
         """
-        tracking = ballot.tracking_code()
-        index = self._ballot_entries.get(bytes(tracking))
-        if index is None:
-            index = self.publish(BallotCast(ballot=ballot), at=at).index
-        return self.board.receipt(index, tracking, self.board.sign_head(at=at))
+        entry = self._ballot_entries.get(bytes(ballot.tracking_code()))
+        if entry is not None:  # resent: the receipt under the latest head, which covers it
+            head = self.board.last_head
+            if head is not None and head.head.size > entry.index:
+                return self.board.receipt(entry, head)
+        else:
+            entry = self.publish(BallotCast(ballot=ballot), at=at)
+        return self.board.receipt(entry, self.board.sign_head(at=at))
 
     def enter_paper(self, ballot: Ballot, *, at: int) -> Entry:
         return self.publish(PaperEntered(ballot=ballot), at=at)

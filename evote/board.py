@@ -15,11 +15,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import Annotated, Protocol
+
+import msgspec
 
 from evote.encoding import Bytes32, Struct, decode, encode
 from evote.errors import EvoteError, ParameterError
-from evote.events import AnyEvent, Entry
+from evote.events import AnyEvent, BallotCast, Entry
 from evote.hazmat.signing import Signature, SigningKey, VerifyKey, verify_signature
 from evote.hazmat.transcript import Domain
 from evote.ids import ElectionId
@@ -44,7 +46,7 @@ class TreeHead(Struct):
     """The board of ``election`` held ``size`` entries with this Merkle ``root`` at time ``at``."""
 
     election: ElectionId
-    size: int
+    size: Annotated[int, msgspec.Meta(ge=0)]
     root: Bytes32
     at: int
 
@@ -55,11 +57,15 @@ class SignedTreeHead(Struct):
 
 
 class InclusionReceipt(Struct):
-    """A voter's receipt: their ballot's tracking code, its entry, and a proof under a signed head."""
+    """A voter's receipt: their ballot's entry on the board, and its proof under a signed head.
+
+    It holds the whole entry, so that anyone can check, from the receipt alone, that this very
+    ballot — with this tracking code — is the leaf the proof is about (spec §13.5).
+    """
 
     tracking_code: Bytes32
     index: int
-    leaf: Bytes32  # the Merkle leaf hash of the entry
+    entry: Entry
     proof: tuple[Bytes32, ...]
     head: SignedTreeHead
 
@@ -84,10 +90,17 @@ def verify_head(head: SignedTreeHead, key: VerifyKey) -> None:
 
 
 def verify_receipt(receipt: InclusionReceipt, key: VerifyKey) -> None:
-    """Check a receipt on its own: the head's signature and the inclusion proof (spec §13.5)."""
+    """Check a receipt on its own: its ballot, at its index, under a head the board signed (§13.5)."""
     verify_head(receipt.head, key)
+    entry = receipt.entry
+    if entry.index != receipt.index:
+        raise ParameterError(f"the receipt's entry is entry {entry.index}, not {receipt.index}")
+    if not isinstance(entry.event, BallotCast):
+        raise ParameterError("the receipt's entry is not a cast ballot")
+    if entry.event.ballot.tracking_code() != receipt.tracking_code:
+        raise ParameterError("the receipt's entry is another ballot than its tracking code says")
     verify_inclusion(
-        bytes(receipt.leaf),
+        leaf_hash(encode(entry)),
         receipt.index,
         receipt.head.head.size,
         [bytes(p) for p in receipt.proof],
@@ -101,6 +114,8 @@ def verify_consistency_proof(proof: ConsistencyProof, key: VerifyKey) -> None:
     verify_head(proof.new, key)
     if proof.old.head.election != proof.new.head.election:
         raise ParameterError("the two heads are of different elections")
+    if proof.new.head.at < proof.old.head.at:
+        raise ParameterError("the larger head was signed before the smaller one")
     verify_consistency(
         proof.old.head.size,
         proof.new.head.size,
@@ -242,18 +257,27 @@ class Board:
     def heads(self) -> list[SignedTreeHead]:
         return [decode(data, SignedTreeHead) for data in self._storage.heads()]
 
-    def receipt(self, index: int, tracking_code: Bytes32, head: SignedTreeHead) -> InclusionReceipt:
-        """The receipt for the ballot at ``index`` under ``head`` (spec §13.5)."""
+    def receipt(self, entry: Entry, head: SignedTreeHead) -> InclusionReceipt:
+        """The receipt for the ballot ``entry`` under ``head`` (spec §13.5)."""
         size = head.head.size
-        if not 0 <= index < size <= self._tree.size:
-            raise ParameterError(f"entry {index} is not under a head of size {size}")
+        if not 0 <= entry.index < size <= self._tree.size:
+            raise ParameterError(f"entry {entry.index} is not under a head of size {size}")
+        if leaf_hash(encode(entry)) != self._tree.leaf(entry.index):
+            raise ParameterError(f"entry {entry.index} is not this board's")
+        if not isinstance(entry.event, BallotCast):
+            raise ParameterError(f"entry {entry.index} is not a cast ballot")
         return InclusionReceipt(
-            tracking_code=tracking_code,
-            index=index,
-            leaf=Bytes32(self._tree.leaf(index)),
-            proof=tuple(Bytes32(p) for p in self._tree.inclusion_proof(index, size)),
+            tracking_code=entry.event.ballot.tracking_code(),
+            index=entry.index,
+            entry=entry,
+            proof=tuple(Bytes32(p) for p in self._tree.inclusion_proof(entry.index, size)),
             head=head,
         )
+
+    @property
+    def last_head(self) -> SignedTreeHead | None:
+        heads = self._storage.heads()
+        return decode(heads[-1], SignedTreeHead) if heads else None
 
     def consistency(self, old: SignedTreeHead, new: SignedTreeHead) -> ConsistencyProof:
         """The proof that ``new`` extends ``old`` (spec §13.5)."""

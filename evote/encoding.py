@@ -116,6 +116,8 @@ def decode(data: bytes | str, kind: type[T]) -> T:
         raise InvalidEncoding(
             f"{_name(kind)}: not UTF-8: {error.reason} at byte {error.start}"
         ) from None
+    except RecursionError:
+        raise InvalidEncoding(f"{_name(kind)}: JSON nested too deeply") from None
     return result
 
 

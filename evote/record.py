@@ -148,7 +148,10 @@ def write_record(
         size = 0
         try:
             for data in entries:
-                name = FILE_OF[_PEEK.decode(data).event.type]
+                kind = _PEEK.decode(data).event.type
+                if kind not in FILE_OF:
+                    raise RecordError(f"an entry of unknown type {kind!r}")
+                name = FILE_OF[kind]
                 handles[name].write(data + b"\n")
                 digests[name].update(data + b"\n")
                 counts[name] += 1
@@ -246,7 +249,7 @@ class RecordReader:
             for line in self.lines(name):
                 try:
                     index = _PEEK.decode(line).index
-                except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+                except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
                     index = -1
                 yield index, name, line
 
@@ -262,6 +265,6 @@ def _version_of(raw: bytes) -> int | None:
 
     try:
         value = msgspec.json.decode(raw, type=Version).version
-    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError):
+    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
         return None
     return value if isinstance(value, int) else None

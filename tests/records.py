@@ -345,15 +345,20 @@ class Draft:
     def publish(self, directory: Path, *, renumber: bool = True) -> Path:
         """Write the record as the board operator would: every head re-signed over the new tree.
 
-        Each head the board signed before is signed again at its size and time with the new root;
-        heads beyond the new size are dropped, and the last covers every entry.
+        Each head the board signed before is signed again at its size with the new root, and at
+        its time or, if an entry it now covers is later, at that entry's time; heads beyond the
+        new size are dropped, and the last covers every entry.
         """
         lines = self.lines(renumber=renumber)
         tree = MerkleTree(leaf_hash(line) for line in lines)
         key = self.demo.board_key
+        times = [_time_of(line) for line in lines]
 
         def sign(size: int, at: int) -> SignedTreeHead:
-            head = TreeHead(election=ELECTION, size=size, root=Bytes32(tree.root(size)), at=at)
+            latest = max((t for t in times[:size] if t is not None), default=at)
+            head = TreeHead(
+                election=ELECTION, size=size, root=Bytes32(tree.root(size)), at=max(at, latest)
+            )
             return SignedTreeHead(head=head, signature=key.sign(Domain.SIGN_TREE_HEAD, head))
 
         *earlier, last = self.demo.heads
@@ -364,6 +369,14 @@ class Draft:
     def forge(self, directory: Path, *, renumber: bool = True) -> Path:
         """Write the record as anyone without the board key could: under the heads signed before."""
         return _write(directory, self.lines(renumber=renumber), list(self.demo.heads))
+
+
+def _time_of(line: bytes) -> int | None:
+    try:
+        at = msgspec.json.decode(line).get("at")
+    except (msgspec.DecodeError, AttributeError):
+        return None
+    return at if isinstance(at, int) else None
 
 
 def _route(line: bytes) -> str:

@@ -11,7 +11,6 @@ from evote.ballots import prepare_ballot
 from evote.board import Board, MemoryStorage, SqliteStorage, verify_receipt
 from evote.cli.demo import ELECTION, board_key, simulate
 from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
-from evote.encoding import Bytes32
 from evote.errors import EvoteError
 from evote.hazmat.signing import SigningKey
 from evote.ids import PersonId, QuestionId, UnitId
@@ -73,7 +72,7 @@ def test_a_cast_returns_a_receipt_and_a_resent_ballot_the_same_one() -> None:
     again = assembly.cast(ballot, at=151)
     assert again.index == receipt.index
     assert again.head.head.size == receipt.head.head.size
-    assert isinstance(again.leaf, Bytes32)
+    assert again.entry == receipt.entry
 
 
 def test_a_board_resumes_into_the_same_state(tmp_path: Path) -> None:

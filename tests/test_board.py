@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from evote.board import (
     Board,
     ConsistencyProof,
-    InclusionReceipt,
     MemoryStorage,
     SqliteStorage,
     verify_consistency_proof,
     verify_head,
     verify_receipt,
 )
+from evote.cli.demo import ELECTION as DEMO
+from evote.cli.demo import board_key, simulate
 from evote.encoding import Bytes32
 from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, ParameterError
-from evote.events import NoticePosted
+from evote.events import BallotCast, Entry, NoticePosted
 from evote.hazmat.signing import SigningKey
 from evote.ids import ElectionId
 
@@ -68,21 +70,32 @@ def test_heads_are_signed_by_the_board_key_only() -> None:
         Board(ELECTION, MemoryStorage()).sign_head(at=1)
 
 
-def test_receipts_prove_inclusion_under_a_signed_head() -> None:
-    board = _filled(MemoryStorage(), 10)
-    head = board.sign_head(at=20)
-    for index in range(10):
-        receipt = board.receipt(index, Bytes32(bytes(32)), head)
-        verify_receipt(receipt, KEY.verify_key)
-    receipt = board.receipt(4, Bytes32(bytes(32)), head)
-    moved = InclusionReceipt(
-        tracking_code=receipt.tracking_code, index=5, leaf=receipt.leaf, proof=receipt.proof,
-        head=receipt.head,
-    )  # fmt: skip
+def test_receipts_prove_a_ballot_is_under_a_signed_head() -> None:
+    board = Board(DEMO, MemoryStorage(), board_key(4))
+    simulate(6, 4, board)
+    head = board.sign_head(at=2_000_000_000)
+    ballots = [e for e in board.entries() if isinstance(e.event, BallotCast)]
+    key = board_key(4).verify_key
+    for entry in ballots:
+        verify_receipt(board.receipt(entry, head), key)
+    receipt = board.receipt(ballots[0], head)
+    other = ballots[1]
+    with pytest.raises(ParameterError, match=r"not entry|another ballot|is entry"):
+        verify_receipt(msgspec.structs.replace(receipt, entry=other), key)
     with pytest.raises(InvalidMerkleProof):
-        verify_receipt(moved, KEY.verify_key)
-    with pytest.raises(ParameterError, match="not under a head"):
-        board.receipt(10, Bytes32(bytes(32)), head)
+        verify_receipt(
+            msgspec.structs.replace(
+                receipt, entry=other, index=other.index, tracking_code=receipt_code(other)
+            ),
+            key,
+        )
+    with pytest.raises(ParameterError, match="not a cast ballot"):
+        board.receipt(next(board.entries()), head)
+
+
+def receipt_code(entry: Entry) -> Bytes32:
+    assert isinstance(entry.event, BallotCast)
+    return entry.event.ballot.tracking_code()
 
 
 def test_consistency_between_heads() -> None:
@@ -94,7 +107,7 @@ def test_consistency_between_heads() -> None:
     proof = board.consistency(old, new)
     verify_consistency_proof(proof, KEY.verify_key)
     backwards = ConsistencyProof(old=new, new=old, proof=proof.proof)
-    with pytest.raises(InvalidMerkleProof):
+    with pytest.raises((InvalidMerkleProof, ParameterError)):
         verify_consistency_proof(backwards, KEY.verify_key)
     # A board that rewrote its history cannot prove the new head extends the old one.
     forked = _filled(MemoryStorage(), 4)

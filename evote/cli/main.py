@@ -59,6 +59,17 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
     verify.add_argument("--jobs", type=int, default=1, help="processes checking ballot proofs")
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
+    verify.add_argument(
+        "--head",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a signed head (or a receipt) kept outside the record, which the record must extend; "
+        "repeatable",
+    )
+    verify.add_argument("--board-key", help="the board key (hex) the record must have")
+    verify.add_argument("--manifest-hash", help="the manifest hash (hex) the record must have")
 
     receipt = commands.add_parser(
         "verify-receipt",
@@ -113,6 +124,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 as_json=arguments.json,
                 jobs=arguments.jobs,
                 progress=not arguments.no_progress and sys.stderr.isatty(),
+                heads=arguments.head,
+                board_key=arguments.board_key,
+                manifest_hash=arguments.manifest_hash,
             )
         if arguments.command == "verify-receipt":
             return verification.verify_receipt_command(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from evote.board import (
@@ -10,30 +11,58 @@ from evote.board import (
     InclusionReceipt,
     SignedTreeHead,
     verify_consistency_proof,
+    verify_head,
     verify_receipt,
 )
-from evote.encoding import decode
+from evote.encoding import Bytes32, decode, encode
 from evote.errors import EvoteError
-from evote.events import BallotCast, Entry, ManifestPublished
+from evote.events import Entry, ManifestPublished
 from evote.hazmat.signing import VerifyKey
+from evote.manifest import Manifest
 from evote.merkle import MerkleTree, leaf_hash, verify_consistency
-from evote.record import RecordReader
-from evote.verify import verify_record
+from evote.record import RecordError, RecordReader
+from evote.verify import Report, verify_record
 
 __all__ = ["verify", "verify_consistency_command", "verify_receipt_command"]
 
 
-def verify(record: Path, *, as_json: bool, jobs: int, progress: bool) -> int:
+def verify(
+    record: Path,
+    *,
+    as_json: bool,
+    jobs: int,
+    progress: bool,
+    heads: Sequence[Path] = (),
+    board_key: str | None = None,
+    manifest_hash: str | None = None,
+) -> int:
     """Verify a record; print the report; 0 when valid, 1 otherwise."""
-    if progress:
+    kept = [_head(path) for path in heads]
+    key = None if board_key is None else _key(board_key)
+    manifest = None if manifest_hash is None else _hash(manifest_hash)
+
+    def run(progress: Callable[[int], None] | None = None) -> Report:
+        return verify_record(
+            record,
+            jobs=jobs,
+            progress=progress,
+            heads=kept,
+            expect_board_key=key,
+            expect_manifest=manifest,
+        )
+
+    try:
+        size = RecordReader(record).index.size if progress else None
+    except RecordError:
+        size = None  # the report will say what is wrong with the record
+    if size is None:
+        report = run()
+    else:
         from rich.progress import Progress  # noqa: PLC0415 -- only on a terminal
 
-        size = RecordReader(record).index.size
         with Progress(transient=True) as bar:
             task = bar.add_task("verifying", total=size)
-            report = verify_record(record, jobs=jobs, progress=lambda n: bar.advance(task, n))
-    else:
-        report = verify_record(record, jobs=jobs)
+            report = run(lambda n: bar.advance(task, n))
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -41,8 +70,17 @@ def verify(record: Path, *, as_json: bool, jobs: int, progress: bool) -> int:
     return 0 if report.valid else 1
 
 
-def _read(path: Path, kind: type[object]) -> object:
-    return decode(Path(path).read_bytes(), kind)
+def _head(path: Path) -> SignedTreeHead:
+    """A signed head from a file holding one, or a receipt (whose head it takes)."""
+    raw = Path(path).read_bytes()
+    try:
+        return decode(raw, SignedTreeHead)
+    except EvoteError:
+        return decode(raw, InclusionReceipt).head
+
+
+def _hash(text: str) -> bytes:
+    return bytes(decode(json.dumps(text), Bytes32))
 
 
 def _key(text: str | None) -> VerifyKey:
@@ -61,6 +99,10 @@ def verify_receipt_command(
     """Check a receipt against a record, or against a later head with a consistency proof."""
     receipt = decode(Path(receipt_path).read_bytes(), InclusionReceipt)
     if record is not None:
+        if head_path is not None or proof_path is not None or key_text is not None:
+            raise EvoteError(
+                "with --record, the key and heads come from the record: no --key, --proof"
+            )
         return _receipt_in_record(receipt, record)
     if head_path is None or proof_path is None:
         raise EvoteError("without --record, give --head and --proof")
@@ -79,40 +121,43 @@ def verify_receipt_command(
 
 
 def _receipt_in_record(receipt: InclusionReceipt, record: Path) -> int:
+    """The receipt on its own, then against the record: its entry there, its head extended by the
+    record's final head, which the manifest's board key signed.
+    """  # noqa: D205
     reader = RecordReader(record)
-    manifest = None
+    problems = reader.check_files()
+    if problems:
+        raise EvoteError(f"{record}: {'; '.join(problems)}")
+    manifest: Manifest | None = None
     tree = MerkleTree()
-    entry_line: bytes | None = None
     for index, _, line in reader.entries():
+        if index != tree.size:
+            raise EvoteError(f"{record}: entry {tree.size} is missing or out of place")
         tree.append(leaf_hash(line))
         if index == 0:
             event = decode(line, Entry).event
             manifest = event.manifest if isinstance(event, ManifestPublished) else None
-        if index == receipt.index:
-            entry_line = line
     if manifest is None:
         raise EvoteError(f"{record}: no manifest, so no board key")
     verify_receipt(receipt, manifest.board_key)
-    if entry_line is None or leaf_hash(entry_line) != bytes(receipt.leaf):
-        raise EvoteError(f"entry {receipt.index} of the record is not the receipt's entry")
-    event = decode(entry_line, Entry).event
-    if not isinstance(event, BallotCast) or event.ballot.tracking_code() != receipt.tracking_code:
-        raise EvoteError(f"entry {receipt.index} is not the ballot with this tracking code")
+    final = reader.index.head
+    verify_head(final, manifest.board_key)
+    if final.head.election != manifest.election or receipt.head.head.election != manifest.election:
+        raise EvoteError(f"{record}: the heads are not of election {manifest.election!r}")
+    if final.head.size != tree.size or bytes(final.head.root) != tree.root():
+        raise EvoteError(f"{record}: its entries do not match its final signed head")
+    if not 0 <= receipt.index < tree.size or tree.leaf(receipt.index) != leaf_hash(
+        encode(receipt.entry)
+    ):
+        raise EvoteError(f"entry {receipt.index} of the record is not the receipt's ballot")
     size = receipt.head.head.size
     verify_consistency(
-        size,
-        tree.size,
-        bytes(receipt.head.head.root),
-        tree.root(),
-        tree.consistency_proof(size, tree.size),
+        size, tree.size, bytes(receipt.head.head.root), tree.root(), tree.consistency_proof(size)
     )
-    final = reader.index.head.head
-    if final.size != tree.size or bytes(final.root) != tree.root():
-        raise EvoteError("the record's entries do not match its final signed head")
     print(
         f"receipt {receipt.tracking_code.hex()[:16]}…: the ballot is entry {receipt.index} of the "
         f"record, under the receipt's signed head (size {size}), which the record's final head "
-        f"(size {tree.size}) extends"
+        f"(size {tree.size}), signed by the board key of the manifest, extends"
     )
     return 0
 

@@ -109,6 +109,19 @@ class Report:
     def render(self) -> str:
         marks = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "–"}
         lines = [f"Record {self.record} — election {self.election}, {self.entries} entries"]
+        for label, key in (
+            ("manifest hash", "manifest_hash"),
+            ("board key", "board_key"),
+            ("fingerprint", "fingerprint"),
+        ):
+            if key in self.summary:
+                lines.append(f"  {label:<14} {self.summary[key]}")
+        head = self.summary.get("final_head")
+        if head:
+            lines.append(
+                f"  {'final head':<14} size {head['size']}, root {head['root']}, at {head['at']}"
+            )
+        lines.append("  (compare these with what the convener and the board published elsewhere)")
         lines += [
             f"  {marks[c.status]} {c.id:<5} {c.title}: {c.message}" for c in self.checks.values()
         ]

@@ -14,11 +14,14 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from evote.ballots import Ballot
+from evote.ballots import Ballot, check_ballot_proofs
 from evote.board import SignedTreeHead, verify_head
+from evote.election import Election
 from evote.encoding import decode, decode_prevalidated, encode
 from evote.errors import EvoteError, InvalidProof, InvalidSignature
 from evote.events import BallotCast, BallotChallenged, Entry, PaperEntered
+from evote.hazmat.signing import VerifyKey
+from evote.manifest import Manifest
 from evote.merkle import MerkleTree, leaf_hash
 from evote.proceedings import Check, EntryRefused, Proceedings
 from evote.record import FILE_OF, RecordError, RecordReader
@@ -28,6 +31,31 @@ from evote.verify.report import Report
 __all__ = ["verify_record"]
 
 BALLOT_KINDS = frozenset({"ballot", "paper", "challenge"})
+
+
+class _Proofs:
+    """What is known of each ballot's proofs: failed or checked by a worker; else checked here."""
+
+    def __init__(self) -> None:
+        self.election: Election | None = None
+        self.failed: dict[bytes, str] = {}
+        self.checked: set[bytes] = set()
+
+    def note(self, ballot: Ballot, verdict: Verdict) -> None:
+        tracking = bytes(ballot.tracking_code())
+        if verdict.check is None:
+            self.checked.add(tracking)
+        elif verdict.check == Check.BALLOT_PROOFS:
+            self.failed[tracking] = verdict.message
+
+    def check(self, ballot: Ballot) -> None:
+        """The box's proof check (spec §15.7): a worker's verdict, or the proofs checked now."""
+        tracking = bytes(ballot.tracking_code())
+        if tracking in self.failed:
+            raise InvalidProof(self.failed[tracking])
+        if tracking not in self.checked:
+            assert self.election is not None
+            check_ballot_proofs(self.election, ballot)
 
 
 class _Verdicts:
@@ -60,33 +88,36 @@ def verify_record(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     heads: Sequence[SignedTreeHead] = (),
+    expect_board_key: VerifyKey | None = None,
+    expect_manifest: bytes | None = None,
 ) -> Report:
     """Verify a record (spec §15); ``progress`` is told how many entries were read, as it goes.
 
-    ``heads`` are signed heads kept outside the record — from voters' receipts, from observers who
-    watched the board: each must be a head of this very record (spec §15.2), which is what shows
-    that nothing published before it was later removed or changed.
+    A record only proves itself: to know it is *the* record of an election, compare what it
+    names — manifest hash, board key, heads — with what you got from elsewhere. ``heads`` are
+    signed heads kept outside the record (voters' receipts, observers' copies): each must be a head
+    of this very record (spec §15.2), which shows that nothing published before it was removed or
+    changed. ``expect_board_key`` and ``expect_manifest`` are the board key and manifest hash the
+    record must have (spec §15.3).
     """
     report = Report(record=str(directory))
     try:
         reader = RecordReader(directory)
     except RecordError as error:
         report.fail(Check.FORMAT, str(error))
+        for check in report.checks.values():
+            if check.id != Check.FORMAT:
+                check.skipped = "the record cannot be read"
         return report
     report.election = reader.index.election
     report.entries = reader.index.size
     for problem in reader.check_files():
         report.fail(Check.FORMAT, problem)
     verdict_of = _Verdicts()
-    proof_failures: dict[bytes, str] = {}
-
-    def check_proofs(ballot: Ballot) -> None:
-        message = proof_failures.get(bytes(ballot.tracking_code()))
-        if message is not None:
-            raise InvalidProof(message)
-
-    proceedings = Proceedings(check_proofs=check_proofs)
+    proofs = _Proofs()
+    proceedings = Proceedings(check_proofs=proofs.check)
     tree = MerkleTree()
+    times: list[int | None] = []
     expected = 0
     for index, name, line in reader.entries():
         if progress is not None:
@@ -95,7 +126,9 @@ def verify_record(
         if index != expected:
             report.fail(Check.FORMAT, _index_problem(index, expected, name))
         expected = max(expected, index) + 1
-        entry = _entry(report, reader, proceedings, verdict_of, jobs, name, line, proof_failures)
+        proofs.election = proceedings.election
+        entry = _entry(report, reader, proceedings, verdict_of, jobs, name, line, proofs)
+        times.append(entry.at if entry is not None else None)
         if entry is None:
             continue
         report.checks[Check.FORMAT].checked += 1
@@ -108,7 +141,8 @@ def verify_record(
             report.fail(refused.check, str(refused))
     if expected != reader.index.size:
         report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
-    _check_board(report, reader, proceedings, tree, heads)
+    _check_board(report, reader, proceedings, tree, heads, times)
+    _check_anchors(report, proceedings, expect_board_key, expect_manifest)
     _summarise(report, proceedings)
     return report
 
@@ -121,7 +155,7 @@ def _entry(
     jobs: int,
     name: str,
     line: bytes,
-    proof_failures: dict[bytes, str],
+    proofs: _Proofs,
 ) -> Entry | None:
     """Decode one line, with its verdict if it is a ballot; None if it cannot be replayed."""
     kind = _kind(line)
@@ -136,10 +170,9 @@ def _entry(
             return None
         if verdict is not None:
             entry = decode_prevalidated(line, Entry)
-            if verdict.check is not None:
-                ballot = _ballot_of(entry)
-                if ballot is not None:
-                    proof_failures[bytes(ballot.tracking_code())] = verdict.message
+            ballot = _ballot_of(entry)
+            if ballot is not None:
+                proofs.note(ballot, verdict)
             return entry
     try:
         entry = decode(line, Entry)
@@ -165,7 +198,7 @@ def _kind(line: bytes) -> str | None:
 
     try:
         return _PEEK.decode(line).event.type
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -207,6 +240,7 @@ def _check_board(
     proceedings: Proceedings,
     tree: MerkleTree,
     kept: Sequence[SignedTreeHead],
+    times: Sequence[int | None],
 ) -> None:
     """The Merkle root against every signed head: published, final, and kept outside (§15.2)."""
     manifest = proceedings.manifest
@@ -232,20 +266,11 @@ def _check_board(
         *((h, " kept outside") for h in kept),
     ]:
         report.checks[Check.BOARD].checked += 1
-        where = f"the head{origin} of size {head.head.size} at {head.head.at}"
-        try:
-            verify_head(head, manifest.board_key)
-        except InvalidSignature:
-            report.fail(Check.BOARD, f"{where}: not signed by the board key of the manifest")
-            continue
-        if head.head.election != manifest.election:
-            report.fail(Check.BOARD, f"{where}: for election {head.head.election!r}")
-        if head.head.size > tree.size:
-            report.fail(Check.BOARD, f"{where}: larger than the {tree.size} entries of the record")
-        elif bytes(head.head.root) != tree.root(head.head.size):
+        problem = _head_problem(head, manifest, tree, times)
+        if problem is not None:
             report.fail(
                 Check.BOARD,
-                f"{where}: its root is not the root of the first {head.head.size} entries",
+                f"the head{origin} of size {head.head.size} at {head.head.at}: {problem}",
             )
     if final.head.size != tree.size:
         report.fail(Check.BOARD, f"the final head covers {final.head.size} of {tree.size} entries")
@@ -254,6 +279,59 @@ def _check_board(
     sizes = [h.head.size for h in heads]
     if sizes != sorted(sizes):
         report.fail(Check.BOARD, "the heads of heads.jsonl do not grow in size")
+    moments = [h.head.at for h in heads]
+    if moments != sorted(moments):
+        report.fail(Check.BOARD, "the heads of heads.jsonl go back in time")
+    report.summary["final_head"] = {
+        "size": final.head.size,
+        "root": final.head.root.hex(),
+        "at": final.head.at,
+    }
+
+
+def _head_problem(
+    head: SignedTreeHead, manifest: Manifest, tree: MerkleTree, times: Sequence[int | None]
+) -> str | None:
+    """What is wrong with one signed head of this record, if anything (spec §15.2)."""
+    try:
+        verify_head(head, manifest.board_key)
+    except InvalidSignature:
+        return "not signed by the board key of the manifest"
+    if head.head.election != manifest.election:
+        return f"for election {head.head.election!r}"
+    size = head.head.size
+    if not 0 <= size <= tree.size:
+        return f"not a size of the {tree.size} entries of the record"
+    last = times[size - 1] if size else None
+    if last is not None and head.head.at < last:
+        return f"signed before the time of its last entry, {last}"
+    if bytes(head.head.root) != tree.root(size):
+        return f"its root is not the root of the first {size} entries"
+    return None
+
+
+def _check_anchors(
+    report: Report,
+    proceedings: Proceedings,
+    board_key: VerifyKey | None,
+    manifest_hash: bytes | None,
+) -> None:
+    """What the record names, and whether it is what the reader expected (spec §15.3)."""
+    manifest = proceedings.manifest
+    if manifest is None:
+        return
+    report.summary["manifest_hash"] = manifest.hash().hex()
+    report.summary["board_key"] = manifest.board_key.hex()
+    if proceedings.election is not None:
+        report.summary["fingerprint"] = proceedings.election.fingerprint.hex()
+    if board_key is not None and manifest.board_key != board_key:
+        report.fail(
+            Check.BOARD, f"the board key is {manifest.board_key.hex()}, not the expected one"
+        )
+    if manifest_hash is not None and manifest.hash() != manifest_hash:
+        report.fail(
+            Check.SETUP, f"the manifest hash is {manifest.hash().hex()}, not the expected one"
+        )
 
 
 def _summarise(report: Report, proceedings: Proceedings) -> None:
