@@ -27,7 +27,6 @@ from evote.ballots import (
     Ballot,
     BallotKind,
     OpenedBallot,
-    QuestionBallot,
     check_ballot_proofs,
     check_ballot_signature,
     check_openings,
@@ -37,6 +36,7 @@ from evote.delegation import Delegation, Revocation
 from evote.election import Election
 from evote.encoding import Bytes32, Struct
 from evote.errors import EvoteError, InvalidProof, InvalidSignature, ParameterError
+from evote.hazmat.elgamal import Ciphertext
 from evote.hazmat.signing import VerifyKey, verify_signature
 from evote.hazmat.transcript import Domain
 from evote.ids import PersonId, QuestionId
@@ -111,19 +111,26 @@ PRECEDENCE: Final = {BallotKind.DIRECT: 3, BallotKind.PAPER: 2, BallotKind.PROXY
 
 @dataclass(frozen=True)
 class Vote:
-    """A counted vote: whose it is and the encrypted selections of one question."""
+    """A counted vote: whose it is, which ballot, and its encrypted selections on one question."""
 
     person: PersonId
-    ballot: Ballot
-    question: QuestionBallot
+    tracking_code: Bytes32
+    kind: BallotKind
+    selections: tuple[Ciphertext, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Accepted:
+    """What the box keeps of an accepted ballot: no proofs, which are checked and done with."""
+
     sequence: int
     at: int
-    ballot: Ballot
+    tracking_code: Bytes32
+    person: PersonId
+    kind: BallotKind
+    delegation: bytes | None
     covers: frozenset[QuestionId]
+    selections: dict[QuestionId, tuple[Ciphertext, ...]]
 
 
 @dataclass
@@ -164,7 +171,7 @@ class BallotBox:
         self._by_tracking: dict[bytes, _Accepted] = {}
         self._spoiled: set[bytes] = set()
         self._seen: set[bytes] = set()
-        self.events: list[tuple[int, object]] = []
+        self.accepted = 0  # submissions accepted so far (what the board records is the board's)
 
     # -- time and phase (spec §11.1) -----------------------------------------------------------
 
@@ -172,9 +179,9 @@ class BallotBox:
         if self._last_at is not None and at < self._last_at:
             raise ParameterError(f"time {at} is before the previous event at {self._last_at}")
 
-    def _record(self, at: int, event: object) -> None:
+    def _record(self, at: int) -> None:
         self._last_at = at
-        self.events.append((at, event))
+        self.accepted += 1
 
     def _require_not_closed(self, at: int) -> None:
         if self._closed_at is not None or at >= self._closes:
@@ -210,7 +217,7 @@ class BallotBox:
                 f"{self._manifest.window.closes}",
             )
         self._closes = closes
-        self._record(at, Extension(closes=closes))
+        self._record(at)
 
     def close(self, *, at: int) -> None:
         """Close the box; allowed once, at or after the end of the voting window."""
@@ -220,7 +227,7 @@ class BallotBox:
         if at < self._closes:
             raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
         self._closed_at = at
-        self._record(at, Closing())
+        self._record(at)
 
     # -- people and credentials (spec §11.2) ---------------------------------------------------
 
@@ -253,7 +260,7 @@ class BallotBox:
         if bytes(issue.code_hash) in self._codes:
             raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
         self._codes[bytes(issue.code_hash)] = issue.person
-        self._record(at, issue)
+        self._record(at)
 
     def bind(self, binding: Binding, *, at: int) -> None:
         """Bind a credential with a one-time code; a second binding replaces the first (§10.1)."""
@@ -284,7 +291,7 @@ class BallotBox:
         self._used_codes.add(digest)
         self._credential[body.person] = body.credential
         self._holder[body.credential] = body.person
-        self._record(at, binding)
+        self._record(at)
 
     # -- delegations (spec §11.2) --------------------------------------------------------------
 
@@ -331,7 +338,7 @@ class BallotBox:
             self._delegations[bytes(parent)].children.append(state)
         self._delegations[identity] = state
         self._delegations_to[state.chain[-1]].append(state)
-        self._record(at, delegation)
+        self._record(at)
 
     def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
         body = delegation.body
@@ -424,7 +431,7 @@ class BallotBox:
             what="revocation"))  # fmt: skip
         self._require_live(body.revoker)
         state.revoked = True
-        self._record(at, revocation)
+        self._record(at)
 
     # -- ballots (spec §11.2) ------------------------------------------------------------------
 
@@ -460,7 +467,7 @@ class BallotBox:
         _checked(lambda: check_openings(self.election, opened))
         self._spoiled.add(tracking)
         self._seen.update(_ciphertext_keys(ballot))
-        self._record(at, opened)
+        self._record(at)
 
     def _accept(self, ballot: Ballot, at: int) -> Receipt:
         tracking = bytes(ballot.tracking_code())
@@ -476,12 +483,22 @@ class BallotBox:
             raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
         self._refuse_replays(ballot)
         _checked(lambda: self._check_proofs(ballot))
-        accepted = _Accepted(sequence=len(self._accepted), at=at, ballot=ballot, covers=covers)
+        body = ballot.body
+        accepted = _Accepted(
+            sequence=len(self._accepted),
+            at=at,
+            tracking_code=Bytes32(tracking),
+            person=body.person,
+            kind=body.kind,
+            delegation=None if body.delegation is None else bytes(body.delegation),
+            covers=covers,
+            selections={part.question: part.selections for part in body.questions},
+        )
         self._accepted.append(accepted)
         self._accepted_for[ballot.body.person].append(accepted)
         self._by_tracking[tracking] = accepted
         self._seen.update(_ciphertext_keys(ballot))
-        self._record(at, ballot)
+        self._record(at)
         return Receipt(tracking_code=Bytes32(tracking), sequence=accepted.sequence)
 
     def _admissible(self, ballot: Ballot, at: int) -> list[QuestionId]:
@@ -532,7 +549,7 @@ class BallotBox:
     def _has_voted(self, ballot: Ballot, covers: frozenset[QuestionId]) -> bool:
         body = ballot.body
         return any(
-            a.ballot.body.kind is body.kind and self._live_questions(a) & covers
+            a.kind is body.kind and self._live_questions(a) & covers
             for a in self._accepted_for[body.person]
         )
 
@@ -545,11 +562,10 @@ class BallotBox:
 
     def _live_questions(self, accepted: _Accepted) -> frozenset[QuestionId]:
         """The questions on which an accepted ballot still counts, before precedence."""
-        body = accepted.ballot.body
-        if body.kind is not BallotKind.PROXY:
+        if accepted.kind is not BallotKind.PROXY:
             return accepted.covers
-        assert body.delegation is not None
-        state = self._delegations[bytes(body.delegation)]
+        assert accepted.delegation is not None
+        state = self._delegations[accepted.delegation]
         if not self._stands(state):
             return frozenset()
         return accepted.covers - self._passed_on(state)
@@ -558,16 +574,22 @@ class BallotBox:
         """The live vote of every person on every question, in manifest order (spec §11.3)."""
         best: dict[tuple[PersonId, QuestionId], _Accepted] = {}
         for accepted in self._accepted:
-            rank = PRECEDENCE[accepted.ballot.body.kind]
+            rank = PRECEDENCE[accepted.kind]
             for question in self._live_questions(accepted):
-                key = (accepted.ballot.body.person, question)
+                key = (accepted.person, question)
                 current = best.get(key)
-                if current is None or rank >= PRECEDENCE[current.ballot.body.kind]:
+                if current is None or rank >= PRECEDENCE[current.kind]:
                     best[key] = accepted  # later ballots of equal rank replace earlier ones
         result: dict[QuestionId, list[Vote]] = {q.id: [] for q in self._manifest.questions}
         for (person, question), accepted in sorted(best.items()):
-            part = next(p for p in accepted.ballot.body.questions if p.question == question)
-            result[question].append(Vote(person=person, ballot=accepted.ballot, question=part))
+            result[question].append(
+                Vote(
+                    person=person,
+                    tracking_code=accepted.tracking_code,
+                    kind=accepted.kind,
+                    selections=accepted.selections[question],
+                )
+            )
         return result
 
     def participation(self) -> dict[QuestionId, Figures]:
@@ -575,10 +597,14 @@ class BallotBox:
         roll = self.election.roll
         return {q: roll.figures(v.person for v in votes) for q, votes in self.votes().items()}
 
+    def has_ballot(self, ballot: Ballot) -> bool:
+        """Whether this very ballot was accepted."""
+        return bytes(ballot.tracking_code()) in self._by_tracking
+
     @property
-    def ballots(self) -> list[Ballot]:
-        """Every accepted ballot, in the order of acceptance."""
-        return [a.ballot for a in self._accepted]
+    def tracking_codes(self) -> list[Bytes32]:
+        """The tracking code of every accepted ballot, in the order of acceptance."""
+        return [a.tracking_code for a in self._accepted]
 
 
 def _ciphertext_keys(ballot: Ballot) -> list[bytes]:

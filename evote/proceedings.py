@@ -247,7 +247,7 @@ class Proceedings:
         if self.tally is not None:
             raise EntryRefused(Check.ORDER, index, "the tally has been published")
         # The box acknowledges a repeat without recording it; the board must not repeat anything.
-        if isinstance(event, BallotCast | PaperEntered) and event.ballot in box.ballots:
+        if isinstance(event, BallotCast | PaperEntered) and box.has_ballot(event.ballot):
             raise EntryRefused(Check.BOX_RULES, index, "this ballot is on the board already")
         if isinstance(event, BallotChallenged) and box.knows(event.opened):
             raise EntryRefused(Check.BOX_RULES, index, "this challenge is on the board already")

@@ -122,7 +122,7 @@ def aggregate_votes(election: Election, votes: Mapping[QuestionId, Sequence[Vote
         counted = votes.get(question.id, [])
         selections = aggregate_selections(
             len(question.options()),
-            ((roll.weight(vote.person), vote.question.selections) for vote in counted),
+            ((roll.weight(vote.person), vote.selections) for vote in counted),
         )
         questions.append(
             QuestionAggregate(

@@ -37,7 +37,7 @@ def _open_world(policy: Policy | None = None) -> World:
 
 
 def _snapshot(box: BallotBox) -> tuple[object, ...]:
-    return (len(box.events), list(box.ballots), box.votes(), box.participation())
+    return (box.accepted, box.tracking_codes, box.votes(), box.participation())
 
 
 def _refused(box: BallotBox, reason: Reason, action: Callable[[], object]) -> None:

@@ -348,7 +348,7 @@ def _summarise(report: Report, proceedings: Proceedings) -> None:
             report.checks[check].skipped = message
     box = proceedings.box
     if box is not None:
-        report.summary["ballots_accepted"] = len(box.ballots)
+        report.summary["ballots_accepted"] = len(box.tracking_codes)
         report.summary["participation"] = {
             question: {"area": figures.area, "headcount": figures.headcount}
             for question, figures in box.participation().items()
