@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from evote.ballots import Ballot, OpenedBallot
 from evote.board import Board, InclusionReceipt
-from evote.box import BallotBox, Closing, Extension
+from evote.box import BallotBox, Closing
+from evote.convener import Extension, Notice
 from evote.credentials import Binding, CodeIssue
 from evote.delegation import Delegation, Revocation
 from evote.election import Election
@@ -155,14 +156,14 @@ class Assembly:
     def challenge(self, opened: OpenedBallot, *, at: int) -> Entry:
         return self.publish(BallotChallenged(opened=opened), at=at)
 
-    def extend(self, closes: int, *, at: int) -> None:
-        self.publish(WindowExtended(extension=Extension(closes=closes)), at=at)
+    def extend(self, extension: Extension, *, at: int) -> None:
+        self.publish(WindowExtended(extension=extension), at=at)
 
     def close(self, *, at: int) -> None:
         self.publish(BoxClosed(closing=Closing()), at=at)
 
-    def notice(self, subject: str, text: str, *, until: int, at: int) -> None:
-        self.publish(NoticePosted(subject=subject, text=text, until=until), at=at)
+    def notice(self, notice: Notice, *, at: int) -> None:
+        self.publish(NoticePosted(notice=notice), at=at)
 
     # -- counting ------------------------------------------------------------------------------
 

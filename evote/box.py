@@ -31,6 +31,7 @@ from evote.ballots import (
     check_ballot_signature,
     check_openings,
 )
+from evote.convener import Extension
 from evote.credentials import Binding, CodeIssue, code_hash, normalize_code
 from evote.delegation import Delegation, Revocation
 from evote.election import Election
@@ -48,7 +49,6 @@ __all__ = [
     "PRECEDENCE",
     "BallotBox",
     "Closing",
-    "Extension",
     "Reason",
     "Receipt",
     "Refused",
@@ -86,12 +86,6 @@ class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box report
     def __init__(self, reason: Reason, message: str) -> None:
         super().__init__(f"refused ({reason}): {message}")
         self.reason = reason
-
-
-class Extension(Struct):
-    """The voting window now closes at ``closes`` (domain rule 26)."""
-
-    closes: int
 
 
 class Closing(Struct):
@@ -201,15 +195,22 @@ class BallotBox:
         """When voting closes: the manifest's window, or its extension."""
         return self._closes
 
-    def extend(self, closes: int, *, at: int) -> None:
+    def extend(self, extension: Extension, *, at: int) -> None:
         """Extend the voting window (domain rule 26): later, by at most 3 months, before it closes.
 
-        Not for an election with a committee election among its questions.
+        Signed by the convener; not for an election with a committee election among its questions.
         """
         self._clock(at)
         self._require_not_closed(at)
+        body = extension.body
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"extension for election {body.election!r}")
+        _signed(lambda: verify_signature(
+            self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
+            what="extension (not signed by the convener)"))  # fmt: skip
         if any(isinstance(q, CommitteeElection) for q in self._manifest.questions):
             raise Refused(Reason.EXTENSION_INVALID, "a committee election cannot be extended")
+        closes = body.closes
         if not self._closes < closes <= self._manifest.window.closes + MAX_EXTENSION:
             raise Refused(
                 Reason.EXTENSION_INVALID,
@@ -253,13 +254,19 @@ class BallotBox:
         return self._credential.get(person)
 
     def issue_code(self, issue: CodeIssue, *, at: int) -> None:
-        """Record the hash of an activation code issued to a person (spec §10.1)."""
+        """Record the hash of an activation code the convener issued to a person (spec §10.1)."""
         self._clock(at)
         self._require_not_closed(at)
-        self._require_on_roll(issue.person)
-        if bytes(issue.code_hash) in self._codes:
+        body = issue.body
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"code issue for election {body.election!r}")
+        self._require_on_roll(body.person)
+        _signed(lambda: verify_signature(
+            self._manifest.convener_key, Domain.SIGN_CODE_ISSUE, body, issue.signature,
+            what="code issue (not signed by the convener)"))  # fmt: skip
+        if bytes(body.code_hash) in self._codes:
             raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
-        self._codes[bytes(issue.code_hash)] = issue.person
+        self._codes[bytes(body.code_hash)] = body.person
         self._record(at)
 
     def bind(self, binding: Binding, *, at: int) -> None:

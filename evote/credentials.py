@@ -23,8 +23,10 @@ __all__ = [
     "Binding",
     "BindingBody",
     "CodeIssue",
+    "CodeIssueBody",
     "bind",
     "code_hash",
+    "issue_code",
     "new_activation_code",
     "normalize_code",
 ]
@@ -73,11 +75,27 @@ def code_hash(election: ElectionId, person: PersonId, code: str) -> Bytes32:
     return Bytes32(digest)
 
 
-class CodeIssue(Struct):
-    """The convener issued ``person`` an activation code with this hash (spec §10.1)."""
-
+class CodeIssueBody(Struct):
+    election: ElectionId
     person: PersonId
     code_hash: Bytes32
+
+
+class CodeIssue(Struct):
+    """The convener issued ``person`` an activation code with this hash, and signs so (§10.1)."""
+
+    body: CodeIssueBody
+    signature: Signature
+
+
+def issue_code(
+    election: ElectionId, person: PersonId, code: str, convener: SigningKey
+) -> CodeIssue:
+    """What the convener publishes when it gives ``person`` the activation code ``code``."""
+    body = CodeIssueBody(
+        election=election, person=person, code_hash=code_hash(election, person, code)
+    )
+    return CodeIssue(body=body, signature=convener.sign(Domain.SIGN_CODE_ISSUE, body))
 
 
 class BindingBody(Struct):

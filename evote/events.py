@@ -10,7 +10,8 @@ event with its place and time on the board; its canonical JSON is the Merkle lea
 from __future__ import annotations
 
 from evote.ballots import Ballot, OpenedBallot
-from evote.box import Closing, Extension
+from evote.box import Closing
+from evote.convener import Extension, Notice
 from evote.credentials import Binding, CodeIssue
 from evote.delegation import Delegation, Revocation
 from evote.encoding import Struct
@@ -125,11 +126,9 @@ class ResultsPublished(Event, tag="results"):
 
 
 class NoticePosted(Event, tag="notice"):
-    """A notice (公示): its subject and text, and until when it is posted (Unix seconds)."""
+    """A notice (公示) the convener signed."""
 
-    subject: str
-    text: str
-    until: int
+    notice: Notice
 
 
 AnyEvent = (

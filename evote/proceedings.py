@@ -27,7 +27,14 @@ from evote.ballots import Ballot
 from evote.box import BallotBox, Reason, Refused
 from evote.election import Election
 from evote.encoding import Bytes32
-from evote.errors import CeremonyError, EvoteError, InvalidProof, ParameterError, ThresholdError
+from evote.errors import (
+    CeremonyError,
+    EvoteError,
+    InvalidProof,
+    InvalidSignature,
+    ParameterError,
+    ThresholdError,
+)
 from evote.events import (
     AnyEvent,
     BallotCast,
@@ -51,6 +58,8 @@ from evote.events import (
     TrusteeAnnounced,
     WindowExtended,
 )
+from evote.hazmat.signing import verify_signature
+from evote.hazmat.transcript import Domain
 from evote.manifest import Manifest
 from evote.results import QuestionCounts, QuestionResult, compute_results
 from evote.roll import Roll
@@ -139,7 +148,7 @@ class Proceedings:
         elif self.manifest is None:
             raise EntryRefused(Check.SETUP, index, "the first entry must be the manifest")
         elif isinstance(event, NoticePosted):
-            pass  # notices carry no rule
+            self._notice(event, index)
         elif isinstance(event, RollPublished):
             self._roll(event.roll, index)
         elif self.roll is None:
@@ -170,6 +179,22 @@ class Proceedings:
                 threshold=manifest.threshold,
             )
         )
+
+    def _notice(self, event: NoticePosted, index: int) -> None:
+        manifest = self.manifest
+        assert manifest is not None
+        notice = event.notice
+        if notice.body.election != manifest.election:
+            raise EntryRefused(
+                Check.SETUP, index, f"a notice for election {notice.body.election!r}"
+            )
+        try:
+            verify_signature(
+                manifest.convener_key, Domain.SIGN_NOTICE, notice.body, notice.signature,
+                what="notice",
+            )  # fmt: skip
+        except InvalidSignature:
+            raise EntryRefused(Check.SETUP, index, "a notice not signed by the convener") from None
 
     def _roll(self, roll: Roll, index: int) -> None:
         assert self.manifest is not None
@@ -341,7 +366,7 @@ _SUBMIT: Final[dict[type, Callable[[BallotBox, Any, int], object]]] = {
     BallotCast: lambda box, e, at: box.cast(e.ballot, at=at),
     PaperEntered: lambda box, e, at: box.enter_paper(e.ballot, at=at),
     BallotChallenged: lambda box, e, at: box.spoil(e.opened, at=at),
-    WindowExtended: lambda box, e, at: box.extend(e.extension.closes, at=at),
+    WindowExtended: lambda box, e, at: box.extend(e.extension, at=at),
     BoxClosed: lambda box, _, at: box.close(at=at),
 }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from evote.ballots import BallotKind, OpenedBallot, prepare_ballot
 from evote.box import BallotBox
-from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
+from evote.credentials import bind, issue_code, new_activation_code
 from evote.election import Election
 from evote.encoding import Bytes32
 from evote.hazmat.signing import SigningKey
@@ -121,7 +121,7 @@ class World:
     def bind(self, name: str) -> SigningKey:
         person = PersonId(name)
         code = new_activation_code()
-        issue = CodeIssue(person=person, code_hash=code_hash(ELECTION, person, code))
+        issue = issue_code(ELECTION, person, code, CONVENER)
         self.box.issue_code(issue, at=self.tick())
         credential = SigningKey.generate()
         self.box.bind(bind(ELECTION, person, credential, code), at=self.tick())

@@ -230,7 +230,7 @@ def _person(event: JsonObject) -> str | None:
     if kind == "binding":
         return str(event["binding"]["body"]["person"])
     if kind == "code":
-        return str(event["issue"]["person"])
+        return str(event["issue"]["body"]["person"])
     return None
 
 

@@ -10,7 +10,7 @@ from evote.assembly import Assembly
 from evote.ballots import prepare_ballot
 from evote.board import Board, MemoryStorage, SqliteStorage, verify_receipt
 from evote.cli.demo import ELECTION, board_key, simulate
-from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
+from evote.credentials import bind, issue_code, new_activation_code
 from evote.errors import EvoteError
 from evote.hazmat.signing import SigningKey
 from evote.ids import PersonId, QuestionId, UnitId
@@ -62,7 +62,7 @@ def test_a_refused_step_publishes_nothing() -> None:
 def test_a_cast_returns_a_receipt_and_a_resent_ballot_the_same_one() -> None:
     assembly = _assembly()
     code = new_activation_code()
-    assembly.issue_code(CodeIssue(person=A, code_hash=code_hash(ELECTION, A, code)), at=5)
+    assembly.issue_code(issue_code(ELECTION, A, code, CONVENER), at=5)
     credential = SigningKey.generate()
     assembly.bind(bind(ELECTION, A, credential, code), at=6)
     ballot = prepare_ballot(assembly.election, A, credential, {QuestionId("m"): [0]}).ballot

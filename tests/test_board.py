@@ -18,6 +18,7 @@ from evote.board import (
 )
 from evote.cli.demo import ELECTION as DEMO
 from evote.cli.demo import board_key, simulate
+from evote.convener import post_notice
 from evote.encoding import Bytes32
 from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, ParameterError
 from evote.events import BallotCast, Entry, NoticePosted
@@ -29,7 +30,7 @@ KEY = SigningKey(bytes(range(32)))
 
 
 def _notice(i: int) -> NoticePosted:
-    return NoticePosted(subject=f"notice {i}", text="公示", until=i)
+    return NoticePosted(notice=post_notice(ELECTION, f"notice {i}", "公示", i, KEY))
 
 
 def _filled(storage: MemoryStorage | SqliteStorage, count: int) -> Board:
@@ -111,7 +112,7 @@ def test_consistency_between_heads() -> None:
         verify_consistency_proof(backwards, KEY.verify_key)
     # A board that rewrote its history cannot prove the new head extends the old one.
     forked = _filled(MemoryStorage(), 4)
-    forked.append(NoticePosted(subject="rewritten", text="", until=0), at=4)
+    forked.append(NoticePosted(notice=post_notice(ELECTION, "rewritten", "", 0, KEY)), at=4)
     for i in range(5, 12):
         forked.append(_notice(i), at=i + 10)
     fork_head = forked.sign_head(at=30)

@@ -11,7 +11,8 @@ import pytest
 
 from evote.ballots import Ballot, BallotKind
 from evote.box import MAX_EXTENSION, BallotBox, Reason, Refused
-from evote.credentials import CodeIssue, bind, code_hash, new_activation_code
+from evote.convener import extend_window
+from evote.credentials import bind, issue_code, new_activation_code
 from evote.delegation import Delegation, delegate, revoke
 from evote.encoding import Bytes32
 from evote.hazmat.elgamal import Ciphertext
@@ -167,8 +168,10 @@ def test_revoting_disabled() -> None:
 
 def test_codes_and_credentials() -> None:
     w = world(HOLDINGS)
+    forged = issue_code(ELECTION, A, new_activation_code(), SigningKey.generate())
+    _refused(w.box, Reason.BAD_SIGNATURE, lambda: w.box.issue_code(forged, at=w.tick()))
     code = new_activation_code()
-    w.box.issue_code(CodeIssue(person=A, code_hash=code_hash(ELECTION, A, code)), at=w.tick())
+    w.box.issue_code(issue_code(ELECTION, A, code, CONVENER), at=w.tick())
     key = SigningKey.generate()
     wrong = bind(ELECTION, A, key, new_activation_code())
     _refused(w.box, Reason.CODE_INVALID, lambda: w.box.bind(wrong, at=w.tick()))
@@ -178,12 +181,12 @@ def test_codes_and_credentials() -> None:
     again = bind(ELECTION, A, SigningKey.generate(), code)
     _refused(w.box, Reason.CODE_USED, lambda: w.box.bind(again, at=w.tick()))
     code_b = new_activation_code()
-    w.box.issue_code(CodeIssue(person=B, code_hash=code_hash(ELECTION, B, code_b)), at=w.tick())
+    w.box.issue_code(issue_code(ELECTION, B, code_b, CONVENER), at=w.tick())
     shared = bind(ELECTION, B, key, code_b)
     _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(shared, at=w.tick()))
     foreign = bind(ElectionId("another-election"), B, SigningKey.generate(), code_b)
     _refused(w.box, Reason.WRONG_ELECTION, lambda: w.box.bind(foreign, at=w.tick()))
-    stranger = CodeIssue(person=Z, code_hash=code_hash(ELECTION, Z, code_b))
+    stranger = issue_code(ELECTION, Z, code_b, CONVENER)
     _refused(w.box, Reason.NOT_ON_ROLL, lambda: w.box.issue_code(stranger, at=w.tick()))
 
 
@@ -384,7 +387,7 @@ def test_passing_on_part_of_a_delegation() -> None:
 def test_the_convener_key_cannot_become_a_credential() -> None:
     w = world(HOLDINGS)
     code = new_activation_code()
-    w.box.issue_code(CodeIssue(person=A, code_hash=code_hash(ELECTION, A, code)), at=w.tick())
+    w.box.issue_code(issue_code(ELECTION, A, code, CONVENER), at=w.tick())
     hijack = bind(ELECTION, A, CONVENER, code)
     _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(hijack, at=w.tick()))
 
@@ -401,9 +404,17 @@ def test_the_window_can_be_extended_within_three_months_except_for_committee_ele
     w.bind_everyone()
     w.open()
     too_far = CLOSES + MAX_EXTENSION + 1
-    _refused(w.box, Reason.EXTENSION_INVALID, lambda: w.box.extend(too_far, at=w.tick()))
-    _refused(w.box, Reason.EXTENSION_INVALID, lambda: w.box.extend(CLOSES - 1, at=w.tick()))
-    w.box.extend(CLOSES + 86_400, at=w.tick())
+    _refused(
+        w.box,
+        Reason.EXTENSION_INVALID,
+        lambda: w.box.extend(extend_window(ELECTION, too_far, CONVENER), at=w.tick()),
+    )
+    _refused(
+        w.box,
+        Reason.EXTENSION_INVALID,
+        lambda: w.box.extend(extend_window(ELECTION, CLOSES - 1, CONVENER), at=w.tick()),
+    )
+    w.box.extend(extend_window(ELECTION, CLOSES + 86_400, CONVENER), at=w.tick())
     w.box.cast(w.ballot("A", YES).ballot, at=CLOSES + 10)  # after the original close
     _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.close(at=CLOSES + 20))
     w.box.close(at=CLOSES + 86_400)
@@ -411,7 +422,9 @@ def test_the_window_can_be_extended_within_three_months_except_for_committee_ele
     _refused(
         with_committee.box,
         Reason.EXTENSION_INVALID,
-        lambda: with_committee.box.extend(CLOSES + 86_400, at=with_committee.tick()),
+        lambda: with_committee.box.extend(
+            extend_window(ELECTION, CLOSES + 86_400, CONVENER), at=with_committee.tick()
+        ),
     )
 
 

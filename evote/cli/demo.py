@@ -23,7 +23,8 @@ from pathlib import Path
 from evote.assembly import Assembly
 from evote.ballots import BallotKind, _prepare_ballot
 from evote.board import Board, InclusionReceipt, SqliteStorage
-from evote.credentials import CodeIssue, _activation_code, bind, code_hash
+from evote.convener import post_notice
+from evote.credentials import _activation_code, bind, issue_code
 from evote.delegation import delegate, revoke
 from evote.encoding import Bytes32, encode
 from evote.errors import EvoteError
@@ -157,7 +158,7 @@ class _Simulation:
                 self.paper_voters.append(person.id)
                 continue
             code = _activation_code(self.randomness)
-            issue = CodeIssue(person=person.id, code_hash=code_hash(ELECTION, person.id, code))
+            issue = issue_code(ELECTION, person.id, code, self.convener)
             self.assembly.issue_code(issue, at=self.tick())
             credential = self._key()
             self.assembly.bind(bind(ELECTION, person.id, credential, code), at=self.tick())
@@ -263,8 +264,11 @@ def simulate(
     for key in (keys[0], keys[2]):  # trustee 2 is absent
         assembly.add_share(_decrypt_tally(key, assembly.box, randomness), at=CLOSES + 120)
     assembly.publish_results(at=CLOSES + 180)
-    assembly.notice("表决结果公告 Results", "The results of the 2026 assembly vote.",
-                    until=CLOSES + 15 * 86_400, at=CLOSES + 240)  # fmt: skip
+    results = post_notice(
+        ELECTION, "表决结果公告 Results", "The results of the 2026 assembly vote.",
+        CLOSES + 15 * 86_400, simulation.convener,
+    )  # fmt: skip
+    assembly.notice(results, at=CLOSES + 240)
     board.sign_head(at=CLOSES + 300)
     return DemoOutcome(
         assembly=assembly,

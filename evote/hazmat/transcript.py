@@ -45,6 +45,9 @@ class Domain(enum.StrEnum):
     SIGN_REVOCATION = "evote/v1/signature/revocation"
     SIGN_BALLOT = "evote/v1/signature/ballot"
     SIGN_TREE_HEAD = "evote/v1/signature/tree-head"
+    SIGN_CODE_ISSUE = "evote/v1/signature/code-issue"
+    SIGN_EXTENSION = "evote/v1/signature/extension"
+    SIGN_NOTICE = "evote/v1/signature/notice"
 
 
 class FieldType(enum.IntEnum):

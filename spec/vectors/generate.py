@@ -517,7 +517,9 @@ def _time_back(entry: Entry) -> Entry:
 def _notice_text(entry: Entry) -> Entry:
     event = entry.event
     assert isinstance(event, NoticePosted)
-    return msgspec.structs.replace(entry, event=msgspec.structs.replace(event, text="rewritten"))
+    body = msgspec.structs.replace(event.notice.body, text="rewritten")
+    notice = msgspec.structs.replace(event.notice, body=body)
+    return msgspec.structs.replace(entry, event=NoticePosted(notice=notice))
 
 
 #: name → (description, the check that must fail, how to make it from the valid entry lines).
