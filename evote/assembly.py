@@ -141,11 +141,14 @@ class Assembly:
 
         Sending the same ballot again returns a receipt for the entry already on the board.
         """
+        if self._broken:
+            raise EvoteError("the board failed to store an entry: rebuild the assembly from it")
         entry = self._ballot_entries.get(bytes(ballot.tracking_code()))
         if entry is not None:  # resent: the receipt under the latest head, which covers it
             head = self.board.last_head
             if head is not None and head.head.size > entry.index:
                 return self.board.receipt(entry, head)
+            at = max(at, self.board.latest)
         else:
             entry = self.publish(BallotCast(ballot=ballot), at=at)
         return self.board.receipt(entry, self.board.sign_head(at=at))

@@ -125,6 +125,14 @@ def verify_consistency_proof(proof: ConsistencyProof, key: VerifyKey) -> None:
     )
 
 
+class _Moment(msgspec.Struct):
+    at: int
+
+
+class _Signed(msgspec.Struct):
+    head: _Moment
+
+
 class BoardStorage(Protocol):
     """Where the board keeps its entries (canonical JSON, in order) and its signed heads."""
 
@@ -222,7 +230,13 @@ class Board:
         self.election = election
         self._storage = storage
         self._key = key
-        self._tree = MerkleTree(leaf_hash(data) for data in storage.entries())
+        self._tree = MerkleTree()
+        self.latest = 0  # the latest time of an entry or a head: heads never go back before it
+        for data in storage.entries():
+            self._tree.append(leaf_hash(data))
+            self.latest = max(self.latest, msgspec.json.decode(data, type=_Moment).at)
+        for data in storage.heads():
+            self.latest = max(self.latest, msgspec.json.decode(data, type=_Signed).head.at)
 
     def __len__(self) -> int:
         return self._tree.size
@@ -233,6 +247,7 @@ class Board:
         data = encode(entry)
         self._storage.append(data)
         self._tree.append(leaf_hash(data))
+        self.latest = max(self.latest, at)
         return entry
 
     def entries(self, start: int = 0) -> Iterator[Entry]:
@@ -247,11 +262,14 @@ class Board:
         """Sign and keep a head for the board as it is now (spec §13.4)."""
         if self._key is None:
             raise EvoteError("this board has no signing key")
+        if at < self.latest:
+            raise ParameterError(f"a head at {at} would go back before {self.latest}")
         head = TreeHead(
             election=self.election, size=self._tree.size, root=Bytes32(self._tree.root()), at=at
         )
         signed = SignedTreeHead(head=head, signature=self._key.sign(Domain.SIGN_TREE_HEAD, head))
         self._storage.add_head(encode(signed))
+        self.latest = at
         return signed
 
     def heads(self) -> list[SignedTreeHead]:

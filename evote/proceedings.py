@@ -126,6 +126,7 @@ class Proceedings:
         self.shares: list[TallyShare] = []
         self.counts: tuple[QuestionCounts, ...] | None = None
         self.results: tuple[QuestionResult, ...] | None = None
+        self._notices: set[bytes] = set()
 
     # -- the one entry point -------------------------------------------------------------------
 
@@ -184,6 +185,8 @@ class Proceedings:
         manifest = self.manifest
         assert manifest is not None
         notice = event.notice
+        if bytes(notice.signature) in self._notices:
+            raise EntryRefused(Check.SETUP, index, "this notice is on the board already")
         if notice.body.election != manifest.election:
             raise EntryRefused(
                 Check.SETUP, index, f"a notice for election {notice.body.election!r}"
@@ -195,6 +198,7 @@ class Proceedings:
             )  # fmt: skip
         except InvalidSignature:
             raise EntryRefused(Check.SETUP, index, "a notice not signed by the convener") from None
+        self._notices.add(bytes(notice.signature))
 
     def _roll(self, roll: Roll, index: int) -> None:
         assert self.manifest is not None

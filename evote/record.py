@@ -148,7 +148,10 @@ def write_record(
         size = 0
         try:
             for data in entries:
-                kind = _PEEK.decode(data).event.type
+                try:
+                    kind = _PEEK.decode(data).event.type
+                except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as error:
+                    raise RecordError(f"an entry that cannot be read: {error}") from None
                 if kind not in FILE_OF:
                     raise RecordError(f"an entry of unknown type {kind!r}")
                 name = FILE_OF[kind]

@@ -37,7 +37,8 @@ def verify(
     manifest_hash: str | None = None,
 ) -> int:
     """Verify a record; print the report; 0 when valid, 1 otherwise."""
-    kept = [_head(path) for path in heads]
+    anchors = [_anchor(path) for path in heads]
+    kept = [a.head if isinstance(a, InclusionReceipt) else a for a in anchors]
     key = None if board_key is None else _key(board_key)
     manifest = None if manifest_hash is None else _hash(manifest_hash)
 
@@ -63,6 +64,13 @@ def verify(
         with Progress(transient=True) as bar:
             task = bar.add_task("verifying", total=size)
             report = run(lambda n: bar.advance(task, n))
+    board = report.summary.get("board_key")
+    for path, anchor in zip(heads, anchors, strict=True):
+        if isinstance(anchor, InclusionReceipt) and board is not None:
+            try:  # its head is checked as a kept head; here, that its ballot is under it
+                verify_receipt(anchor, _key(board))
+            except EvoteError as error:
+                report.fail("15.2", f"the receipt {path}: {error}")
     if as_json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -70,13 +78,13 @@ def verify(
     return 0 if report.valid else 1
 
 
-def _head(path: Path) -> SignedTreeHead:
-    """A signed head from a file holding one, or a receipt (whose head it takes)."""
+def _anchor(path: Path) -> SignedTreeHead | InclusionReceipt:
+    """A signed head, or a receipt, from a file holding one."""
     raw = Path(path).read_bytes()
     try:
         return decode(raw, SignedTreeHead)
     except EvoteError:
-        return decode(raw, InclusionReceipt).head
+        return decode(raw, InclusionReceipt)
 
 
 def _hash(text: str) -> bytes:
@@ -99,10 +107,8 @@ def verify_receipt_command(
     """Check a receipt against a record, or against a later head with a consistency proof."""
     receipt = decode(Path(receipt_path).read_bytes(), InclusionReceipt)
     if record is not None:
-        if head_path is not None or proof_path is not None or key_text is not None:
-            raise EvoteError(
-                "with --record, the key and heads come from the record: no --key, --proof"
-            )
+        if proof_path is not None or key_text is not None:
+            raise EvoteError("with --record, the key comes from the record: no --key or --proof")
         return _receipt_in_record(receipt, record)
     if head_path is None or proof_path is None:
         raise EvoteError("without --record, give --head and --proof")
@@ -151,6 +157,8 @@ def _receipt_in_record(receipt: InclusionReceipt, record: Path) -> int:
     ):
         raise EvoteError(f"entry {receipt.index} of the record is not the receipt's ballot")
     size = receipt.head.head.size
+    if receipt.head.head.at > final.head.at:
+        raise EvoteError("the receipt's head is later than the record's final head")
     verify_consistency(
         size, tree.size, bytes(receipt.head.head.root), tree.root(), tree.consistency_proof(size)
     )

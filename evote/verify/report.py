@@ -121,7 +121,10 @@ class Report:
             lines.append(
                 f"  {'final head':<14} size {head['size']}, root {head['root']}, at {head['at']}"
             )
-        lines.append("  (compare these with what the convener and the board published elsewhere)")
+        if len(lines) > 1:
+            lines.append(
+                "  (compare these with what the convener and the board published elsewhere)"
+            )
         lines += [
             f"  {marks[c.status]} {c.id:<5} {c.title}: {c.message}" for c in self.checks.values()
         ]

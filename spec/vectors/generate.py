@@ -525,7 +525,8 @@ def _notice_text(entry: Entry) -> Entry:
 #: name → (description, the check that must fail, how to make it from the valid entry lines).
 INVALID_RECORDS: dict[str, tuple[str, str, Any]] = {
     "proof-bit": (
-        "one bit of a selection proof's challenge flipped; the board operator re-signs",
+        "one bit of a selection proof's challenge flipped, so the voter's signature no longer "
+        "verifies; the board operator re-signs the board",
         "15.7",
         lambda lines: _edit(lines, BallotCast, _flip_proof),
     ),
