@@ -67,9 +67,9 @@ from evote.record import export_record
 from evote.roll import Person, PersonKind, Roll, Unit
 from evote.rules import Figures
 from evote.tally import decrypt_tally
-from evote.trustees.ceremony import CeremonyOutcome
 from evote.trustees.trustee import CeremonyTrustee
 from evote.verify import verify_record
+from evote.verify.pipeline import election_pool, worker_election
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -155,22 +155,10 @@ def expected_counts(roll: Roll, manifest: Manifest, intents: Sequence[Choices]) 
 
 # -- generating the ballots in worker processes ---------------------------------------------------
 
-_ELECTION: Election | None = None
-
-
-def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
-    global _ELECTION  # noqa: PLW0603 -- one election per worker process, set once
-    _ELECTION = Election(
-        manifest=decode(manifest, Manifest),
-        roll=decode(roll, Roll),
-        ceremony=decode(outcome, CeremonyOutcome),
-    )
-
 
 def _make_ballots(seed: int, orders: list[tuple[str, Choices]]) -> list[bytes]:
     """Encrypt, prove and sign each owner's ballot; the canonical JSON of each."""
-    election = _ELECTION
-    assert election is not None
+    election = worker_election()
     return [
         encode(prepare_ballot(election, PersonId(person), credential(seed, person), choices).ballot)
         for person, choices in orders
@@ -243,10 +231,8 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     size = max(1, min(50, len(orders) // (workers * 4)))
     chunks = [orders[i : i + size] for i in range(0, len(orders), size)]
     spacing = (CLOSES - OPENS) // (len(orders) + 1)
-    arguments = (encode(manifest), encode(roll), encode(outcome))
-    context = multiprocessing.get_context("spawn")
     cast = 0
-    with context.Pool(workers, initializer=_start_worker, initargs=arguments) as pool:
+    with election_pool(assembly.election, workers) as pool:
         for batch in pool.imap(functools.partial(_make_ballots, seed), chunks):
             for data in batch:
                 # Trusted bytes from our own workers: decoded without re-validating every point.

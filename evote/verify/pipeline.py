@@ -28,7 +28,7 @@ from evote.manifest import Manifest
 from evote.roll import Roll
 from evote.trustees.ceremony import CeremonyOutcome
 
-__all__ = ["Verdict", "verdicts"]
+__all__ = ["Verdict", "election_pool", "verdicts", "worker_election"]
 
 CHUNK: Final = 32
 
@@ -45,6 +45,20 @@ class Verdict:
 _ELECTION: Election | None = None
 
 
+def election_pool(election: Election, processes: int) -> Pool:
+    """``processes`` fresh (spawned) worker processes, each holding ``election``."""
+    arguments = (encode(election.manifest), encode(election.roll), encode(election.ceremony))
+    context = multiprocessing.get_context("spawn")
+    return context.Pool(processes, initializer=_start_worker, initargs=arguments)
+
+
+def worker_election() -> Election:
+    """The election of this worker process of an :func:`election_pool`."""
+    if _ELECTION is None:
+        raise RuntimeError("not a worker process of an election pool")
+    return _ELECTION
+
+
 def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
     global _ELECTION  # noqa: PLW0603 -- one election per worker process, set once
     _ELECTION = Election(
@@ -55,8 +69,7 @@ def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
 
 
 def _check_lines(lines: list[bytes]) -> list[Verdict]:
-    election = _ELECTION
-    assert election is not None
+    election = worker_election()
     return [_check_line(election, line) for line in lines]
 
 
@@ -97,13 +110,7 @@ def verdicts(election: Election, lines: Iterable[bytes], jobs: int) -> Iterator[
         for line in lines:
             yield _check_line(election, line)
         return
-    arguments = (
-        encode(election.manifest),
-        encode(election.roll),
-        encode(election.ceremony),
-    )
-    context = multiprocessing.get_context("spawn")
-    pool: Pool = context.Pool(jobs, initializer=_start_worker, initargs=arguments)
+    pool = election_pool(election, jobs)
     try:
         pending: deque[AsyncResult[list[Verdict]]] = deque()
         for chunk in _chunks(lines):
