@@ -14,8 +14,6 @@ a trustee, a question):
 
 Nobody here holds the convener's key, a trustee's secret, or any credential but the colluding
 voter's own: whatever would need them must fail a signature or a proof.
-
-The cases marked ``xfail`` are changes the verifier does not catch yet, each with the reason.
 """
 
 from __future__ import annotations
@@ -479,16 +477,9 @@ class Case:
     kept_heads: bool = False
 
 
-def case(
-    name: str,
-    *fields: Any,
-    xfail: str | None = None,
-    raises: type[Exception] | None = None,
-    **options: Any,
-) -> Any:
-    """A named case; ``xfail`` says why it is not caught yet, ``raises`` what escapes instead."""
-    marks = [pytest.mark.xfail(reason=xfail, strict=True, raises=raises)] if xfail else []
-    return pytest.param(Case(*fields, **options), id=name, marks=marks)
+def case(name: str, *fields: Any, **options: Any) -> Any:
+    """A named case."""
+    return pytest.param(Case(*fields, **options), id=name)
 
 
 # fmt: off
@@ -807,7 +798,7 @@ def test_any_flipped_bit_is_caught(demo: DemoRecord, data: st.DataObject) -> Non
     bit = data.draw(st.integers(0, 8 * len(lines[number]) - 1), label="bit")
     line = bytearray(lines[number])
     line[bit // 8] ^= 1 << (bit % 8)
-    assume(_is_utf8(line))  # not UTF-8: the case "a line that is not UTF-8" (xfail)
+    assume(_is_utf8(line))  # not UTF-8: the case "a line that is not UTF-8"
     with tempfile.TemporaryDirectory() as scratch:
         directory = demo.copy(Path(scratch) / "record")
         (directory / name).write_bytes(b"".join([*lines[:number], line, *lines[number + 1 :]]))
