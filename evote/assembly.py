@@ -148,10 +148,10 @@ class Assembly:
             head = self.board.last_head
             if head is not None and head.head.size > entry.index:
                 return self.board.receipt(entry, head)
-            at = max(at, self.board.latest)
         else:
             entry = self.publish(BallotCast(ballot=ballot), at=at)
-        return self.board.receipt(entry, self.board.sign_head(at=at))
+        # A head never goes back before the board's latest time (spec §13.4).
+        return self.board.receipt(entry, self.board.sign_head(at=max(at, self.board.latest)))
 
     def enter_paper(self, ballot: Ballot, *, at: int) -> Entry:
         return self.publish(PaperEntered(ballot=ballot), at=at)

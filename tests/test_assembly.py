@@ -75,6 +75,21 @@ def test_a_cast_returns_a_receipt_and_a_resent_ballot_the_same_one() -> None:
     assert again.entry == receipt.entry
 
 
+def test_a_cast_after_a_later_head_is_signed_at_that_head_time() -> None:
+    assembly = _assembly()
+    code = new_activation_code()
+    assembly.issue_code(issue_code(ELECTION, A, code, CONVENER), at=5)
+    credential = SigningKey.generate()
+    assembly.bind(bind(ELECTION, A, credential, code), at=6)
+    assembly.board.sign_head(at=160)
+    ballot = prepare_ballot(assembly.election, A, credential, {QuestionId("m"): [0]}).ballot
+    receipt = assembly.cast(ballot, at=155)
+    verify_receipt(receipt, KEY.verify_key)
+    assert receipt.entry.at == 155
+    assert receipt.head.head.at == 160
+    assert receipt.head.head.size == len(assembly.board)
+
+
 def test_a_board_resumes_into_the_same_state(tmp_path: Path) -> None:
     storage = SqliteStorage(tmp_path / "board.sqlite")
     outcome = simulate(12, 3, Board(ELECTION, storage, board_key(3)))
