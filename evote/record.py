@@ -27,6 +27,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
 
@@ -44,6 +45,7 @@ __all__ = [
     "RecordError",
     "RecordFile",
     "RecordIndex",
+    "RecordLine",
     "RecordReader",
     "export_record",
     "write_record",
@@ -113,6 +115,17 @@ class _PeekEvent(msgspec.Struct):
 
 _PEEK: Final = msgspec.json.Decoder(_Peek)
 
+#: What reading a line of a record can raise: msgspec's errors are ValueErrors; deep nesting recurses.
+_UNREADABLE: Final = (ValueError, RecursionError)
+
+
+def _peek(line: bytes) -> _Peek | None:
+    """The index and type of an entry line, or None if it cannot be read that far."""
+    try:
+        return _PEEK.decode(line)
+    except _UNREADABLE:
+        return None
+
 
 def export_record(board: Board, directory: Path) -> RecordIndex:
     """Write the board to ``directory`` (created; it must not exist) as a record (spec §14.1).
@@ -133,7 +146,8 @@ def write_record(
 ) -> RecordIndex:
     """Write entries (canonical JSON, in index order) and heads as a record (spec §14.1).
 
-    The last head is the record's final head. Nothing is checked here: that is the verifier's job.
+    The last head is the record's final head. Only what cannot be written is refused here (no head,
+    an entry that cannot be read or is of an unknown type); checking is the verifier's job.
     """
     directory = Path(directory)
     if directory.exists():
@@ -150,13 +164,13 @@ def write_record(
             for data in entries:
                 try:
                     kind = _PEEK.decode(data).event.type
-                except (msgspec.DecodeError, msgspec.ValidationError, ValueError) as error:
+                except _UNREADABLE as error:
                     raise RecordError(f"an entry that cannot be read: {error}") from None
                 if kind not in FILE_OF:
                     raise RecordError(f"an entry of unknown type {kind!r}")
-                name = FILE_OF[kind]
-                handles[name].write(data + b"\n")
-                digests[name].update(data + b"\n")
+                name, line = FILE_OF[kind], data + b"\n"
+                handles[name].write(line)
+                digests[name].update(line)
                 counts[name] += 1
                 size += 1
         finally:
@@ -189,6 +203,16 @@ def write_record(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return index
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """One entry line of a record, as routed: its index and type as far as they can be read."""
+
+    index: int  # -1 if the line cannot be read
+    kind: str | None  # the event type, None if the line cannot be read
+    file: str
+    data: bytes
 
 
 class RecordReader:
@@ -245,29 +269,33 @@ class RecordReader:
             for line in handle:
                 yield line.rstrip(b"\n")
 
-    def entries(self) -> Iterator[tuple[int, str, bytes]]:
-        """(index, file, line) of every entry, merged by index; unreadable lines get index -1."""
+    def entries(self) -> Iterator[RecordLine]:
+        """Every entry line of the record, merged by index."""
 
-        def routed(name: str) -> Iterator[tuple[int, str, bytes]]:
+        def routed(name: str) -> Iterator[RecordLine]:
             for line in self.lines(name):
-                try:
-                    index = _PEEK.decode(line).index
-                except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
-                    index = -1
-                yield index, name, line
+                peeked = _peek(line)
+                if peeked is None:
+                    yield RecordLine(-1, None, name, line)
+                else:
+                    yield RecordLine(peeked.index, peeked.event.type, name, line)
 
-        return heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item[0])
+        return heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item.index)
 
     def heads(self) -> list[bytes]:
         return list(self.lines(HEADS_FILE))
 
 
-def _version_of(raw: bytes) -> int | None:
-    class Version(msgspec.Struct):
-        version: object = None
+class _Version(msgspec.Struct):
+    version: object = None
 
+
+_VERSION: Final = msgspec.json.Decoder(_Version)
+
+
+def _version_of(raw: bytes) -> int | None:
     try:
-        value = msgspec.json.decode(raw, type=Version).version
-    except (msgspec.DecodeError, msgspec.ValidationError, ValueError, RecursionError):
+        value = _VERSION.decode(raw).version
+    except _UNREADABLE:
         return None
     return value if isinstance(value, int) else None

@@ -24,6 +24,7 @@ from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, Param
 from evote.events import BallotCast, Entry, NoticePosted
 from evote.hazmat.signing import SigningKey
 from evote.ids import ElectionId
+from evote.record import RecordError, write_record
 
 ELECTION = ElectionId("board-test")
 KEY = SigningKey(bytes(range(32)))
@@ -123,3 +124,23 @@ def test_consistency_between_heads() -> None:
             ),
             KEY.verify_key,
         )
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (b"{not json", "an entry that cannot be read"),
+        (b"[" * 100_000 + b"]" * 100_000, "an entry that cannot be read"),
+        (b'{"index":0,"at":0,"event":{"type":"vote"}}', "an entry of unknown type 'vote'"),
+    ],
+    ids=["malformed", "deeply nested", "unknown type"],
+)
+def test_a_record_is_not_written_from_unreadable_entries(
+    tmp_path: Path, entry: bytes, message: str
+) -> None:
+    board = _filled(MemoryStorage(), 2)
+    head = board.sign_head(at=2)
+    with pytest.raises(RecordError, match=message):
+        write_record(tmp_path / "record", ELECTION, [*board.raw_entries(), entry], [head])
+    assert not (tmp_path / "record").exists()
+    assert list(tmp_path.iterdir()) == []

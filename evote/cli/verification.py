@@ -136,12 +136,12 @@ def _receipt_in_record(receipt: InclusionReceipt, record: Path) -> int:
         raise EvoteError(f"{record}: {'; '.join(problems)}")
     manifest: Manifest | None = None
     tree = MerkleTree()
-    for index, _, line in reader.entries():
-        if index != tree.size:
+    for line in reader.entries():
+        if line.index != tree.size:
             raise EvoteError(f"{record}: entry {tree.size} is missing or out of place")
-        tree.append(leaf_hash(line))
-        if index == 0:
-            event = decode(line, Entry).event
+        tree.append(leaf_hash(line.data))
+        if line.index == 0:
+            event = decode(line.data, Entry).event
             manifest = event.manifest if isinstance(event, ManifestPublished) else None
     if manifest is None:
         raise EvoteError(f"{record}: no manifest, so no board key")

@@ -24,7 +24,7 @@ from evote.hazmat.signing import VerifyKey
 from evote.manifest import Manifest
 from evote.merkle import MerkleTree, leaf_hash
 from evote.proceedings import Check, EntryRefused, Proceedings
-from evote.record import FILE_OF, RecordError, RecordReader
+from evote.record import FILE_OF, RecordError, RecordLine, RecordReader
 from evote.verify.pipeline import Verdict, verdicts
 from evote.verify.report import Report
 
@@ -119,15 +119,15 @@ def verify_record(
     tree = MerkleTree()
     times: list[int | None] = []
     expected = 0
-    for index, name, line in reader.entries():
+    for line in reader.entries():
         if progress is not None:
             progress(1)
-        tree.append(leaf_hash(line))
-        if index != expected:
-            report.fail(Check.FORMAT, _index_problem(index, expected, name))
-        expected = max(expected, index) + 1
+        tree.append(leaf_hash(line.data))
+        if line.index != expected:
+            report.fail(Check.FORMAT, _index_problem(line.index, expected, line.file))
+        expected = max(expected, line.index) + 1
         proofs.election = proceedings.election
-        entry = _entry(report, reader, proceedings, verdict_of, jobs, name, line, proofs)
+        entry = _entry(report, reader, proceedings, verdict_of, jobs, line, proofs)
         times.append(entry.at if entry is not None else None)
         if entry is None:
             continue
@@ -153,12 +153,11 @@ def _entry(
     proceedings: Proceedings,
     verdict_of: _Verdicts,
     jobs: int,
-    name: str,
-    line: bytes,
+    record_line: RecordLine,
     proofs: _Proofs,
 ) -> Entry | None:
     """Decode one line, with its verdict if it is a ballot; None if it cannot be replayed."""
-    kind = _kind(line)
+    kind, name, line = record_line.kind, record_line.file, record_line.data
     if kind is not None and FILE_OF.get(kind) != name:
         report.fail(Check.FORMAT, f"a {kind!r} entry in {name}")
     if kind in BALLOT_KINDS and proceedings.election is not None:
@@ -191,15 +190,6 @@ def _ballot_of(entry: Entry) -> Ballot | None:
         return ballot
     opened = getattr(event, "opened", None)
     return opened.ballot if opened is not None else None
-
-
-def _kind(line: bytes) -> str | None:
-    from evote.record import _PEEK  # noqa: PLC0415 -- the record's own router
-
-    try:
-        return _PEEK.decode(line).event.type
-    except (ValueError, RecursionError):
-        return None
 
 
 def _index_problem(index: int, expected: int, name: str) -> str:
