@@ -12,12 +12,13 @@ Points, scalars and byte strings are decoded through their checking constructors
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar, Final, Self, TypeVar, dataclass_transform
 
 import msgspec
 
 from evote.errors import InvalidEncoding
-from evote.hazmat.group import Point, Scalar
+from evote.hazmat.group import Point, Scalar, _parse_hex
 
 __all__ = [
     "Bytes32",
@@ -44,17 +45,7 @@ class HexBytes(bytes):
 
     @classmethod
     def from_hex(cls, text: object) -> Self:
-        if not isinstance(text, str):
-            raise InvalidEncoding(f"expected a hex string, found {type(text).__name__}")
-        try:
-            raw = bytes.fromhex(text)
-        except ValueError:
-            raise InvalidEncoding("not a hex string") from None
-        if raw.hex() != text:
-            raise InvalidEncoding(
-                "hex must be lower-case digit pairs without separators (canonical encoding)"
-            )
-        return cls.checked(raw)
+        return cls.checked(_parse_hex(text, None, InvalidEncoding))
 
     @classmethod
     def checked(cls, raw: bytes) -> Self:
@@ -94,13 +85,17 @@ def encode(value: object) -> bytes:
     return _ENCODER.encode(value)
 
 
-_DECODERS: dict[object, msgspec.json.Decoder[Any]] = {}
+# One decoder per type and hook, built on first use: checking (decode) or trusting points that were
+# checked before (decode_prevalidated).
+_DECODERS: dict[tuple[object, object], msgspec.json.Decoder[Any]] = {}
 
 
-def _decoder(kind: object) -> msgspec.json.Decoder[Any]:
-    decoder = _DECODERS.get(kind)
+def _decoder(
+    kind: object, hook: Callable[[type, object], object] = _dec_hook
+) -> msgspec.json.Decoder[Any]:
+    decoder = _DECODERS.get((kind, hook))
     if decoder is None:
-        decoder = _DECODERS[kind] = msgspec.json.Decoder(kind, dec_hook=_dec_hook)
+        decoder = _DECODERS[kind, hook] = msgspec.json.Decoder(kind, dec_hook=hook)
     return decoder
 
 
@@ -134,14 +129,8 @@ def decode_prevalidated(data: bytes, kind: type[T]) -> T:
     validated) the same bytes in a worker process decodes them here without repeating it. Never
     use this on bytes that were not decoded by :func:`decode` first.
     """
-    decoder = _PREVALIDATED.get(kind)
-    if decoder is None:
-        decoder = _PREVALIDATED[kind] = msgspec.json.Decoder(kind, dec_hook=_prevalidated_hook)
-    result: T = decoder.decode(data)
+    result: T = _decoder(kind, _prevalidated_hook).decode(data)
     return result
-
-
-_PREVALIDATED: dict[object, msgspec.json.Decoder[Any]] = {}
 
 
 def to_builtins(value: object) -> Any:  # noqa: ANN401 -- JSON values are untyped by nature

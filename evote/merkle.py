@@ -84,8 +84,7 @@ class MerkleTree:
         # _levels[h][j] is the hash of the complete subtree of leaves [j·2^h, (j+1)·2^h);
         # _levels[0] are the leaf hashes, and len(_levels[h]) == size >> h at all times.
         self._levels: list[list[bytes]] = [[]]
-        for leaf in leaf_hashes:
-            self.append(leaf)
+        self.extend(leaf_hashes)
 
     @property
     def size(self) -> int:
@@ -262,9 +261,8 @@ def verify_inclusion(
             raise _wrong_length(what, inclusion_proof_length(index, size), len(proof))
         if fn & 1 or fn == sn:  # (b) p is a left sibling
             r = node_hash(p, r)
-            if not fn & 1:  # on the right border: skip the levels where there is no sibling
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
+            while not fn & 1 and fn != 0:  # on the right border: skip levels without a sibling
+                fn, sn = fn >> 1, sn >> 1
         else:  # p is a right sibling
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1  # (c)
@@ -336,9 +334,8 @@ def _consistency_roots(
             raise _wrong_length(what, expected, len(proof))
         if fn & 1 or fn == sn:  # (b) c is a left sibling, inside the old tree: both roots take it
             fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while not fn & 1 and fn != 0:
-                    fn, sn = fn >> 1, sn >> 1
+            while not fn & 1 and fn != 0:  # until LSB(fn) is set or fn is 0
+                fn, sn = fn >> 1, sn >> 1
         else:  # c is a right sibling, beyond the old tree: only the new root takes it
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1  # (c)

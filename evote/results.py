@@ -20,7 +20,7 @@ from evote.encoding import Struct
 from evote.errors import ParameterError
 from evote.ids import QuestionId
 from evote.manifest import CommitteeElection, Manifest, Motion, Question, Rating
-from evote.rules import Check, Figures, Measure, format_area
+from evote.rules import Check, Figures, Measure, format_area, format_count
 
 __all__ = [
     "SILENCE_MARK",
@@ -303,9 +303,7 @@ def _figures_rows(
         ("not participating", result.non_participants),
         *labelled,
     ]
-    return [
-        (label, format_area(f.area), f"{f.headcount:,}".replace(",", " ")) for label, f in pairs
-    ]
+    return [(label, format_area(f.area), format_count(f.headcount)) for label, f in pairs]
 
 
 def _check_lines(checks: Sequence[Check]) -> list[str]:
@@ -335,7 +333,7 @@ def _render_committee(result: CommitteeResult) -> list[str]:
             str(c.rank),
             c.candidate,
             format_area(c.approvals.area),
-            f"{c.approvals.headcount:,}".replace(",", " "),
+            format_count(c.approvals.headcount),
             "passed" if c.passed_round_one else "failed",
             outcome.get(c.candidate, "-"),
         )

@@ -11,7 +11,6 @@ verdict and a sentence naming them, as the published results carry it (spec §9.
 from __future__ import annotations
 
 import enum
-from fractions import Fraction
 from typing import Final
 
 from evote.encoding import Struct
@@ -27,6 +26,7 @@ __all__ = [
     "Measure",
     "Requirement",
     "format_area",
+    "format_count",
 ]
 
 
@@ -56,13 +56,14 @@ class Figures(Struct):
         return Figures(area=self.area - other.area, headcount=self.headcount - other.headcount)
 
 
-def _grouped(value: int) -> str:
+def format_count(value: int) -> str:
+    """An integer with thousands grouped by spaces: ``1234567`` → ``1 234 567``."""
     return f"{value:,}".replace(",", " ")
 
 
 def format_area(hundredths: int) -> str:
     """An area in 0.01 m² as m² with two decimals, thousands grouped: ``9500000`` → ``95 000.00``."""
-    return f"{_grouped(hundredths // 100)}.{hundredths % 100:02d}"
+    return f"{format_count(hundredths // 100)}.{hundredths % 100:02d}"
 
 
 def _format(numerator: int, denominator: int, measure: Measure) -> str:
@@ -94,10 +95,6 @@ class Requirement(Struct):
                 f"requirement {self.numerator}/{self.denominator}: need 0 ≤ n ≤ d and d ≥ 1"
             )
 
-    @property
-    def fraction(self) -> Fraction:
-        return Fraction(self.numerator, self.denominator)
-
     def holds(self, value: int, base_value: int) -> bool:
         """The exact integer comparison (domain rule 11)."""
         left, right = value * self.denominator, self.numerator * base_value
@@ -123,11 +120,6 @@ class Requirement(Struct):
             holds=holds,
             description=description,
         )
-
-    def describe(self) -> str:
-        sign = ">" if self.strict else "≥"
-        base = "total" if self.base is Base.TOTAL else "participating"
-        return f"{self.measure} {sign} {self.numerator}/{self.denominator} of {base} {self.measure}"
 
 
 class Check(Struct):

@@ -6,12 +6,13 @@ import msgspec
 import pytest
 
 from evote.errors import ParameterError, ThresholdError
-from evote.hazmat.elgamal import encrypt, sum_ciphertexts
-from evote.hazmat.group import BASE
+from evote.hazmat.elgamal import Ciphertext, encrypt, sum_ciphertexts
+from evote.hazmat.group import BASE, PublicKey
 from evote.ids import QuestionId
 from evote.manifest import Motion, Policy
 from evote.rules import Figures
 from evote.tally import aggregate, aggregate_selections, combine_tally, decrypt_tally
+from evote.trustees.decryption import PartialDecryption, verify_partial_decryption
 from tests.elections import World, world
 
 HOLDINGS = {"A": [8912, 8912], "B": [8912], "C": [10230], "D": [6512], "E": [8912]}
@@ -88,3 +89,36 @@ def test_a_bad_share_is_set_aside_when_enough_good_ones_remain() -> None:
         combine_tally(w.election, tally, [bad, good[0]])
     with pytest.raises(ThresholdError, match="1 valid tally share"):
         combine_tally(w.election, tally, [good[0], good[0]])
+
+
+def test_a_trustee_whose_later_share_is_valid_is_not_named_as_set_aside() -> None:
+    w = _voted()
+    tally = aggregate(w.box)
+    good = [decrypt_tally(k, w.box) for k in w.keys]
+    first = good[1].partials[0]
+    forged = msgspec.structs.replace(first, point=first.point + BASE)
+    bad = msgspec.structs.replace(good[1], partials=(forged, *good[1].partials[1:]))
+    with pytest.raises(ThresholdError) as caught:
+        combine_tally(w.election, tally, [bad, good[1]])
+    assert str(caught.value) == "1 valid tally share(s), 2 needed"
+    with pytest.raises(ThresholdError, match=r"\(trustee 2: repeated trustee\)"):
+        combine_tally(w.election, tally, [bad, good[1], good[1]])
+
+
+def test_combining_verifies_each_partial_decryption_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    w = _voted()
+    tally = aggregate(w.box)
+    shares = [decrypt_tally(k, w.box) for k in w.keys]
+    expected = combine_tally(w.election, tally, shares[:2])
+    verified: list[int] = []
+
+    def counting(
+        fingerprint: bytes, ciphertext: Ciphertext, partial: PartialDecryption, key: PublicKey
+    ) -> None:
+        verified.append(partial.trustee)
+        verify_partial_decryption(fingerprint, ciphertext, partial, key)
+
+    monkeypatch.setattr("evote.tally.verify_partial_decryption", counting)
+    monkeypatch.setattr("evote.trustees.decryption.verify_partial_decryption", counting)
+    assert combine_tally(w.election, tally, shares) == expected  # the first two shares are chosen
+    assert sorted(verified) == sorted(s.trustee for s in shares for _ in tally.ciphertexts())

@@ -47,7 +47,7 @@ class Ciphertext(Struct):
 
     @classmethod
     def zero(cls) -> Ciphertext:
-        """The neutral element ``(O, O)``: the encryption of 0 with nonce 0, start of every sum."""
+        """The neutral element ``(O, O)``: the encryption of 0 with nonce 0, and the empty sum."""
         return cls(alpha=IDENTITY, beta=IDENTITY)
 
 
@@ -78,12 +78,8 @@ def encrypt(public_key: PublicKey, message: int) -> tuple[Ciphertext, Scalar]:
 
 def _encrypt(public_key: PublicKey, message: int, nonce: Scalar) -> Ciphertext:
     # Deterministic core, used by encrypt() and by the known-answer vectors (spec §4.1).
-    mask = public_key * nonce
-    encoded = encode_message(message)
-    return Ciphertext(
-        alpha=BASE * nonce,
-        beta=mask if encoded.is_identity() else encoded + mask,
-    )
+    # For m = 0, m·G is O and adding it is free: β = r·K (spec §4.1).
+    return Ciphertext(alpha=BASE * nonce, beta=encode_message(message) + public_key * nonce)
 
 
 def decrypt_to_point(secret_key: Scalar, ciphertext: Ciphertext) -> Point:

@@ -17,7 +17,7 @@ from typing import Final, Self
 
 import nacl.bindings as sodium
 
-from evote.errors import InvalidPoint, InvalidScalar
+from evote.errors import InvalidEncoding, InvalidPoint, InvalidScalar
 
 __all__ = [
     "BASE",
@@ -250,16 +250,21 @@ class PublicKey(Point):
         return cls._checked(bytes(point))
 
 
-def _parse_hex(text: str, what: str, error: type[InvalidPoint | InvalidScalar]) -> bytes:
-    """Bytes from canonical hex: lower-case digit pairs only, no whitespace or prefix (spec §1.3)."""
+def _parse_hex(text: object, what: str | None, error: type[InvalidEncoding]) -> bytes:
+    """Bytes from canonical hex: lower-case digit pairs only, no whitespace or prefix (spec §1.3).
+
+    Shared with :meth:`evote.encoding.HexBytes.from_hex`; the message of ``error`` starts with
+    ``what``, if given.
+    """
+    prefix = f"{what}: " if what else ""
     if not isinstance(text, str):
-        raise error(f"{what}: expected a hex string, found {type(text).__name__}")
+        raise error(f"{prefix}expected a hex string, found {type(text).__name__}")
     try:
         raw = bytes.fromhex(text)
     except ValueError:
-        raise error(f"{what}: not a hex string") from None
+        raise error(f"{prefix}not a hex string") from None
     if raw.hex() != text:
-        raise error(f"{what}: hex must be lower-case digit pairs without separators (canonical)")
+        raise error(f"{prefix}hex must be lower-case digit pairs without separators (canonical)")
     return raw
 
 

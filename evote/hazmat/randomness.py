@@ -1,8 +1,10 @@
 """The one seam where randomness enters (spec §1.4).
 
 Public functions draw from :data:`OS_RANDOMNESS`, which reads the operating system's generator, and
-pass it to a private deterministic function. Only the known-answer vector generator
-(``spec/vectors/generate.py``) passes anything else, and it lives outside the package.
+pass it to a private deterministic function. A seeded or fixed stream is passed only for
+reproducibility: by the known-answer vector generator (``spec/vectors/generate.py``), by tests, and
+through the ``randomness`` argument of :func:`evote.cli.demo.simulate`, which the tests use to build
+the same demo record at every run (the ``demo`` command itself leaves it at :data:`OS_RANDOMNESS`).
 """
 
 from __future__ import annotations

@@ -42,6 +42,14 @@ def _is_clamped(raw: bytes) -> bool:
     return len(raw) == 32 and raw[0] & 7 == 0 and raw[31] & 0xC0 == 0x40
 
 
+def _clamp(random: bytes) -> bytes:
+    """32 uniformly random bytes in clamped X25519 form (spec §6.3), not yet checked as a secret."""
+    raw = bytearray(random)
+    raw[0] &= 248
+    raw[31] = (raw[31] & 127) | 64
+    return bytes(raw)
+
+
 class EncryptionSecret:
     """A trustee's ceremony encryption secret: a clamped X25519 secret with an Edwards residue."""
 
@@ -59,10 +67,7 @@ class EncryptionSecret:
     @classmethod
     def from_random_bytes(cls, random: bytes) -> Self:
         """Clamp 32 uniformly random bytes into a secret (the X25519 convention)."""
-        raw = bytearray(random)
-        raw[0] &= 248
-        raw[31] = (raw[31] & 127) | 64
-        return cls(bytes(raw))
+        return cls(_clamp(random))
 
     @classmethod
     def generate(cls) -> Self:
@@ -97,6 +102,13 @@ def _x25519_public(public: PublicKey) -> bytes:
     return sodium.crypto_sign_ed25519_pk_to_curve25519(bytes(public))
 
 
+def _nonce(ephemeral_public: bytes, recipient_public: bytes) -> bytes:
+    """BLAKE2b-192(epk ‖ pk), unkeyed: the nonce of a sealed box, as crypto_box_seal derives it."""
+    return sodium.crypto_generichash_blake2b_salt_personal(
+        ephemeral_public + recipient_public, digest_size=24
+    )
+
+
 def seal(recipient: PublicKey, plaintext: bytes) -> bytes:
     """A sealed box of ``plaintext`` for ``recipient``, with an ephemeral key from the OS."""
     return _seal(recipient, plaintext, os.urandom(32))
@@ -107,9 +119,7 @@ def _seal(recipient: PublicKey, plaintext: bytes, ephemeral_secret: bytes) -> by
     # epk ‖ crypto_box_easy(m, nonce = BLAKE2b-192(epk ‖ pk), pk, esk).
     public = _x25519_public(recipient)
     ephemeral_public = sodium.crypto_scalarmult_base(ephemeral_secret)
-    nonce = sodium.crypto_generichash_blake2b_salt_personal(
-        ephemeral_public + public, digest_size=24
-    )
+    nonce = _nonce(ephemeral_public, public)
     return ephemeral_public + sodium.crypto_box_easy(plaintext, nonce, public, ephemeral_secret)
 
 
@@ -137,11 +147,7 @@ def open_with_shared_point(recipient: PublicKey, box: bytes, shared: Point) -> b
     """Open a sealed box for ``recipient`` given ``Z = x·E``; None if it does not open (spec §6.4)."""
     if len(box) < SEAL_OVERHEAD or shared.is_identity():
         return None
-    public = _x25519_public(recipient)
-    ephemeral_public = box[:32]
-    nonce = sodium.crypto_generichash_blake2b_salt_personal(
-        ephemeral_public + public, digest_size=24
-    )
+    nonce = _nonce(box[:32], _x25519_public(recipient))
     dh_value = sodium.crypto_sign_ed25519_pk_to_curve25519(bytes(shared))
     key = sodium.crypto_box_beforenm(dh_value, _UNIT)
     try:

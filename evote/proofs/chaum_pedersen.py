@@ -12,22 +12,15 @@ from __future__ import annotations
 
 from evote.encoding import Struct
 from evote.hazmat.group import BASE, Point, Scalar
-from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
+from evote.hazmat.randomness import Randomness
 from evote.hazmat.transcript import Transcript
 
-__all__ = ["ChaumPedersenProof", "equal_logs_hold", "prove_equal_logs"]
+__all__ = ["ChaumPedersenProof", "equal_logs_hold"]
 
 
 class ChaumPedersenProof(Struct):
     challenge: Scalar
     response: Scalar
-
-
-def prove_equal_logs(
-    statement: Transcript, secret: Scalar, public: Point, base: Point, image: Point
-) -> ChaumPedersenProof:
-    """Prove ``public = secret·G`` and ``image = secret·base``."""
-    return _prove_equal_logs(statement, secret, public, base, image, OS_RANDOMNESS)
 
 
 def _prove_equal_logs(
@@ -38,6 +31,11 @@ def _prove_equal_logs(
     image: Point,
     randomness: Randomness,
 ) -> ChaumPedersenProof:
+    """Prove ``public = secret·G`` and ``image = secret·base``, with the nonce from ``randomness``.
+
+    Its callers (complaints, spec §6.4; decryption shares, §6.5) are seams themselves and pass on
+    the randomness they are given (spec §1.4).
+    """
     nonce = randomness.scalar()
     statement.points(BASE, public, base, image, BASE * nonce, base * nonce)
     challenge = statement.challenge()

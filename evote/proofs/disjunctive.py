@@ -200,7 +200,7 @@ def _verify(
         )
     transcript = _statement(domain, fingerprint, public_key, context, ciphertext, lo, hi)
     alpha = ciphertext.alpha
-    shifted: Point = ciphertext.beta - encode_message(lo) if lo else ciphertext.beta  # β − j·G
+    shifted: Point = ciphertext.beta - encode_message(lo)  # β − j·G; 0·G = O, subtracted free
     total: Scalar | None = None
     for j, (challenge, response) in enumerate(zip(proof.challenges, proof.responses, strict=True)):
         if j:

@@ -373,8 +373,9 @@ def conclude(
 
     A misbehaving dealer is disqualified, never able to block the conclusion. Raises
     :class:`CeremonyError` only when the ceremony cannot conclude: an announcement is missing or
-    invalid (round 1 must be complete before anyone deals), or fewer than k dealers qualify (then no
-    k-coalition is sure to include an honest dealer, and the ceremony must be run again).
+    invalid (round 1 must be complete before anyone deals), fewer than k dealers qualify (then no
+    k-coalition is sure to include an honest dealer, and the ceremony must be run again), or the
+    joint key or a verification key is the identity.
     """
     keys = check_announcements(parameters, announcements)
     by_dealer, disqualified = _index_dealings(parameters, dealings)

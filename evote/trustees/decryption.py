@@ -8,7 +8,7 @@ the Lagrange coefficients of S at 0. The joint secret itself is never computed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from evote.encoding import Struct
 from evote.errors import InvalidProof, ParameterError, ThresholdError
@@ -136,7 +136,20 @@ def combine_partial_decryptions(
         verify_partial_decryption(
             fingerprint, ciphertext, partial, verification_keys[partial.trustee - 1]
         )
-    coefficients = lagrange_coefficients(trustees)
+    return _combine_verified(ciphertext, partials, lagrange_coefficients(trustees))
+
+
+def _combine_verified(
+    ciphertext: Ciphertext,
+    partials: Iterable[PartialDecryption],
+    coefficients: Mapping[int, Scalar],
+) -> Point:
+    """``β − Σ λ_l·D_l``, subtracted in the order of ``partials``, without checking anything.
+
+    Only for partial decryptions already verified, of distinct trustees, with ``coefficients`` the
+    Lagrange coefficients of exactly those trustees: how :func:`evote.tally.combine_tally` combines
+    each sum after checking every share once and computing the coefficients once.
+    """
     result = ciphertext.beta
     for partial in partials:
         result = result - partial.point * coefficients[partial.trustee]

@@ -26,7 +26,6 @@ __all__ = ["read_secret_file", "write_secret_file"]
 
 FORMAT: Final = "evote-secret"
 VERSION: Final = 1
-_KINDS: Final = {cls.__name__: cls for cls in (TrusteeKey, CeremonyTrustee)}
 
 Secret = TypeVar("Secret", TrusteeKey, CeremonyTrustee)
 
@@ -81,7 +80,7 @@ def read_secret_file(path: Path, kind: type[Secret], passphrase: str) -> Secret:
         document = decode(raw, SecretFile)
     except InvalidEncoding as error:
         raise SecretFileError(f"{path}: not an evote secret file: {error}") from None
-    if document.kind != kind.__name__ or document.kind not in _KINDS:
+    if document.kind != kind.__name__:
         raise SecretFileError(f"{path}: holds a {document.kind}, expected a {kind.__name__}")
     try:
         plaintext = unlock(document.locked, passphrase)

@@ -8,12 +8,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cached_property
 
 from evote.encoding import Bytes32, HexBytes, Struct
 from evote.errors import CeremonyError, InvalidEncoding, ParameterError
 from evote.hazmat.group import BASE, PublicKey, Scalar
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
-from evote.hazmat.sealing import EncryptionSecret, _seal, ephemeral_point
+from evote.hazmat.sealing import EncryptionSecret, _clamp, _seal, ephemeral_point
 from evote.proofs.chaum_pedersen import _prove_equal_logs
 from evote.proofs.schnorr import _prove_knowledge
 from evote.trustees.ceremony import (
@@ -37,7 +38,7 @@ from evote.trustees.polynomial import Polynomial
 __all__ = ["CeremonyTrustee"]
 
 
-class CeremonyTrustee(Struct):
+class CeremonyTrustee(Struct, dict=True):
     """One trustee's secret ceremony state: its polynomial and its ceremony encryption secret."""
 
     parameters: CeremonyParameters
@@ -55,8 +56,9 @@ class CeremonyTrustee(Struct):
                 f"ceremony state: {len(self.coefficients)} coefficients for threshold "
                 f"{self.parameters.threshold}"
             )
-        Polynomial(self.coefficients)  # non-zero coefficients
-        EncryptionSecret(self.encryption_secret)  # clamped, non-zero residue
+        # Building the secrets checks them (non-zero coefficients, §6.1; a clamped encryption
+        # secret with a non-zero residue, §6.3) and caches them for the rounds.
+        _ = self._polynomial, self._encryption
 
     @classmethod
     def start(cls, parameters: CeremonyParameters, trustee: int) -> CeremonyTrustee:
@@ -68,21 +70,33 @@ class CeremonyTrustee(Struct):
         cls, parameters: CeremonyParameters, trustee: int, randomness: Randomness
     ) -> CeremonyTrustee:
         coefficients = tuple(randomness.scalar() for _ in range(parameters.threshold))
-        encryption = EncryptionSecret.from_random_bytes(randomness.bytes(32))
         return cls(
             parameters=parameters,
             trustee=trustee,
             coefficients=coefficients,
-            encryption_secret=Bytes32(bytes(encryption)),
+            encryption_secret=Bytes32(_clamp(randomness.bytes(32))),  # checked by __post_init__
         )
 
-    @property
+    @cached_property
     def _encryption(self) -> EncryptionSecret:
         return EncryptionSecret(self.encryption_secret)
 
-    @property
+    @cached_property
     def _polynomial(self) -> Polynomial:
         return Polynomial(self.coefficients)
+
+    def _announced_keys(self, announcements: Iterable[Announcement]) -> dict[int, PublicKey]:
+        """The checked announcements (spec §6.2), whose key for this trustee must be its own."""
+        keys = check_announcements(self.parameters, announcements)
+        self._check_own_key(keys)
+        return keys
+
+    def _check_own_key(self, keys: Mapping[int, PublicKey]) -> None:
+        if keys[self.trustee] != self._encryption.public:
+            raise CeremonyError(
+                f"trustee {self.trustee}: the key announced for trustee {self.trustee} is not this "
+                "trustee's own encryption key"
+            )
 
     # -- round 1 -----------------------------------------------------------------------------------
 
@@ -102,7 +116,7 @@ class CeremonyTrustee(Struct):
         return self._deal(announcements, OS_RANDOMNESS)
 
     def _deal(self, announcements: Iterable[Announcement], randomness: Randomness) -> Dealing:
-        keys = check_announcements(self.parameters, announcements)
+        keys = self._announced_keys(announcements)
         polynomial = self._polynomial
         fingerprint = self.parameters.fingerprint()
         commitments = polynomial.commitments()
@@ -145,7 +159,7 @@ class CeremonyTrustee(Struct):
         dealings: Iterable[Dealing],
         randomness: Randomness,
     ) -> tuple[Complaint, ...]:
-        keys = check_announcements(self.parameters, announcements)
+        keys = self._announced_keys(announcements)
         complaints: list[Complaint] = []
         for dealing in dealings:
             if dealing.dealer == self.trustee:
@@ -172,6 +186,7 @@ class CeremonyTrustee(Struct):
     def _complain(
         self, keys: Mapping[int, PublicKey], dealing: Dealing, randomness: Randomness
     ) -> Complaint:
+        self._check_own_key(keys)
         encryption = self._encryption
         box = bytes(dealing.share_for(self.trustee).box)
         ephemeral = ephemeral_point(box)
@@ -180,7 +195,7 @@ class CeremonyTrustee(Struct):
             self.parameters.fingerprint(), dealing.dealer, self.trustee, box
         )
         proof = _prove_equal_logs(
-            statement, encryption.scalar, keys[self.trustee], ephemeral, shared, randomness
+            statement, encryption.scalar, encryption.public, ephemeral, shared, randomness
         )
         return Complaint(
             accuser=self.trustee, dealer=dealing.dealer, shared_point=shared, proof=proof

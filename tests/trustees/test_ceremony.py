@@ -296,3 +296,24 @@ def test_any_change_breaks_a_complaint(data: st.DataObject) -> None:
 
 
 _COMPLAINT_RUN = Run(4, 2)
+
+
+def test_a_trustee_refuses_announcements_that_give_it_another_key() -> None:
+    run = Run(3, 2)
+    state = run.states[0]
+    assert state._encryption is state._encryption  # derived once, then kept
+    impostor = CeremonyTrustee.start(run.parameters, 1)  # a valid announcement for index 1
+    swapped = [impostor.announce(), *run.announcements[1:]]
+    check_announcements(run.parameters, swapped)  # publicly fine: only trustee 1 can tell
+    own_key = "the key announced for trustee 1 is not this trustee's own"
+    with pytest.raises(CeremonyError, match=own_key):
+        state.deal(swapped)
+    with pytest.raises(CeremonyError, match=own_key):
+        state.check_shares(swapped, run.dealings)
+    swapped_keys = {**run.keys, 1: swapped[0].encryption_key}
+    with pytest.raises(CeremonyError, match=own_key):
+        state._complain(swapped_keys, run.dealings[1], OS_RANDOMNESS)
+    # With its own key announced, its complaint is proved against that key and rules normally.
+    complaint = state._complain(run.keys, run.dealings[1], OS_RANDOMNESS)
+    ruling = rule_on_complaint(run.parameters, run.keys, run.dealings[1], complaint)
+    assert (ruling.verdict, ruling.finding) == (Verdict.DISMISSED, Finding.SHARE_MATCHES)
