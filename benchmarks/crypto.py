@@ -2,9 +2,10 @@
 
 Every operation is first run once with libsodium's entry points replaced by recording wrappers: the
 module-level names of ``evote.hazmat.group``, the ``nacl.bindings`` module as seen by
-``evote.hazmat.sealing`` and the SHA-2 constructors of ``evote.hazmat.transcript``. The recorded
-calls are then replayed, with their exact arguments, in a bare loop: that is the *raw* time, the cost
-of the cryptography alone. The ratio (operation time / raw time) is the Python overhead on top of it.
+``evote.hazmat.sealing`` and ``evote.hazmat.signing``, and the SHA-2 constructors of
+``evote.hazmat.transcript``. The recorded calls are then replayed, with their exact arguments, in a
+bare loop: that is the *raw* time, the cost of the cryptography alone. The ratio (operation time /
+raw time) is the Python overhead on top of it.
 
     python benchmarks/crypto.py [--quick] [--json PATH]
 """
@@ -26,14 +27,14 @@ import sys
 import time
 import types
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TypeVar
 
 import nacl
 import nacl.bindings
 
 from evote.encoding import Bytes32, Struct, decode, encode
-from evote.hazmat import group, sealing, transcript
+from evote.hazmat import group, sealing, signing, transcript
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, encode_message, encrypt, sum_ciphertexts
 from evote.hazmat.group import PublicKey, Scalar
@@ -68,6 +69,7 @@ _SHORT = {
     "crypto_core_ed25519_sub": "sub",
     "crypto_core_ed25519_is_valid_point": "valid",
     "crypto_core_ed25519_from_uniform": "uniform",
+    "crypto_sign_open": "ed25519 verify",
 }
 _ORDER = ["base", "var", "add", "sub", "valid", "uniform", "scalar", "sha512", "sha256", "box"]
 
@@ -81,6 +83,18 @@ def short_name(name: str) -> str:
         return name
     # The sealed-box calls of evote.hazmat.sealing (X25519, XSalsa20-Poly1305, BLAKE2b).
     return "box"
+
+
+def summarize(calls: dict[str, int], *, by_count: bool = False) -> str:
+    """Calls per kind, e.g. ``2 base + 6 var``: in _ORDER, or the most frequent first."""
+    counts = Counter[str]()
+    for name, count in calls.items():
+        counts[short_name(name)] += count
+    if by_count:
+        kinds = [kind for kind, _ in counts.most_common()]
+    else:
+        kinds = sorted(counts, key=lambda k: (_ORDER.index(k) if k in _ORDER else len(_ORDER), k))
+    return " + ".join(f"{counts[k]} {k}" for k in kinds) or "none"
 
 
 def _sha512(data: bytes) -> bytes:
@@ -116,7 +130,7 @@ def recording() -> Iterator[list[Call]]:
         return counted
 
     class CountingBindings:
-        """Stands in for ``nacl.bindings`` inside evote.hazmat.sealing."""
+        """Stands in for ``nacl.bindings`` inside evote.hazmat.sealing and evote.hazmat.signing."""
 
         def __getattr__(self, name: str) -> object:
             value = getattr(nacl.bindings, name)
@@ -128,6 +142,7 @@ def recording() -> Iterator[list[Call]]:
         if callable(value) and getattr(value, "__module__", "").startswith("nacl.bindings")
     }
     patches[sealing, "sodium"] = CountingBindings()
+    patches[signing, "sodium"] = CountingBindings()
     patches[transcript, "hashlib"] = types.SimpleNamespace(
         sha512=wrap_hash("sha512", hashlib.sha512, _sha512),
         sha256=wrap_hash("sha256", hashlib.sha256, _sha256),
@@ -177,11 +192,7 @@ class Row:
         return self.seconds / self.raw_seconds if self.raw_seconds else float("nan")
 
     def summary(self) -> str:
-        counts = Counter[str]()
-        for name, count in self.calls.items():
-            counts[short_name(name)] += count
-        kinds = sorted(counts, key=lambda k: (_ORDER.index(k) if k in _ORDER else len(_ORDER), k))
-        return " + ".join(f"{counts[k]} {k}" for k in kinds) or "none"
+        return summarize(self.calls)
 
     def verdict(self) -> str:
         if self.target is None:
@@ -346,12 +357,32 @@ def machine_info() -> dict[str, object]:
     }
 
 
-def print_report(rows: list[Row], machine: dict[str, object], mode: str) -> None:
-    print(f"evote cryptographic benchmark ({mode} run)")
+def print_heading(benchmark: str, machine: dict[str, object], mode: str) -> None:
+    """The first lines of a report: which benchmark, in which mode, on which machine."""
+    print(f"evote {benchmark} benchmark ({mode} run)")
     print(f"python {machine['python']} on {machine['platform']}")
     print(f"CPU: {machine['cpu']}, {machine['cpu_count']} CPUs")
     sodium = machine["libsodium"] or "version not exposed by pynacl"
     print(f"pynacl {machine['pynacl']}, libsodium {sodium}")
+
+
+def format_table(
+    header: tuple[str, ...], rows: Sequence[tuple[str, ...]], right: Collection[int]
+) -> list[str]:
+    """The header, a rule and the rows, in columns joined by `` | ``; ``right``: right-aligned."""
+    widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return " | ".join(
+            c.rjust(w) if i in right else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return [line(header), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)]
+
+
+def print_report(rows: list[Row], machine: dict[str, object], mode: str) -> None:
+    print_heading("cryptographic", machine, mode)
     print(
         "targets: encrypt selection + 0/1 proof ≤ 0.6 ms and ratio ≤ 1.3; verify selection ≤ 0.9 ms "
         "and ratio ≤ 1.3\n         (ElectionGuard's Python implementation: 15 ms and 23 ms on the "
@@ -363,20 +394,9 @@ def print_report(rows: list[Row], machine: dict[str, object], mode: str) -> None
          r.verdict(), r.summary())
         for r in rows
     ]  # fmt: skip
-    widths = [max(len(line[i]) for line in [header, *table]) for i in range(len(header))]
-    right = {1, 2, 3}
-
-    def line(cells: tuple[str, ...]) -> str:
-        return " | ".join(
-            c.rjust(w) if i in right else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
     print()
-    print(line(header))
-    print("-+-".join("-" * w for w in widths))
-    for cells in table:
-        print(line(cells))
+    for text in format_table(header, table, right={1, 2, 3}):
+        print(text)
     print()
     print(
         "raw = the recorded libsodium and SHA-2 calls replayed with the same arguments in a bare loop;"

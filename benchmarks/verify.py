@@ -44,10 +44,18 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
-from crypto import Call, loop_time, machine_info, recording, replayer, short_name
+from crypto import (
+    format_table,
+    loop_time,
+    machine_info,
+    print_heading,
+    recording,
+    replayer,
+    summarize,
+)
 from tally import floor_plans, questions
 
 from evote.assembly import Assembly
@@ -470,30 +478,6 @@ def parallel_capacity(count: int) -> float:
 # -- the raw cost of checking one ballot ----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def recording_signatures(calls: list[Call]) -> Iterator[None]:
-    """Also record the Ed25519 calls of ``evote.hazmat.signing`` (not wrapped by crypto.py)."""
-    real = getattr(signing, "sodium")  # noqa: B009 -- not re-exported by the module
-
-    class CountingBindings:
-        def __getattr__(self, name: str) -> object:
-            value = getattr(real, name)
-            if not callable(value):
-                return value
-
-            def counted(*args: object, **kwargs: object) -> object:
-                calls.append((name, value, args, kwargs))
-                return value(*args, **kwargs)
-
-            return counted
-
-    setattr(signing, "sodium", CountingBindings())  # noqa: B010
-    try:
-        yield
-    finally:
-        setattr(signing, "sodium", real)  # noqa: B010
-
-
 def election_of(record: Path) -> Election:
     """The election a record's ballots are checked against: manifest, roll, ceremony outcome."""
     manifest = decode((record / "manifest.json").read_bytes().rstrip(b"\n"), Entry).event
@@ -517,10 +501,7 @@ class BallotCost:
     calls: dict[str, int]
 
     def summary(self) -> str:
-        counts = Counter[str]()
-        for name, count in self.calls.items():
-            counts["ed25519 verify" if name == "crypto_sign_open" else short_name(name)] += count
-        return " + ".join(f"{n} {k}" for k, n in counts.most_common())
+        return summarize(self.calls, by_count=True)
 
 
 def ballot_cost(record: Path, *, repeats: int) -> BallotCost:
@@ -535,7 +516,7 @@ def ballot_cost(record: Path, *, repeats: int) -> BallotCost:
         check_ballot_signature(election, event.ballot, order)
         check_ballot_proofs(election, event.ballot)
 
-    with recording() as calls, recording_signatures(calls):
+    with recording() as calls:  # the Ed25519 signature check too
         check()
     raw = replayer(calls)
     loop_time(check, 2)
@@ -586,15 +567,7 @@ def table(runs: list[Run], cost: BallotCost) -> list[str]:
             f"{r.other_cpu_seconds:.1f}" + (" !" if r.contended else ""),
             "valid" if r.valid else "INVALID",
         ))  # fmt: skip
-    widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
-
-    def line(cells: tuple[str, ...]) -> str:
-        return " | ".join(
-            c.ljust(w) if i == len(cells) - 1 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        ).rstrip()
-
-    return [line(header), "-+-".join("-" * w for w in widths), *(line(r) for r in rows)]
+    return format_table(header, rows, right=range(len(header) - 1))  # the report column: left
 
 
 def verdicts(runs: list[Run]) -> list[tuple[str, bool | None, str]]:
@@ -646,11 +619,7 @@ def print_report(
     runs: list[Run], cost: BallotCost, machine: dict[str, object], mode: str
 ) -> list[tuple[str, bool | None, str]]:
     per_ballot = selections_per_ballot()
-    print(f"evote verification benchmark ({mode} run)")
-    print(f"python {machine['python']} on {machine['platform']}")
-    print(f"CPU: {machine['cpu']}, {machine['cpu_count']} CPUs")
-    sodium = machine["libsodium"] or "version not exposed by pynacl"
-    print(f"pynacl {machine['pynacl']}, libsodium {sodium}")
+    print_heading("verification", machine, mode)
     capacity = machine.get("parallel_capacity")
     if isinstance(capacity, list) and capacity:
         print(

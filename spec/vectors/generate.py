@@ -100,10 +100,6 @@ FINGERPRINT = hashlib.sha256(b"evote known-answer vectors: election fingerprint"
 CONTEXT = hashlib.sha256(b"evote known-answer vectors: voter credential").digest()
 
 
-def _wire(value: object) -> Any:  # noqa: ANN401 -- JSON
-    return to_builtins(value)
-
-
 # -- group (spec §2) -------------------------------------------------------------------------------
 
 
@@ -204,7 +200,7 @@ def elgamal_vectors() -> Json:
         ciphertext = elgamal._encrypt(public, message, nonce)
         ciphertexts.append(ciphertext)
         encryptions.append(
-            {"message": message, "nonce": nonce.hex(), "ciphertext": _wire(ciphertext)}
+            {"message": message, "nonce": nonce.hex(), "ciphertext": to_builtins(ciphertext)}
         )
     weights = [8912, 0, 12050, 1]
     weighted = [c.scale(w) for c, w in zip(ciphertexts, weights, strict=True)]
@@ -217,8 +213,8 @@ def elgamal_vectors() -> Json:
         "public_key": public.hex(),
         "encryptions": encryptions,
         "weights": weights,
-        "weighted": [_wire(c) for c in weighted],
-        "weighted_sum": _wire(total),
+        "weighted": [to_builtins(c) for c in weighted],
+        "weighted_sum": to_builtins(total),
         "decrypted_point": elgamal.decrypt_to_point(secret, total).hex(),
         "decoded": decoded,
     }
@@ -243,7 +239,7 @@ def proof_vectors() -> Json:
         "secret": secret.hex(),
         "public": public.hex(),
         "randomness": rng.take(),
-        "proof": _wire(schnorr),
+        "proof": to_builtins(schnorr),
     }
 
     ciphertext = elgamal._encrypt(public, 1, rng.scalar())
@@ -261,12 +257,12 @@ def proof_vectors() -> Json:
             "domain": Domain.DECRYPTION_SHARE.value,
             "fingerprint": FINGERPRINT.hex(),
             "trustee": 1,
-            "ciphertext": _wire(ciphertext),
+            "ciphertext": to_builtins(ciphertext),
         },
         "secret": secret.hex(),
         "verification_key": public.hex(),
         "randomness": rng.take(),
-        "partial_decryption": _wire(partial),
+        "partial_decryption": to_builtins(partial),
     }
 
     selections = []
@@ -280,9 +276,9 @@ def proof_vectors() -> Json:
         selections.append({
             "value": value,
             "nonce": nonce.hex(),
-            "ciphertext": _wire(ciphertext),
+            "ciphertext": to_builtins(ciphertext),
             "randomness": rng.take(),
-            "proof": _wire(proof),
+            "proof": to_builtins(proof),
         })  # fmt: skip
 
     ranges = []
@@ -301,10 +297,10 @@ def proof_vectors() -> Json:
             "selections": list(values),
             "nonces": [r.hex() for r in nonces],
             "bounds": list(bounds),
-            "sum": _wire(total),
+            "sum": to_builtins(total),
             "sum_nonce": nonce.hex(),
             "randomness": rng.take(),
-            "proof": _wire(proof),
+            "proof": to_builtins(proof),
         })  # fmt: skip
 
     return {
@@ -383,7 +379,7 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
             combinations.append({"trustees": [i + 1 for i in subset], "point": point.hex()})
 
     return {
-        "parameters": _wire(parameters),
+        "parameters": to_builtins(parameters),
         "ceremony_fingerprint": parameters.fingerprint().hex(),
         "trustees": [
             {
@@ -394,16 +390,16 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
             }
             for entry, state, key in zip(secrets, states, keys_after, strict=True)
         ],
-        "announcements": [_wire(a) for a in announcements],
-        "dealings": [_wire(d) for d in dealings],
-        "complaints": [_wire(c) for c in complaints],
-        "outcome": _wire(outcome),
+        "announcements": [to_builtins(a) for a in announcements],
+        "dealings": [to_builtins(d) for d in dealings],
+        "complaints": [to_builtins(c) for c in complaints],
+        "outcome": to_builtins(outcome),
         "decryption": {
             "fingerprint": FINGERPRINT.hex(),
             "message": message,
             "nonce": nonce.hex(),
-            "ciphertext": _wire(ciphertext),
-            "partial_decryptions": [_wire(p) for p in partials],
+            "ciphertext": to_builtins(ciphertext),
+            "partial_decryptions": [to_builtins(p) for p in partials],
             "randomness": partial_randomness,
             "combinations": combinations,
         },
@@ -480,7 +476,7 @@ def _roll_area(entry: Entry) -> Entry:
     )
 
 
-def _result_reason(entry: Entry) -> Entry:
+def _flip_motion_result(entry: Entry) -> Entry:
     event = entry.event
     assert isinstance(event, ResultsPublished)
     motion = event.results[0]
@@ -539,7 +535,7 @@ INVALID_RECORDS: dict[str, tuple[str, str, Any]] = {
     "result-flipped": (
         "the first motion's result turned round; the board operator re-signs",
         "15.11",
-        lambda lines: _edit(lines, ResultsPublished, _result_reason),
+        lambda lines: _edit(lines, ResultsPublished, _flip_motion_result),
     ),
     "share-point": (
         "a partial decryption point changed; the board operator re-signs",
@@ -562,11 +558,13 @@ INVALID_RECORDS: dict[str, tuple[str, str, Any]] = {
         lambda lines: _edit(lines, CredentialBound, _time_back, nth=2),
     ),
 }
-#: name → (description, check, the files to overlay on the valid record; None deletes a file).
-DAMAGED_RECORDS: dict[str, tuple[str, str, dict[str, bytes | None]]] = {}
 
 
 def _damaged(valid: dict[str, bytes]) -> dict[str, tuple[str, str, dict[str, bytes | None]]]:
+    """Records damaged without the board key: name → (description, check, files to overlay).
+
+    An overlay maps a file of the valid record to its new content; None deletes the file.
+    """
     notice_line = valid["notices.jsonl"].rstrip(b"\n")
     edited = encode(_notice_text(decode(notice_line, Entry))) + b"\n"
     index = msgspec.json.decode(valid["record.json"])
@@ -645,10 +643,12 @@ def main() -> int:
         and not p.name.startswith(".")
         and p.name != "README.md"
     }
-    stale = sorted(
+    changed = [
         name for name, data in built.items()
         if not (HERE / name).is_file() or (HERE / name).read_bytes() != data
-    ) + sorted(present - set(built))  # fmt: skip
+    ]  # fmt: skip
+    extra = sorted(present - set(built))
+    stale = sorted(changed) + extra
     if arguments.check:
         if stale:
             print(
@@ -656,14 +656,13 @@ def main() -> int:
             )
             return 1
         return 0
-    for name in sorted(present - set(built)):
+    for name in extra:
         (HERE / name).unlink()
-    for name, data in built.items():
+    for name in changed:
         path = HERE / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_bytes() != data:
-            path.write_bytes(data)
-            print(f"wrote spec/vectors/{name}")
+        path.write_bytes(built[name])
+        print(f"wrote spec/vectors/{name}")
     return 0
 
 
