@@ -43,6 +43,7 @@ __all__ = [
     "TallyPublished",
     "TrusteeAnnounced",
     "WindowExtended",
+    "ballot_of",
 ]
 
 
@@ -160,3 +161,12 @@ class Entry(Struct):
     index: int
     at: int
     event: AnyEvent
+
+
+def ballot_of(event: AnyEvent) -> Ballot | None:
+    """The ballot an event carries: cast, paper, or the challenged one; None for any other."""
+    if isinstance(event, BallotCast | PaperEntered):
+        return event.ballot
+    if isinstance(event, BallotChallenged):
+        return event.opened.ballot
+    return None

@@ -1,20 +1,21 @@
-"""Ballot proofs checked ahead of the replay, in worker processes (spec §15.7).
+"""Ballot proofs checked ahead of the replay, in worker processes (spec §15.14).
 
 Checking the proofs of a ballot is nearly all of the verifier's work and depends on nothing but
 the election's public parameters, so it is spread over ``jobs`` processes. Each worker decodes the
-ballot lines (validating every point), checks that they are canonical and checks every proof; the
-main process then replays the entries in order, decoding the same bytes without re-validating the
-points and looking up the workers' verdicts. At most a few chunks per worker are in flight, so
-memory stays bounded however long the record.
+lines of ballots.jsonl (validating every point), checks that they are canonical and checks every
+proof; the main process then replays the entries in order, taking the workers' verdicts in the
+order of the file and decoding the same bytes without re-validating the points. At most a few
+chunks per worker are in flight, so memory stays bounded however long the record.
 """
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import itertools
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Final
@@ -23,23 +24,33 @@ from evote.ballots import check_ballot_proofs
 from evote.election import Election
 from evote.encoding import decode, encode
 from evote.errors import EvoteError, InvalidProof
-from evote.events import BallotCast, BallotChallenged, Entry, PaperEntered
+from evote.events import Entry, ballot_of
 from evote.manifest import Manifest
 from evote.roll import Roll
 from evote.trustees.ceremony import CeremonyOutcome
 
-__all__ = ["Verdict", "election_pool", "verdicts", "worker_election"]
+__all__ = ["Proofs", "Verdict", "election_pool", "verdicts", "worker_election"]
 
 CHUNK: Final = 32
 
 
+class Proofs(enum.Enum):
+    """What a worker found of a ballot's proofs."""
+
+    VALID = "valid"
+    INVALID = "invalid"
+    UNCHECKED = "unchecked"  # a malformed ballot (the box refuses it, §15.8), or not a ballot
+
+
 @dataclass(frozen=True)
 class Verdict:
-    """What a worker found about one ballot line: nothing (``check`` None), or a failure."""
+    """What a worker found about one line of ballots.jsonl (spec §15.14)."""
 
     line_hash: bytes
-    check: str | None = None
-    message: str = ""
+    undecodable: str | None = None  # why the line does not decode (§15.1): it is not applied
+    canonical: bool = True  # whether the line is the canonical JSON of its entry (§15.1)
+    proofs: Proofs = Proofs.UNCHECKED
+    message: str = ""  # why the proofs are invalid (§15.7)
 
 
 _ELECTION: Election | None = None
@@ -78,24 +89,19 @@ def _check_line(election: Election, line: bytes) -> Verdict:
     try:
         entry = decode(line, Entry)
     except EvoteError as error:
-        return Verdict(digest, "15.1", f"a line of ballots.jsonl does not decode: {error}")
-    if encode(entry) != line:
-        return Verdict(digest, "15.1", f"entry {entry.index} is not in canonical form")
-    event = entry.event
-    if isinstance(event, BallotCast | PaperEntered):
-        ballot = event.ballot
-    elif isinstance(event, BallotChallenged):
-        ballot = event.opened.ballot
-    else:
-        return Verdict(digest)  # routed to the wrong file: the replay reports it
+        return Verdict(digest, undecodable=f"a line of ballots.jsonl does not decode: {error}")
+    canonical = encode(entry) == line
+    ballot = ballot_of(entry.event)
+    if ballot is None:
+        return Verdict(digest, canonical=canonical)  # in the wrong file: the replay reports it
     try:
         check_ballot_proofs(election, ballot)
     except InvalidProof as error:
-        return Verdict(digest, "15.7", f"entry {entry.index}: {error}")
-    except (EvoteError, KeyError, ValueError) as error:
-        # A ballot whose form is wrong: the replay refuses it by the box rules (spec §15.8).
-        return Verdict(digest, "15.8", f"entry {entry.index}: malformed ballot: {error}")
-    return Verdict(digest)
+        return Verdict(digest, canonical=canonical, proofs=Proofs.INVALID, message=str(error))
+    except (EvoteError, KeyError, ValueError):
+        # A ballot whose form is wrong: the box refuses it, checking it again (spec §15.8).
+        return Verdict(digest, canonical=canonical)
+    return Verdict(digest, canonical=canonical, proofs=Proofs.VALID)
 
 
 def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
@@ -104,12 +110,8 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield chunk
 
 
-def verdicts(election: Election, lines: Iterable[bytes], jobs: int) -> Iterator[Verdict]:
-    """The verdict on each ballot line, in order; ``jobs`` processes, or this one for 1."""
-    if jobs <= 1:
-        for line in lines:
-            yield _check_line(election, line)
-        return
+def verdicts(election: Election, lines: Iterable[bytes], jobs: int) -> Generator[Verdict]:
+    """The verdict on each line, in order, from ``jobs`` worker processes."""
     pool = election_pool(election, jobs)
     try:
         pending: deque[AsyncResult[list[Verdict]]] = deque()

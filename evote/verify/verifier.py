@@ -11,75 +11,99 @@ numbered check it breaks, and verification carries on.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+import itertools
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
+from typing import Final
 
 from evote.ballots import Ballot, check_ballot_proofs
-from evote.board import SignedTreeHead, verify_head
+from evote.board import InclusionReceipt, SignedTreeHead, verify_head, verify_receipt
 from evote.election import Election
 from evote.encoding import decode, decode_prevalidated, encode
 from evote.errors import EvoteError, InvalidProof, InvalidSignature
-from evote.events import BallotCast, BallotChallenged, Entry, PaperEntered
+from evote.events import (
+    BallotCast,
+    BallotChallenged,
+    CeremonyConcluded,
+    CodeIssued,
+    ComplaintFiled,
+    CredentialBound,
+    DealingPublished,
+    DelegationGiven,
+    DelegationRevoked,
+    Entry,
+    ManifestPublished,
+    PaperEntered,
+    ResultsPublished,
+    RollPublished,
+    SharePublished,
+    TallyPublished,
+    TrusteeAnnounced,
+    ballot_of,
+)
 from evote.hazmat.signing import VerifyKey
 from evote.manifest import Manifest
 from evote.merkle import MerkleTree, leaf_hash
 from evote.proceedings import Check, EntryRefused, Proceedings
 from evote.record import FILE_OF, RecordError, RecordLine, RecordReader
-from evote.verify.pipeline import Verdict, verdicts
+from evote.verify.pipeline import Proofs, Verdict, verdicts
 from evote.verify.report import Report
 
 __all__ = ["verify_record"]
 
-BALLOT_KINDS = frozenset({"ballot", "paper", "challenge"})
+BALLOTS_FILE: Final = FILE_OF["ballot"]
 
 
 class _Proofs:
-    """What is known of each ballot's proofs: failed or checked by a worker; else checked here."""
+    """The box's proof check (spec §15.14): the workers' verdict on the ballot being applied, or
+    the proofs checked here.
+    """  # noqa: D205
 
     def __init__(self) -> None:
-        self.election: Election | None = None
-        self.failed: dict[bytes, str] = {}
-        self.checked: set[bytes] = set()
+        self._election: Election | None = None
+        self._ballot: Ballot | None = None
+        self._verdict: Verdict | None = None
 
-    def note(self, ballot: Ballot, verdict: Verdict) -> None:
-        tracking = bytes(ballot.tracking_code())
-        if verdict.check is None:
-            self.checked.add(tracking)
-        elif verdict.check == Check.BALLOT_PROOFS:
-            self.failed[tracking] = verdict.message
+    def expect(self, election: Election | None, ballot: Ballot, verdict: Verdict | None) -> None:
+        """The entry about to be applied carries ``ballot``, with the workers' ``verdict``."""
+        self._election, self._ballot, self._verdict = election, ballot, verdict
 
     def check(self, ballot: Ballot) -> None:
-        """The box's proof check (spec §15.7): a worker's verdict, or the proofs checked now."""
-        tracking = bytes(ballot.tracking_code())
-        if tracking in self.failed:
-            raise InvalidProof(self.failed[tracking])
-        if tracking not in self.checked:
-            assert self.election is not None
-            check_ballot_proofs(self.election, ballot)
+        verdict = self._verdict if ballot is self._ballot else None
+        if verdict is not None and verdict.proofs is Proofs.INVALID:
+            raise InvalidProof(verdict.message)
+        if verdict is None or verdict.proofs is not Proofs.VALID:
+            assert self._election is not None  # the box exists only once the election does
+            check_ballot_proofs(self._election, ballot)
 
 
 class _Verdicts:
-    """The workers' verdicts, looked up by the hash of the ballot line as the replay meets it."""
+    """The workers' verdicts on the lines of ballots.jsonl, which the replay meets in the order of
+    the file (spec §14.1).
+    """  # noqa: D205
 
-    def __init__(self) -> None:
-        self._stream: Iterator[Verdict] | None = None
-        self._waiting: dict[bytes, Verdict] = {}
+    def __init__(self, reader: RecordReader, jobs: int) -> None:
+        self._reader = reader
+        self._jobs = jobs
+        self._stream: Generator[Verdict] | None = None
+        self._lines_before = 0  # lines of ballots.jsonl met before the stream started
 
-    def start(self, stream: Iterator[Verdict]) -> None:
-        self._stream = stream
+    def take(self, election: Election | None, line: bytes) -> Verdict | None:
+        """The verdict on the next line of ballots.jsonl, ``line``; None if there is none."""
+        if self._stream is None:
+            if election is None or self._jobs < 2:
+                self._lines_before += 1
+                return None
+            rest = itertools.islice(self._reader.lines(BALLOTS_FILE), self._lines_before, None)
+            self._stream = verdicts(election, rest, self._jobs)
+        verdict = next(self._stream, None)
+        if verdict is None or verdict.line_hash != hashlib.sha256(line).digest():
+            return None  # the file changed while it was read: this line is checked here
+        return verdict
 
-    @property
-    def started(self) -> bool:
-        return self._stream is not None
-
-    def take(self, line: bytes) -> Verdict | None:
-        digest = hashlib.sha256(line).digest()
-        while digest not in self._waiting and self._stream is not None:
-            verdict = next(self._stream, None)
-            if verdict is None:
-                break
-            self._waiting[verdict.line_hash] = verdict
-        return self._waiting.pop(digest, None)
+    def close(self) -> None:
+        if self._stream is not None:
+            self._stream.close()  # stops the workers
 
 
 def verify_record(
@@ -87,7 +111,7 @@ def verify_record(
     *,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-    heads: Sequence[SignedTreeHead] = (),
+    heads: Sequence[SignedTreeHead | InclusionReceipt] = (),
     expect_board_key: VerifyKey | None = None,
     expect_manifest: bytes | None = None,
 ) -> Report:
@@ -95,10 +119,10 @@ def verify_record(
 
     A record only proves itself: to know it is *the* record of an election, compare what it
     names — manifest hash, board key, heads — with what you got from elsewhere. ``heads`` are
-    signed heads kept outside the record (voters' receipts, observers' copies): each must be a head
-    of this very record (spec §15.2), which shows that nothing published before it was removed or
-    changed. ``expect_board_key`` and ``expect_manifest`` are the board key and manifest hash the
-    record must have (spec §15.3).
+    signed heads kept outside the record (observers' copies) or voters' receipts: each head must be
+    a head of this very record, and each receipt's ballot under its head (spec §15.2), which shows
+    that nothing published before it was removed or changed. ``expect_board_key`` and
+    ``expect_manifest`` are the board key and manifest hash the record must have (spec §15.3).
     """
     report = Report(record=str(directory))
     try:
@@ -113,83 +137,77 @@ def verify_record(
     report.entries = reader.index.size
     for problem in reader.check_files():
         report.fail(Check.FORMAT, problem)
-    verdict_of = _Verdicts()
-    proofs = _Proofs()
-    proceedings = Proceedings(check_proofs=proofs.check)
-    tree = MerkleTree()
-    times: list[int | None] = []
-    expected = 0
-    for line in reader.entries():
-        if progress is not None:
-            progress(1)
-        tree.append(leaf_hash(line.data))
-        if line.index != expected:
-            report.fail(Check.FORMAT, _index_problem(line.index, expected, line.file))
-        expected = max(expected, line.index) + 1
-        proofs.election = proceedings.election
-        entry = _entry(report, reader, proceedings, verdict_of, jobs, line, proofs)
-        times.append(entry.at if entry is not None else None)
-        if entry is None:
-            continue
-        report.checks[Check.FORMAT].checked += 1
-        report.checks[_check_for(entry)].checked += 1
-        if isinstance(entry.event, BallotCast | PaperEntered | BallotChallenged):
-            report.checks[Check.BOX_RULES].checked += 1
-        try:
-            proceedings.apply(entry)
-        except EntryRefused as refused:
-            report.fail(refused.check, str(refused))
-    if expected != reader.index.size:
-        report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
+    proceedings, tree, times = _replay(report, reader, jobs, progress)
     _check_board(report, reader, proceedings, tree, heads, times)
     _check_anchors(report, proceedings, expect_board_key, expect_manifest)
     _summarise(report, proceedings)
     return report
 
 
-def _entry(
-    report: Report,
-    reader: RecordReader,
-    proceedings: Proceedings,
-    verdict_of: _Verdicts,
-    jobs: int,
-    record_line: RecordLine,
-    proofs: _Proofs,
-) -> Entry | None:
-    """Decode one line, with its verdict if it is a ballot; None if it cannot be replayed."""
-    kind, name, line = record_line.kind, record_line.file, record_line.data
-    if kind is not None and FILE_OF.get(kind) != name:
-        report.fail(Check.FORMAT, f"a {kind!r} entry in {name}")
-    if kind in BALLOT_KINDS and proceedings.election is not None:
-        if not verdict_of.started:
-            verdict_of.start(verdicts(proceedings.election, reader.lines("ballots.jsonl"), jobs))
-        verdict = verdict_of.take(line)
-        if verdict is not None and verdict.check == Check.FORMAT:
-            report.fail(Check.FORMAT, verdict.message)
-            return None
-        if verdict is not None:
-            entry = decode_prevalidated(line, Entry)
-            ballot = _ballot_of(entry)
-            if ballot is not None:
-                proofs.note(ballot, verdict)
-            return entry
+def _replay(
+    report: Report, reader: RecordReader, jobs: int, progress: Callable[[int], None] | None
+) -> tuple[Proceedings, MerkleTree, list[int | None]]:
+    """Read every entry in index order, build the tree and apply each entry by the rules (§15).
+
+    Returns the proceedings, the tree, and each line's time (None if it did not decode).
+    """
+    verdict_of = _Verdicts(reader, jobs)
+    proofs = _Proofs()
+    proceedings = Proceedings(check_proofs=proofs.check)
+    tree = MerkleTree()
+    times: list[int | None] = []
+    expected = 0
     try:
-        entry = decode(line, Entry)
-    except EvoteError as error:
-        report.fail(Check.FORMAT, f"a line of {name} does not decode: {error}")
+        for line in reader.entries():
+            if progress is not None:
+                progress(1)
+            tree.append(leaf_hash(line.data))
+            if line.index != expected:
+                report.fail(Check.FORMAT, _index_problem(line.index, expected, line.file))
+            expected = max(expected, line.index) + 1
+            verdict = None
+            if line.file == BALLOTS_FILE:
+                verdict = verdict_of.take(proceedings.election, line.data)
+            entry = _entry(report, line, verdict)
+            times.append(entry.at if entry is not None else None)
+            if entry is None:
+                continue
+            for check in (Check.FORMAT, *_CHECKS_OF.get(type(entry.event), (Check.ORDER,))):
+                report.checks[check].checked += 1
+            ballot = ballot_of(entry.event)
+            if ballot is not None:
+                proofs.expect(proceedings.election, ballot, verdict)
+            try:
+                proceedings.apply(entry)
+            except EntryRefused as refused:
+                report.fail(refused.check, str(refused))
+    finally:
+        verdict_of.close()
+    if expected != reader.index.size:
+        report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
+    return proceedings, tree, times
+
+
+def _entry(report: Report, line: RecordLine, verdict: Verdict | None) -> Entry | None:
+    """Decode one line, trusting the workers' decoding if they saw it; None if it does not decode."""
+    if line.kind is not None and FILE_OF.get(line.kind) != line.file:
+        report.fail(Check.FORMAT, f"a {line.kind!r} entry in {line.file}")
+    if verdict is not None and verdict.undecodable is not None:
+        report.fail(Check.FORMAT, verdict.undecodable)
         return None
-    if encode(entry) != line:
-        report.fail(Check.FORMAT, f"entry {entry.index} in {name} is not in canonical form")
+    if verdict is not None:  # a worker decoded these very bytes, validating every point
+        entry = decode_prevalidated(line.data, Entry)
+        canonical = verdict.canonical
+    else:
+        try:
+            entry = decode(line.data, Entry)
+        except EvoteError as error:
+            report.fail(Check.FORMAT, f"a line of {line.file} does not decode: {error}")
+            return None
+        canonical = encode(entry) == line.data
+    if not canonical:
+        report.fail(Check.FORMAT, f"entry {entry.index} in {line.file} is not in canonical form")
     return entry
-
-
-def _ballot_of(entry: Entry) -> Ballot | None:
-    event = entry.event
-    ballot = getattr(event, "ballot", None)
-    if isinstance(ballot, Ballot):
-        return ballot
-    opened = getattr(event, "opened", None)
-    return opened.ballot if opened is not None else None
 
 
 def _index_problem(index: int, expected: int, name: str) -> str:
@@ -201,27 +219,25 @@ def _index_problem(index: int, expected: int, name: str) -> str:
     return f"entry {missing} missing (found entry {index} in {name})"
 
 
-def _check_for(entry: Entry) -> str:
-    """The check an entry mainly feeds, for counting what was checked."""
-    kind = entry.event.__class__.__name__
-    return {
-        "ManifestPublished": Check.SETUP,
-        "RollPublished": Check.SETUP,
-        "TrusteeAnnounced": Check.CEREMONY,
-        "DealingPublished": Check.CEREMONY,
-        "ComplaintFiled": Check.CEREMONY,
-        "CeremonyConcluded": Check.CEREMONY,
-        "CodeIssued": Check.REGISTRATION,
-        "CredentialBound": Check.REGISTRATION,
-        "DelegationGiven": Check.DELEGATIONS,
-        "DelegationRevoked": Check.DELEGATIONS,
-        "BallotCast": Check.BALLOT_PROOFS,
-        "PaperEntered": Check.BALLOT_PROOFS,
-        "BallotChallenged": Check.BALLOT_PROOFS,
-        "TallyPublished": Check.TALLY,
-        "SharePublished": Check.DECRYPTION,
-        "ResultsPublished": Check.RESULTS,
-    }.get(kind, Check.ORDER)
+#: The checks each kind of entry feeds, for counting what was checked (spec §15).
+_CHECKS_OF: Final[dict[type, tuple[str, ...]]] = {
+    ManifestPublished: (Check.SETUP,),
+    RollPublished: (Check.SETUP,),
+    TrusteeAnnounced: (Check.CEREMONY,),
+    DealingPublished: (Check.CEREMONY,),
+    ComplaintFiled: (Check.CEREMONY,),
+    CeremonyConcluded: (Check.CEREMONY,),
+    CodeIssued: (Check.REGISTRATION,),
+    CredentialBound: (Check.REGISTRATION,),
+    DelegationGiven: (Check.DELEGATIONS,),
+    DelegationRevoked: (Check.DELEGATIONS,),
+    BallotCast: (Check.BALLOT_PROOFS, Check.BOX_RULES),
+    PaperEntered: (Check.BALLOT_PROOFS, Check.BOX_RULES),
+    BallotChallenged: (Check.BALLOT_PROOFS, Check.BOX_RULES),
+    TallyPublished: (Check.TALLY,),
+    SharePublished: (Check.DECRYPTION,),
+    ResultsPublished: (Check.RESULTS,),
+}
 
 
 def _check_board(
@@ -229,7 +245,7 @@ def _check_board(
     reader: RecordReader,
     proceedings: Proceedings,
     tree: MerkleTree,
-    kept: Sequence[SignedTreeHead],
+    kept: Sequence[SignedTreeHead | InclusionReceipt],
     times: Sequence[int | None],
 ) -> None:
     """The Merkle root against every signed head: published, final, and kept outside (§15.2)."""
@@ -250,10 +266,11 @@ def _check_board(
             heads.append(decode(line, SignedTreeHead))
         except EvoteError as error:
             report.fail(Check.FORMAT, f"a line of heads.jsonl does not decode: {error}")
+    outside = [k.head if isinstance(k, InclusionReceipt) else k for k in kept]
     for head, origin in [
         *((h, "") for h in heads),
         (final, ""),
-        *((h, " kept outside") for h in kept),
+        *((h, " kept outside") for h in outside),
     ]:
         report.checks[Check.BOARD].checked += 1
         problem = _head_problem(head, manifest, tree, times)
@@ -262,6 +279,11 @@ def _check_board(
                 Check.BOARD,
                 f"the head{origin} of size {head.head.size} at {head.head.at}: {problem}",
             )
+    for receipt in (k for k in kept if isinstance(k, InclusionReceipt)):
+        try:  # its head was checked above; here, that its ballot is under it
+            verify_receipt(receipt, manifest.board_key)
+        except EvoteError as error:
+            report.fail(Check.BOARD, f"the receipt of entry {receipt.index}: {error}")
     if final.head.size != tree.size:
         report.fail(Check.BOARD, f"the final head covers {final.head.size} of {tree.size} entries")
     if not heads or heads[-1] != final:
