@@ -45,7 +45,7 @@ from evote.manifest import Manifest
 from evote.proceedings import Proceedings
 from evote.results import QuestionResult, compute_results
 from evote.roll import Roll
-from evote.tally import Tally, TallyShare, aggregate, combine_tally
+from evote.tally import Tally, TallyShare
 from evote.trustees.ceremony import Announcement, CeremonyOutcome, Complaint, Dealing, conclude
 
 __all__ = ["Assembly"]
@@ -57,7 +57,7 @@ class Assembly:
     def __init__(self, board: Board) -> None:
         self.board = board
         self.proceedings = Proceedings()
-        self._ballot_entries: dict[bytes, Entry] = {}  # tracking code → entry, for resent ballots
+        self._ballot_at: dict[bytes, int] = {}  # tracking code → index of its entry, for resends
         self._broken = False
         for entry in board.entries():
             self.proceedings.apply(entry)
@@ -82,7 +82,7 @@ class Assembly:
 
     def _remember(self, entry: Entry) -> None:
         if isinstance(entry.event, BallotCast):
-            self._ballot_entries[bytes(entry.event.ballot.tracking_code())] = entry
+            self._ballot_at[bytes(entry.event.ballot.tracking_code())] = entry.index
 
     # -- setup and key ceremony ----------------------------------------------------------------
 
@@ -143,8 +143,9 @@ class Assembly:
         """
         if self._broken:
             raise EvoteError("the board failed to store an entry: rebuild the assembly from it")
-        entry = self._ballot_entries.get(bytes(ballot.tracking_code()))
-        if entry is not None:  # resent: the receipt under the latest head, which covers it
+        index = self._ballot_at.get(bytes(ballot.tracking_code()))
+        if index is not None:  # resent: the receipt under the latest head, which covers it
+            entry = next(self.board.entries(index))
             head = self.board.last_head
             if head is not None and head.head.size > entry.index:
                 return self.board.receipt(entry, head)
@@ -171,7 +172,7 @@ class Assembly:
     # -- counting ------------------------------------------------------------------------------
 
     def publish_tally(self, *, at: int) -> Tally:
-        tally = aggregate(self.box)
+        tally = self.proceedings.sums()
         self.publish(TallyPublished(tally=tally), at=at)
         return tally
 
@@ -179,11 +180,8 @@ class Assembly:
         self.publish(SharePublished(share=share), at=at)
 
     def publish_results(self, *, at: int) -> Sequence[QuestionResult]:
-        tally = self.proceedings.tally
-        if tally is None:
-            raise EvoteError("the tally has not been published")
         election = self.election
-        counts = combine_tally(election, tally, self.proceedings.shares)
+        counts = self.proceedings.decrypted_counts()
         results = compute_results(election.manifest, election.roll.totals, counts)
         self.publish(ResultsPublished(counts=counts, results=results), at=at)
         return results

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Mapping, Sequence
+from functools import cached_property
 
 from evote.election import Election
 from evote.encoding import Bytes32, Struct, encode
@@ -79,12 +80,16 @@ class BallotBody(Struct):
     questions: tuple[QuestionBallot, ...]
 
 
-class Ballot(Struct):
+class Ballot(Struct, dict=True):
     body: BallotBody
     signature: Signature
 
     def tracking_code(self) -> Bytes32:
         """``SHA-256(TAG "evote/v1/ballot" ‖ BYTES canonical JSON of the ballot)`` (spec §10.2)."""
+        return self._tracking_code
+
+    @cached_property
+    def _tracking_code(self) -> Bytes32:
         return Bytes32(Transcript(Domain.BALLOT).data(encode(self)).digest())
 
 

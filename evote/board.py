@@ -184,6 +184,7 @@ class SqliteStorage:
             "CREATE TABLE IF NOT EXISTS heads (position INTEGER PRIMARY KEY, data BLOB NOT NULL)"
         )
         (self._size,) = self._connection.execute("SELECT COUNT(*) FROM entries").fetchone()
+        (self._head_count,) = self._connection.execute("SELECT COUNT(*) FROM heads").fetchone()
 
     def append(self, data: bytes) -> None:
         with self._connection:
@@ -207,9 +208,9 @@ class SqliteStorage:
         with self._connection:
             self._connection.execute("BEGIN IMMEDIATE")
             self._connection.execute(
-                "INSERT INTO heads (position, data) VALUES ((SELECT COUNT(*) FROM heads), ?)",
-                (data,),
+                "INSERT INTO heads (position, data) VALUES (?, ?)", (self._head_count, data)
             )
+        self._head_count += 1
 
     def heads(self) -> list[bytes]:
         return [
@@ -235,8 +236,10 @@ class Board:
         for data in storage.entries():
             self._tree.append(leaf_hash(data))
             self.latest = max(self.latest, msgspec.json.decode(data, type=_Moment).at)
-        for data in storage.heads():
+        heads = storage.heads()
+        for data in heads:
             self.latest = max(self.latest, msgspec.json.decode(data, type=_Signed).head.at)
+        self._last_head = decode(heads[-1], SignedTreeHead) if heads else None
 
     def __len__(self) -> int:
         return self._tree.size
@@ -270,6 +273,7 @@ class Board:
         signed = SignedTreeHead(head=head, signature=self._key.sign(Domain.SIGN_TREE_HEAD, head))
         self._storage.add_head(encode(signed))
         self.latest = at
+        self._last_head = signed
         return signed
 
     def heads(self) -> list[SignedTreeHead]:
@@ -294,8 +298,7 @@ class Board:
 
     @property
     def last_head(self) -> SignedTreeHead | None:
-        heads = self._storage.heads()
-        return decode(heads[-1], SignedTreeHead) if heads else None
+        return self._last_head
 
     def consistency(self, old: SignedTreeHead, new: SignedTreeHead) -> ConsistencyProof:
         """The proof that ``new`` extends ``old`` (spec §13.5)."""

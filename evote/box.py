@@ -118,7 +118,6 @@ class _Accepted:
     """What the box keeps of an accepted ballot: no proofs, which are checked and done with."""
 
     sequence: int
-    at: int
     tracking_code: Bytes32
     person: PersonId
     kind: BallotKind
@@ -130,11 +129,15 @@ class _Accepted:
 @dataclass
 class _DelegationState:
     delegation: Delegation
-    depth: int
     chain: tuple[PersonId, ...]  # the owner, then every proxy down to this one
     scope: frozenset[QuestionId]
     revoked: bool = False
     children: list[_DelegationState] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        """1 for an owner's own delegation, one more for each pass-on (spec §11.2)."""
+        return len(self.chain) - 1
 
 
 class BallotBox:
@@ -151,7 +154,7 @@ class BallotBox:
         self._all_questions = frozenset(q.id for q in election.manifest.questions)
         self._closes = election.manifest.window.closes
         self._last_at: int | None = None
-        self._closed_at: int | None = None
+        self._closed = False
         self._codes: dict[bytes, PersonId] = {}
         self._used_codes: set[bytes] = set()
         self._credential: dict[PersonId, VerifyKey] = {}
@@ -178,7 +181,7 @@ class BallotBox:
         self.accepted += 1
 
     def _require_not_closed(self, at: int) -> None:
-        if self._closed_at is not None or at >= self._closes:
+        if self._closed or at >= self._closes:
             raise Refused(Reason.OUTSIDE_WINDOW, "voting has closed")
 
     def _require_window(self, at: int) -> None:
@@ -188,7 +191,7 @@ class BallotBox:
 
     @property
     def closed(self) -> bool:
-        return self._closed_at is not None
+        return self._closed
 
     @property
     def closes(self) -> int:
@@ -223,11 +226,11 @@ class BallotBox:
     def close(self, *, at: int) -> None:
         """Close the box; allowed once, at or after the end of the voting window."""
         self._clock(at)
-        if self._closed_at is not None:
+        if self._closed:
             raise Refused(Reason.OUTSIDE_WINDOW, "the box is already closed")
         if at < self._closes:
             raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
-        self._closed_at = at
+        self._closed = True
         self._record(at)
 
     # -- people and credentials (spec §11.2) ---------------------------------------------------
@@ -248,10 +251,6 @@ class BallotBox:
             state = self._delegations.get(bytes(submission.body.delegation))
             return state is not None and state.revoked
         return bytes(submission.ballot.tracking_code()) in self._spoiled
-
-    def credential_of(self, person: PersonId) -> VerifyKey | None:
-        """The person's current credential, if bound."""
-        return self._credential.get(person)
 
     def issue_code(self, issue: CodeIssue, *, at: int) -> None:
         """Record the hash of an activation code the convener issued to a person (spec §10.1)."""
@@ -302,21 +301,13 @@ class BallotBox:
 
     # -- delegations (spec §11.2) --------------------------------------------------------------
 
-    def _stands(self, state: _DelegationState) -> bool:
-        """Whether a delegation and every delegation it derives from are unrevoked."""
+    def _stands(self, state: _DelegationState, at: int | None = None) -> bool:
+        """Whether a delegation and every delegation it derives from are unrevoked — and, given
+        ``at``, none of them expired at ``at`` (usable then).
+        """  # noqa: D205
         current: _DelegationState | None = state
         while current is not None:
-            if current.revoked:
-                return False
-            parent = current.delegation.body.parent
-            current = self._delegations[bytes(parent)] if parent is not None else None
-        return True
-
-    def _usable(self, state: _DelegationState, at: int) -> bool:
-        """Standing, and neither it nor an ancestor expired at ``at``."""
-        current: _DelegationState | None = state
-        while current is not None:
-            if current.revoked or at >= current.delegation.body.expires:
+            if current.revoked or (at is not None and at >= current.delegation.body.expires):
                 return False
             parent = current.delegation.body.parent
             current = self._delegations[bytes(parent)] if parent is not None else None
@@ -365,26 +356,24 @@ class BallotBox:
         proxy = self._holder.get(body.proxy)
         if proxy is None or body.proxy in self._revoked:
             raise Refused(invalid, "the proxy must be the bound credential of a person on the roll")
-        depth, chain, siblings = self._lineage(delegation, scope, at)
+        chain, siblings = self._lineage(delegation, scope, at)
         if proxy == chain[-1]:
             raise Refused(invalid, "a delegation to oneself")
         if proxy in chain:
             raise Refused(invalid, "the delegation would form a cycle")
-        if any(self._usable(s, at) and s.scope & scope for s in siblings):
+        if any(self._stands(s, at) and s.scope & scope for s in siblings):
             raise Refused(invalid, "a delegation already covers some of these questions")
         cap = self._manifest.policy.max_delegations_per_proxy
         if cap is not None:
             held = {s.chain[0] for s in self._delegations_to[proxy] if self._stands(s)}
             if body.owner not in held and len(held) >= cap:
                 raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
-        return _DelegationState(
-            delegation=delegation, depth=depth, chain=(*chain, proxy), scope=scope
-        )
+        return _DelegationState(delegation=delegation, chain=(*chain, proxy), scope=scope)
 
     def _lineage(
         self, delegation: Delegation, scope: frozenset[QuestionId], at: int
-    ) -> tuple[int, tuple[PersonId, ...], list[_DelegationState]]:
-        """Depth, the persons it passes through, and the delegations it must not overlap."""
+    ) -> tuple[tuple[PersonId, ...], list[_DelegationState]]:
+        """The persons it passes through so far, and the delegations it must not overlap."""
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
         if body.parent is None:
@@ -392,9 +381,9 @@ class BallotBox:
                 raise Refused(
                     Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
                 )
-            return 1, (body.owner,), self._roots[body.owner]
+            return (body.owner,), self._roots[body.owner]
         parent = self._delegations.get(bytes(body.parent))
-        if parent is None or not self._usable(parent, at):
+        if parent is None or not self._stands(parent, at):
             raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
         parent_body = parent.delegation.body
         if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
@@ -406,7 +395,7 @@ class BallotBox:
             raise Refused(
                 invalid, f"delegation depth {parent.depth + 1} exceeds the allowed {allowed}"
             )
-        return parent.depth + 1, parent.chain, parent.children
+        return parent.chain, parent.children
 
     def _scope(self, scope: tuple[QuestionId, ...] | None) -> frozenset[QuestionId]:
         if scope is None:
@@ -493,7 +482,6 @@ class BallotBox:
         body = ballot.body
         accepted = _Accepted(
             sequence=len(self._accepted),
-            at=at,
             tracking_code=Bytes32(tracking),
             person=body.person,
             kind=body.kind,
@@ -546,7 +534,7 @@ class BallotBox:
         delegation = state.delegation.body
         if delegation.owner != body.person or delegation.proxy != body.credential:
             raise Refused(invalid, "the delegation is not from this owner to this credential")
-        if not self._usable(state, at):
+        if not self._stands(state, at):
             raise Refused(invalid, "the delegation is revoked or expired")
         scope = state.scope - self._passed_on(state)
         if not scope:

@@ -15,6 +15,7 @@ the election fingerprint.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import ClassVar, Final
 
 from evote.encoding import Struct, encode
@@ -172,11 +173,12 @@ class Policy(Struct):
             raise ParameterError("policy: delegation_depth must be between 1 and 8")
 
 
-class Manifest(Struct):
+class Manifest(Struct, dict=True):
     """One election: what is asked, by whom, when, and who holds the key (spec §7.3).
 
-    ``convener_key`` signs the paper ballots the convener enters on the owners' behalf;
-    ``board_key`` signs the heads of the public board (spec §13.4).
+    ``convener_key`` signs what the convener decides: the paper ballots it enters on the owners'
+    behalf, code issues, window extensions and notices (spec §10.5); ``board_key`` signs the heads
+    of the public board (spec §13.4).
     """
 
     election: ElectionId
@@ -213,11 +215,19 @@ class Manifest(Struct):
             raise ParameterError(f"election {self.election}: a question id appears twice")
 
     def question(self, question: QuestionId) -> Question:
-        for candidate in self.questions:
-            if candidate.id == question:
-                return candidate
-        raise ParameterError(f"election {self.election}: no question {question!r}")
+        found = self._questions.get(question)
+        if found is None:
+            raise ParameterError(f"election {self.election}: no question {question!r}")
+        return found
+
+    @cached_property
+    def _questions(self) -> dict[QuestionId, Question]:
+        return {q.id: q for q in self.questions}
 
     def hash(self) -> bytes:
         """SHA-256 of ``TAG "evote/v1/manifest" ‖ BYTES canonical JSON`` (spec §7.3)."""
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> bytes:
         return Transcript(Domain.MANIFEST).data(encode(self)).digest()

@@ -127,6 +127,27 @@ class Proceedings:
         self.counts: tuple[QuestionCounts, ...] | None = None
         self.results: tuple[QuestionResult, ...] | None = None
         self._notices: set[bytes] = set()
+        self._sums: Tally | None = None  # the closed box's sums, once computed
+        self._decrypted: tuple[int, tuple[QuestionCounts, ...]] | None = None  # shares used, counts
+
+    # -- what the counting entries must hold, each computed once ------------------------------
+
+    def sums(self) -> Tally:
+        """The homomorphic sums of the closed box (spec §12.1): what the tally must be."""
+        if self._sums is None:
+            if self.box is None:
+                raise EvoteError("the key ceremony has not concluded")
+            self._sums = aggregate(self.box)  # raises while the box is open
+        return self._sums
+
+    def decrypted_counts(self) -> tuple[QuestionCounts, ...]:
+        """The counts the tally's shares so far decrypt to (spec §12.3): what the results hold."""
+        if self._decrypted is None or self._decrypted[0] != len(self.shares):
+            if self.election is None or self.tally is None:
+                raise EvoteError("the tally has not been published")
+            counts = combine_tally(self.election, self.tally, self.shares)
+            self._decrypted = (len(self.shares), counts)
+        return self._decrypted[1]
 
     # -- the one entry point -------------------------------------------------------------------
 
@@ -299,15 +320,14 @@ class Proceedings:
     def _counting(
         self, event: TallyPublished | SharePublished | ResultsPublished, index: int
     ) -> None:
-        box, election = self.box, self.election
+        box = self.box
         assert box is not None
-        assert election is not None
         if isinstance(event, TallyPublished):
             if self.tally is not None:
                 raise EntryRefused(Check.TALLY, index, "the tally is published once")
             if not box.closed:
                 raise EntryRefused(Check.TALLY, index, "a tally of a box that is not closed")
-            if event.tally != aggregate(box):
+            if event.tally != self.sums():
                 raise EntryRefused(
                     Check.TALLY, index, "the published tally differs from the recomputed sums"
                 )
@@ -338,10 +358,8 @@ class Proceedings:
         if tally is None or self.results is not None:
             raise EntryRefused(Check.RESULTS, index, "results come once, after the tally")
         try:
-            counts = combine_tally(election, tally, self.shares)
-        except ThresholdError as error:
-            raise EntryRefused(Check.DECRYPTION, index, str(error)) from None
-        except EvoteError as error:  # a total that does not decode within its bound
+            counts = self.decrypted_counts()
+        except EvoteError as error:  # too few valid shares, or a total beyond its bound
             raise EntryRefused(Check.DECRYPTION, index, str(error)) from None
         if counts != event.counts:
             raise EntryRefused(

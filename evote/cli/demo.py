@@ -165,11 +165,18 @@ class _Simulation:
             self.credentials[person.id] = credential
             self.events["bound"] += 1
 
-    def cast(self, person: PersonId, signer: SigningKey, choices: Choices, **kind: object) -> None:
+    def cast(
+        self,
+        person: PersonId,
+        signer: SigningKey,
+        choices: Choices,
+        *,
+        kind: BallotKind = BallotKind.DIRECT,
+        delegation: Bytes32 | None = None,
+    ) -> None:
         opened = _prepare_ballot(
-            self.assembly.election, person, signer, choices,
-            kind.get("kind", BallotKind.DIRECT),  # type: ignore[arg-type]
-            None, kind.get("delegation"), None, self.randomness,  # type: ignore[arg-type]
+            self.assembly.election, person, signer, choices, kind, None, delegation, None,
+            self.randomness,
         )  # fmt: skip
         receipt = self.assembly.cast(opened.ballot, at=self.tick())
         self.receipt = self.receipt or receipt
