@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from evote.encoding import decode, encode
 from evote.errors import ParameterError
-from evote.ids import check_id
+from evote.ids import UnitId, check_id
+from evote.roll import Unit
 
 
 @pytest.mark.parametrize("value", ["3栋1单元502", "A-101", "é", "x" * 64, "3栋 502", "🏠"])
 def test_good_identifiers(value: str) -> None:
     check_id(value, "unit id")
+    unit = Unit(id=UnitId(value), building=value, area=1)
+    assert decode(encode(unit), Unit).id == value  # accepted on the wire too
 
 
 @pytest.mark.parametrize(
