@@ -33,25 +33,25 @@ from typing import TypeVar
 import nacl
 import nacl.bindings
 
-from evote.encoding import Bytes32, Struct, decode, encode
+from evote._internal.encoding import Bytes32, Struct, decode, encode
+from evote._internal.trustees.ceremony import CeremonyParameters, conclude
+from evote._internal.trustees.decryption import (
+    TrusteeKey,
+    combine_partial_decryptions,
+    verify_partial_decryption,
+)
+from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.hazmat import group, sealing, signing, transcript
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, encode_message, encrypt, sum_ciphertexts
 from evote.hazmat.group import PublicKey, Scalar
-from evote.proofs.disjunctive import (
+from evote.hazmat.proofs.disjunctive import (
     DisjunctiveProof,
     prove_range,
     prove_selection,
     verify_range,
     verify_selection,
 )
-from evote.trustees.ceremony import CeremonyParameters, conclude
-from evote.trustees.decryption import (
-    TrusteeKey,
-    combine_partial_decryptions,
-    verify_partial_decryption,
-)
-from evote.trustees.trustee import CeremonyTrustee
 
 T = TypeVar("T")
 #: One recorded call: label, the function, its positional and keyword arguments.

@@ -25,19 +25,32 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from evote.election import Election
-from evote.encoding import Bytes32
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import (
+    Candidate,
+    CommitteeElection,
+    Manifest,
+    Motion,
+    Question,
+    Window,
+)
+from evote._internal.election.rules import ORDINARY, SPECIAL
+from evote._internal.election.tally import (
+    QuestionAggregate,
+    Tally,
+    TallyShare,
+    aggregate_selections,
+    combine_tally,
+)
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
+from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
+from evote._internal.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
+from evote._internal.trustees.decryption import TrusteeKey
+from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.hazmat.elgamal import Ciphertext, encrypt, sum_ciphertexts
 from evote.hazmat.group import PublicKey
 from evote.hazmat.signing import SigningKey
-from evote.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote.manifest import Candidate, CommitteeElection, Manifest, Motion, Question, Window
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.rules import ORDINARY, SPECIAL
-from evote.tally import QuestionAggregate, Tally, TallyShare, aggregate_selections, combine_tally
-from evote.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
-from evote.trustees.decryption import TrusteeKey
-from evote.trustees.trustee import CeremonyTrustee
 
 T = TypeVar("T")
 ELECTION = ElectionId("benchmark")

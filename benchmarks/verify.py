@@ -58,26 +58,36 @@ from crypto import (
 )
 from tally import floor_plans, questions
 
-from evote.assembly import Assembly
-from evote.ballots import Ballot, check_ballot_proofs, check_ballot_signature, prepare_ballot
-from evote.board import Board, MemoryStorage
-from evote.convener import post_notice
-from evote.credentials import bind, issue_code, new_activation_code
-from evote.election import Election
-from evote.encoding import decode, decode_prevalidated, encode
-from evote.events import BallotCast, CeremonyConcluded, Entry, ManifestPublished, RollPublished
+from evote._internal.board.events import (
+    BallotCast,
+    CeremonyConcluded,
+    Entry,
+    ManifestPublished,
+    RollPublished,
+)
+from evote._internal.election.ballots import (
+    Ballot,
+    check_ballot_proofs,
+    check_ballot_signature,
+    prepare_ballot,
+)
+from evote._internal.election.convener import post_notice
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import CommitteeElection, Manifest, Motion, Window
+from evote._internal.election.tally import decrypt_tally
+from evote._internal.encoding import decode, decode_prevalidated, encode
+from evote._internal.host.assembly import Assembly
+from evote._internal.host.board import Board, export_record
+from evote._internal.host.storage import MemoryStorage
+from evote._internal.ids import ElectionId, PersonId, QuestionId, UnitId
+from evote._internal.proceedings import Proceedings
+from evote._internal.registry.credentials import bind, issue_code, new_activation_code
+from evote._internal.registry.roll import Figures, Person, PersonKind, Roll, Unit
+from evote._internal.trustees.trustee import CeremonyTrustee
+from evote._internal.verify import verify_record
+from evote._internal.verify.pipeline import election_pool, worker_election
 from evote.hazmat import signing
 from evote.hazmat.group import BASE, Scalar
-from evote.ids import ElectionId, PersonId, QuestionId, UnitId
-from evote.manifest import CommitteeElection, Manifest, Motion, Window
-from evote.proceedings import Proceedings
-from evote.record import export_record
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.rules import Figures
-from evote.tally import decrypt_tally
-from evote.trustees.trustee import CeremonyTrustee
-from evote.verify import verify_record
-from evote.verify.pipeline import election_pool, worker_election
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"

@@ -6,14 +6,10 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evote.ballots import BallotKind, OpenedBallot, prepare_ballot
-from evote.box import BallotBox
-from evote.credentials import bind, issue_code, new_activation_code
-from evote.election import Election
-from evote.encoding import Bytes32
-from evote.hazmat.signing import SigningKey
-from evote.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote.manifest import (
+from evote._internal.election.ballots import BallotKind, OpenedBallot, prepare_ballot
+from evote._internal.election.box import BallotBox
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import (
     Candidate,
     CommitteeElection,
     Manifest,
@@ -23,13 +19,17 @@ from evote.manifest import (
     Rating,
     Window,
 )
-from evote.results import QuestionCounts
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.rules import ORDINARY, SPECIAL
-from evote.tally import aggregate, combine_tally, decrypt_tally
-from evote.trustees.ceremony import CeremonyParameters, conclude
-from evote.trustees.decryption import TrusteeKey
-from evote.trustees.trustee import CeremonyTrustee
+from evote._internal.election.results import QuestionCounts
+from evote._internal.election.rules import ORDINARY, SPECIAL
+from evote._internal.election.tally import aggregate, combine_tally, decrypt_tally
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
+from evote._internal.registry.credentials import bind, issue_code, new_activation_code
+from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
+from evote._internal.trustees.ceremony import CeremonyParameters, conclude
+from evote._internal.trustees.decryption import TrusteeKey
+from evote._internal.trustees.trustee import CeremonyTrustee
+from evote.hazmat.signing import SigningKey
 
 ELECTION = ElectionId("test-election")
 OPENS, CLOSES = 1_000, 2_000

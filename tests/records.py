@@ -32,15 +32,7 @@ from typing import Any
 
 import msgspec
 
-from evote.ballots import Ballot, BallotBody, BallotKind
-from evote.board import Board, MemoryStorage, SignedTreeHead, TreeHead
-from evote.cli.demo import ELECTION, board_key, simulate
-from evote.credentials import Binding, BindingBody
-from evote.delegation import Delegation, DelegationBody, Revocation, RevocationBody
-from evote.election import Election
-from evote.encoding import Bytes32, Struct, decode, encode, to_builtins
-from evote.errors import EvoteError
-from evote.events import (
+from evote._internal.board.events import (
     AnyEvent,
     BallotCast,
     BallotChallenged,
@@ -50,14 +42,29 @@ from evote.events import (
     Entry,
     PaperEntered,
 )
+from evote._internal.board.heads import SignedTreeHead, TreeHead
+from evote._internal.election.ballots import Ballot, BallotBody, BallotKind
+from evote._internal.election.delegation import (
+    Delegation,
+    DelegationBody,
+    Revocation,
+    RevocationBody,
+)
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import Manifest
+from evote._internal.encoding import Bytes32, Struct, decode, encode, to_builtins
+from evote._internal.host.board import Board, export_record
+from evote._internal.host.storage import MemoryStorage
+from evote._internal.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE, RecordIndex
+from evote._internal.registry.credentials import Binding, BindingBody
+from evote._internal.registry.roll import Roll
+from evote._internal.trustees.ceremony import CeremonyOutcome
+from evote.cli.demo import ELECTION, board_key, simulate
+from evote.errors import EvoteError
 from evote.hazmat.group import Scalar
+from evote.hazmat.merkle import MerkleTree, leaf_hash
 from evote.hazmat.signing import SigningKey
 from evote.hazmat.transcript import Domain
-from evote.manifest import Manifest
-from evote.merkle import MerkleTree, leaf_hash
-from evote.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE, RecordIndex, export_record
-from evote.roll import Roll
-from evote.trustees.ceremony import CeremonyOutcome
 
 __all__ = ["DemoRecord", "Draft", "Roles", "build_demo_record", "flip", "reindex"]
 

@@ -7,11 +7,11 @@ import hashlib
 
 from hypothesis import strategies as st
 
-from evote.encoding import Bytes32
+from evote._internal.encoding import Bytes32
+from evote._internal.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
+from evote._internal.trustees.decryption import TrusteeKey
+from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
-from evote.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
-from evote.trustees.decryption import TrusteeKey
-from evote.trustees.trustee import CeremonyTrustee
 
 FINGERPRINT = hashlib.sha256(b"tests: election fingerprint").digest()
 

@@ -6,19 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from evote.assembly import Assembly
-from evote.ballots import prepare_ballot
-from evote.board import Board, MemoryStorage, SqliteStorage, verify_receipt
+from evote._internal.board.heads import verify_receipt
+from evote._internal.election.ballots import prepare_ballot
+from evote._internal.election.manifest import Manifest, Motion, Window
+from evote._internal.election.rules import ORDINARY
+from evote._internal.host.assembly import Assembly
+from evote._internal.host.board import Board
+from evote._internal.host.storage import MemoryStorage, SqliteStorage
+from evote._internal.ids import PersonId, QuestionId, UnitId
+from evote._internal.proceedings import Check, EntryRefused
+from evote._internal.registry.credentials import bind, issue_code, new_activation_code
+from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
+from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.cli.demo import ELECTION, board_key, simulate
-from evote.credentials import bind, issue_code, new_activation_code
 from evote.errors import EvoteError
 from evote.hazmat.signing import SigningKey
-from evote.ids import PersonId, QuestionId, UnitId
-from evote.manifest import Manifest, Motion, Window
-from evote.proceedings import Check, EntryRefused
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.rules import ORDINARY
-from evote.trustees.trustee import CeremonyTrustee
 
 KEY = SigningKey(bytes(range(7, 39)))
 CONVENER = SigningKey(bytes(range(3, 35)))

@@ -5,16 +5,26 @@ from __future__ import annotations
 import msgspec
 import pytest
 
-from evote.ballots import OpenedBallot, check_ballot, check_opened_ballot, proof_context
-from evote.credentials import ALPHABET, code_hash, new_activation_code, normalize_code
-from evote.encoding import decode, encode
+from evote._internal.election.ballots import (
+    OpenedBallot,
+    check_ballot,
+    check_opened_ballot,
+    proof_context,
+)
+from evote._internal.election.manifest import Motion
+from evote._internal.encoding import decode, encode
+from evote._internal.ids import PersonId, QuestionId
+from evote._internal.registry.credentials import (
+    ALPHABET,
+    code_hash,
+    new_activation_code,
+    normalize_code,
+)
 from evote.errors import InvalidProof, InvalidSignature, ParameterError
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import decrypt_to_point
 from evote.hazmat.signing import SigningKey
 from evote.hazmat.transcript import Domain
-from evote.ids import PersonId, QuestionId
-from evote.manifest import Motion
 from tests.elections import ELECTION, World, world
 
 HOLDINGS = {"A": [10000], "B": [8000]}
@@ -66,7 +76,7 @@ def test_impossible_choices_are_refused_on_the_device(
 
 def test_the_ballot_decrypts_to_the_choices_only_with_the_joint_secret() -> None:
     # The trustees' shares interpolate the joint secret; here only to check the encryption.
-    from evote.trustees.polynomial import lagrange_coefficients  # noqa: PLC0415
+    from evote._internal.trustees.polynomial import lagrange_coefficients  # noqa: PLC0415
 
     opened, w = _opened({"hire": [Motion.OPPOSE]})
     keys = w.keys

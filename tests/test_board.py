@@ -7,24 +7,23 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from evote.board import (
-    Board,
+from evote._internal.board.events import BallotCast, Entry, NoticePosted
+from evote._internal.board.heads import (
     ConsistencyProof,
-    MemoryStorage,
-    SqliteStorage,
     verify_consistency_proof,
     verify_head,
     verify_receipt,
 )
+from evote._internal.election.convener import post_notice
+from evote._internal.encoding import Bytes32
+from evote._internal.host.board import Board
+from evote._internal.host.storage import MemoryStorage, SqliteStorage
+from evote._internal.ids import ElectionId
+from evote._internal.record import RecordError, write_record
 from evote.cli.demo import ELECTION as DEMO
 from evote.cli.demo import board_key, simulate
-from evote.convener import post_notice
-from evote.encoding import Bytes32
 from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, ParameterError
-from evote.events import BallotCast, Entry, NoticePosted
 from evote.hazmat.signing import SigningKey
-from evote.ids import ElectionId
-from evote.record import RecordError, write_record
 
 ELECTION = ElectionId("board-test")
 KEY = SigningKey(bytes(range(32)))

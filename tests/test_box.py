@@ -9,18 +9,19 @@ from collections.abc import Callable
 import msgspec
 import pytest
 
-from evote.ballots import Ballot, BallotKind
-from evote.box import MAX_EXTENSION, BallotBox, Reason, Refused
-from evote.convener import extend_window
-from evote.credentials import bind, issue_code, new_activation_code
-from evote.delegation import Delegation, delegate, revoke
-from evote.encoding import Bytes32
+from evote._internal.election.ballots import Ballot, BallotKind
+from evote._internal.election.box import MAX_EXTENSION, BallotBox, Reason, Refused
+from evote._internal.election.convener import extend_window
+from evote._internal.election.delegation import Delegation, delegate, revoke
+from evote._internal.election.manifest import Motion, Policy
+from evote._internal.election.rules import ORDINARY
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import ElectionId, PersonId, QuestionId
+from evote._internal.registry.credentials import bind, issue_code, new_activation_code
+from evote._internal.registry.roll import Figures
 from evote.hazmat.elgamal import Ciphertext
 from evote.hazmat.signing import Signature, SigningKey
 from evote.hazmat.transcript import Domain
-from evote.ids import ElectionId, PersonId, QuestionId
-from evote.manifest import Motion, Policy
-from evote.rules import ORDINARY, Figures
 from tests.elections import CLOSES, CONVENER, ELECTION, OPENS, World, world
 
 A, B, Z = PersonId("A"), PersonId("B"), PersonId("Z")
@@ -450,8 +451,8 @@ def test_a_cast_ballot_cannot_be_challenged_afterwards() -> None:
 
 
 def test_tallying_needs_a_closed_box() -> None:
+    from evote._internal.election.tally import aggregate  # noqa: PLC0415
     from evote.errors import ParameterError  # noqa: PLC0415
-    from evote.tally import aggregate  # noqa: PLC0415
 
     w = _open_world()
     with pytest.raises(ParameterError, match="still open"):

@@ -14,16 +14,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evote.ballots import BallotKind
-from evote.box import Reason, Refused
-from evote.delegation import delegate, revoke
-from evote.encoding import Bytes32
+from evote._internal.election.ballots import BallotKind
+from evote._internal.election.box import Reason, Refused
+from evote._internal.election.delegation import delegate, revoke
+from evote._internal.election.manifest import Candidate, CommitteeElection, Motion, Rating
+from evote._internal.election.results import QuestionCounts, compute_results
+from evote._internal.election.rules import ORDINARY
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import CandidateId, PersonId, QuestionId
+from evote._internal.registry.roll import Figures, PersonKind
 from evote.hazmat.signing import SigningKey
-from evote.ids import CandidateId, PersonId, QuestionId
-from evote.manifest import Candidate, CommitteeElection, Motion, Rating
-from evote.results import QuestionCounts, compute_results
-from evote.roll import PersonKind
-from evote.rules import ORDINARY, Figures
 from tests.elections import CLOSES, CONVENER, ELECTION, world
 
 QUESTIONS = (

@@ -6,13 +6,18 @@ import json
 
 import pytest
 
-from evote.encoding import Bytes32, Struct, decode, encode
+from evote._internal.encoding import Bytes32, Struct, decode, encode
+from evote._internal.trustees.ceremony import (
+    Announcement,
+    CeremonyOutcome,
+    CeremonyParameters,
+    Dealing,
+)
+from evote._internal.trustees.decryption import PartialDecryption
 from evote.errors import InvalidEncoding
 from evote.hazmat.elgamal import Ciphertext, encrypt
-from evote.proofs.disjunctive import DisjunctiveProof, prove_selection
-from evote.proofs.schnorr import SchnorrProof
-from evote.trustees.ceremony import Announcement, CeremonyOutcome, CeremonyParameters, Dealing
-from evote.trustees.decryption import PartialDecryption
+from evote.hazmat.proofs.disjunctive import DisjunctiveProof, prove_selection
+from evote.hazmat.proofs.schnorr import SchnorrProof
 from tests.support import FINGERPRINT, ceremony, parameters
 
 OUTCOME, KEYS = ceremony(3, 2)
@@ -105,7 +110,7 @@ def test_share_boxes_of_the_wrong_length_are_refused() -> None:
 
 
 def _a_dealing() -> Dealing:
-    from evote.trustees.trustee import CeremonyTrustee  # noqa: PLC0415
+    from evote._internal.trustees.trustee import CeremonyTrustee  # noqa: PLC0415
 
     params = parameters(3, 2)
     states = [CeremonyTrustee.start(params, i) for i in params.indices]

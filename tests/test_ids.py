@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from evote.encoding import decode, encode
+from evote._internal.encoding import decode, encode
+from evote._internal.ids import UnitId, check_id
+from evote._internal.registry.roll import Unit
 from evote.errors import ParameterError
-from evote.ids import UnitId, check_id
-from evote.roll import Unit
 
 
 @pytest.mark.parametrize("value", ["3栋1单元502", "A-101", "é", "x" * 64, "3栋 502", "🏠"])

@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import evote.merkle
+import evote.hazmat.merkle
 from evote.errors import EvoteError, ParameterError
-from evote.merkle import (
+from evote.hazmat.merkle import (
     EMPTY_ROOT,
     InvalidMerkleProof,
     MerkleTree,
@@ -534,7 +534,7 @@ def test_roots_and_proofs_cost_logarithmically_many_hashes(
         calls += 1
         return node_hash(left, right)
 
-    monkeypatch.setattr(evote.merkle, "node_hash", counting)
+    monkeypatch.setattr(evote.hazmat.merkle, "node_hash", counting)
     tree = MerkleTree(leaf_hash(d) for d in DATA[:1000])
     assert calls == 1000 - (1000).bit_count()  # one per completed subtree
     for size in [*range(1, 70), 255, 256, 257, 511, 999, 1000]:

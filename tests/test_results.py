@@ -11,13 +11,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evote.committee import ROUND_TWO_MARK, CommitteeResult, Tie
-from evote.encoding import decode, encode
-from evote.errors import InvalidEncoding, ParameterError
-from evote.hazmat.signing import SigningKey
-from evote.ids import CandidateId, ElectionId, QuestionId
-from evote.manifest import Candidate, CommitteeElection, Manifest, Motion, Question, Rating, Window
-from evote.results import (
+from evote._internal.election.committee import ROUND_TWO_MARK, CommitteeResult, Tie
+from evote._internal.election.manifest import (
+    Candidate,
+    CommitteeElection,
+    Manifest,
+    Motion,
+    Question,
+    Rating,
+    Window,
+)
+from evote._internal.election.results import (
     SILENCE_MARK,
     MotionResult,
     QuestionCounts,
@@ -27,16 +31,12 @@ from evote.results import (
     compute_results,
     render_results,
 )
-from evote.rules import (
-    ORDINARY,
-    SPECIAL,
-    Base,
-    Check,
-    DecisionRule,
-    Figures,
-    Measure,
-    Requirement,
-)
+from evote._internal.election.rules import ORDINARY, SPECIAL, Base, Check, DecisionRule, Requirement
+from evote._internal.encoding import decode, encode
+from evote._internal.ids import CandidateId, ElectionId, QuestionId
+from evote._internal.registry.roll import Figures, Measure
+from evote.errors import InvalidEncoding, ParameterError
+from evote.hazmat.signing import SigningKey
 
 CONVENER = SigningKey(bytes(range(32))).verify_key
 BOARD = SigningKey(bytes(range(1, 33))).verify_key

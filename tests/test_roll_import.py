@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from evote.encoding import encode
+from evote._internal.encoding import encode
+from evote._internal.ids import ElectionId, PersonId, UnitId
+from evote._internal.registry.roll import Figures, Person, PersonKind, Roll, Unit
+from evote._internal.registry.roll_csv import (
+    RollCsvError,
+    RollCsvProblem,
+    parse_area,
+    read_roll_csv,
+)
 from evote.errors import EvoteError, ParameterError
-from evote.ids import ElectionId, PersonId, UnitId
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.roll_import import RollCsvError, RollCsvProblem, parse_area, read_roll_csv
-from evote.rules import Figures
 
 ELECTION = ElectionId("2026-业主大会-1")
 

@@ -5,14 +5,19 @@ from __future__ import annotations
 import msgspec
 import pytest
 
+from evote._internal.election.manifest import Motion, Policy
+from evote._internal.election.tally import (
+    aggregate,
+    aggregate_selections,
+    combine_tally,
+    decrypt_tally,
+)
+from evote._internal.ids import QuestionId
+from evote._internal.registry.roll import Figures
+from evote._internal.trustees.decryption import PartialDecryption, verify_partial_decryption
 from evote.errors import ParameterError, ThresholdError
 from evote.hazmat.elgamal import Ciphertext, encrypt, sum_ciphertexts
 from evote.hazmat.group import BASE, PublicKey
-from evote.ids import QuestionId
-from evote.manifest import Motion, Policy
-from evote.rules import Figures
-from evote.tally import aggregate, aggregate_selections, combine_tally, decrypt_tally
-from evote.trustees.decryption import PartialDecryption, verify_partial_decryption
 from tests.elections import World, world
 
 HOLDINGS = {"A": [8912, 8912], "B": [8912], "C": [10230], "D": [6512], "E": [8912]}
@@ -118,7 +123,7 @@ def test_combining_verifies_each_partial_decryption_once(monkeypatch: pytest.Mon
         verified.append(partial.trustee)
         verify_partial_decryption(fingerprint, ciphertext, partial, key)
 
-    monkeypatch.setattr("evote.tally.verify_partial_decryption", counting)
-    monkeypatch.setattr("evote.trustees.decryption.verify_partial_decryption", counting)
+    monkeypatch.setattr("evote._internal.election.tally.verify_partial_decryption", counting)
+    monkeypatch.setattr("evote._internal.trustees.decryption.verify_partial_decryption", counting)
     assert combine_tally(w.election, tally, shares) == expected  # the first two shares are chosen
     assert sorted(verified) == sorted(s.trustee for s in shares for _ in tally.ciphertexts())

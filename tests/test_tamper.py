@@ -29,13 +29,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from evote.ballots import BallotKind, _prepare_ballot
-from evote.cli.demo import CLOSES, ELECTION, OPENS
-from evote.convener import extend_window
-from evote.credentials import bind, issue_code
-from evote.delegation import delegate, revoke
-from evote.encoding import Bytes32
-from evote.events import (
+from evote._internal.board.events import (
     CodeIssued,
     ComplaintFiled,
     CredentialBound,
@@ -44,14 +38,20 @@ from evote.events import (
     PaperEntered,
     WindowExtended,
 )
+from evote._internal.election.ballots import BallotKind, _prepare_ballot
+from evote._internal.election.convener import extend_window
+from evote._internal.election.delegation import delegate, revoke
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import PersonId
+from evote._internal.proceedings import Check
+from evote._internal.record import ENTRY_FILES, HEADS_FILE, INDEX_FILE
+from evote._internal.registry.credentials import bind, issue_code
+from evote._internal.trustees.ceremony import Complaint
+from evote._internal.verify import Status, verify_record
+from evote.cli.demo import CLOSES, ELECTION, OPENS
 from evote.hazmat.group import BASE, Point, Scalar
+from evote.hazmat.proofs.chaum_pedersen import ChaumPedersenProof
 from evote.hazmat.signing import SigningKey, VerifyKey
-from evote.ids import PersonId
-from evote.proceedings import Check
-from evote.proofs.chaum_pedersen import ChaumPedersenProof
-from evote.record import ENTRY_FILES, HEADS_FILE, INDEX_FILE
-from evote.trustees.ceremony import Complaint
-from evote.verify import Status, verify_record
 from tests.records import DemoRecord, Draft, build_demo_record, flip, reindex
 
 #: The board operator's own key (not the board's): what it signs with when it poses as someone.

@@ -17,15 +17,8 @@ from typing import Any
 
 import pytest
 
-from evote.encoding import decode
-from evote.errors import InvalidPoint, InvalidScalar
-from evote.hazmat.dlog import DiscreteLog
-from evote.hazmat.elgamal import Ciphertext, decrypt_to_point, sum_ciphertexts
-from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
-from evote.hazmat.transcript import Domain, Transcript, hash_to_point
-from evote.proofs.disjunctive import DisjunctiveProof, verify_range, verify_selection
-from evote.proofs.schnorr import SchnorrProof, knowledge_holds
-from evote.trustees.ceremony import (
+from evote._internal.encoding import decode
+from evote._internal.trustees.ceremony import (
     Announcement,
     CeremonyOutcome,
     CeremonyParameters,
@@ -34,8 +27,15 @@ from evote.trustees.ceremony import (
     conclude,
     trustee_key_statement,
 )
-from evote.trustees.decryption import PartialDecryption, combine_partial_decryptions
-from evote.verify import Status, verify_record
+from evote._internal.trustees.decryption import PartialDecryption, combine_partial_decryptions
+from evote._internal.verify import Status, verify_record
+from evote.errors import InvalidPoint, InvalidScalar
+from evote.hazmat.dlog import DiscreteLog
+from evote.hazmat.elgamal import Ciphertext, decrypt_to_point, sum_ciphertexts
+from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.proofs.disjunctive import DisjunctiveProof, verify_range, verify_selection
+from evote.hazmat.proofs.schnorr import SchnorrProof, knowledge_holds
+from evote.hazmat.transcript import Domain, Transcript, hash_to_point
 
 VECTORS = Path(__file__).resolve().parent.parent / "spec" / "vectors"
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from evote.ids import PersonId, QuestionId
-from evote.manifest import Motion
-from evote.results import MotionResult, compute_results
-from evote.rules import ORDINARY, SPECIAL, Figures
+from evote._internal.election.manifest import Motion
+from evote._internal.election.results import MotionResult, compute_results
+from evote._internal.election.rules import ORDINARY, SPECIAL
+from evote._internal.ids import PersonId, QuestionId
+from evote._internal.registry.roll import Figures
 from tests.elections import World, world
 
 # 9 persons, 10 units, 950 m²; A holds U3 (100 m²) and U4 (120 m²).

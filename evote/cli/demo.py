@@ -20,26 +20,34 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evote.assembly import Assembly
-from evote.ballots import BallotKind, _prepare_ballot
-from evote.board import Board, InclusionReceipt, SqliteStorage
-from evote.convener import post_notice
-from evote.credentials import _activation_code, bind, issue_code
-from evote.delegation import delegate, revoke
-from evote.encoding import Bytes32, encode
+from evote._internal.board.heads import InclusionReceipt
+from evote._internal.election.ballots import BallotKind, _prepare_ballot
+from evote._internal.election.convener import post_notice
+from evote._internal.election.delegation import delegate, revoke
+from evote._internal.election.manifest import (
+    Candidate,
+    CommitteeElection,
+    Manifest,
+    Motion,
+    Rating,
+    Window,
+)
+from evote._internal.election.results import QuestionCounts, render_results
+from evote._internal.election.rules import ORDINARY, SPECIAL
+from evote._internal.election.tally import _decrypt_tally
+from evote._internal.encoding import Bytes32, encode
+from evote._internal.host.assembly import Assembly
+from evote._internal.host.board import Board, export_record
+from evote._internal.host.storage import SqliteStorage
+from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
+from evote._internal.registry.credentials import _activation_code, bind, issue_code
+from evote._internal.registry.roll import Figures, Person, PersonKind, Roll, Unit
+from evote._internal.trustees.decryption import TrusteeKey
+from evote._internal.trustees.trustee import CeremonyTrustee
+from evote._internal.verify import verify_record
 from evote.errors import EvoteError
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import SigningKey
-from evote.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote.manifest import Candidate, CommitteeElection, Manifest, Motion, Rating, Window
-from evote.record import export_record
-from evote.results import QuestionCounts, render_results
-from evote.roll import Person, PersonKind, Roll, Unit
-from evote.rules import ORDINARY, SPECIAL, Figures
-from evote.tally import _decrypt_tally
-from evote.trustees.decryption import TrusteeKey
-from evote.trustees.trustee import CeremonyTrustee
-from evote.verify import verify_record
 
 __all__ = ["DemoOutcome", "run_demo", "simulate"]
 

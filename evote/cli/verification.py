@@ -6,7 +6,8 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from evote.board import (
+from evote._internal.board.events import Entry, ManifestPublished
+from evote._internal.board.heads import (
     ConsistencyProof,
     InclusionReceipt,
     SignedTreeHead,
@@ -14,14 +15,13 @@ from evote.board import (
     verify_head,
     verify_receipt,
 )
-from evote.encoding import Bytes32, decode, encode
+from evote._internal.election.manifest import Manifest
+from evote._internal.encoding import Bytes32, decode, encode
+from evote._internal.record import RecordError, RecordReader
+from evote._internal.verify import Report, verify_record
 from evote.errors import EvoteError
-from evote.events import Entry, ManifestPublished
+from evote.hazmat.merkle import MerkleTree, leaf_hash, verify_consistency
 from evote.hazmat.signing import VerifyKey
-from evote.manifest import Manifest
-from evote.merkle import MerkleTree, leaf_hash, verify_consistency
-from evote.record import RecordError, RecordReader
-from evote.verify import Report, verify_record
 
 __all__ = ["verify", "verify_consistency_command", "verify_receipt_command"]
 

@@ -1,5 +1,6 @@
 """Hazardous materials: the low-level cryptography, and the only package that imports libsodium.
 
-Use these building blocks through :mod:`evote.proofs` and :mod:`evote.trustees` unless you are
-implementing the protocol itself; the rules they rely on are in ``spec/`` §2–§4.
+Use these building blocks only if you implement the protocol itself (a compatible verifier, test
+vectors, a benchmark); the rules they rely on are in ``spec/`` §2–§5. Everything else goes through
+:mod:`evote`.
 """

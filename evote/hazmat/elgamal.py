@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from evote.encoding import Struct
+from evote._internal.encoding import Struct
 from evote.errors import ParameterError
 from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
 

@@ -17,7 +17,8 @@ from typing import Final, Self
 
 import nacl.bindings as sodium
 
-from evote.errors import InvalidEncoding, InvalidPoint, InvalidScalar
+from evote._internal.encoding import HexValue, parse_hex
+from evote.errors import InvalidPoint, InvalidScalar
 
 __all__ = [
     "BASE",
@@ -52,7 +53,7 @@ _scalar_invert = sodium.crypto_core_ed25519_scalar_invert
 _scalar_reduce = sodium.crypto_core_ed25519_scalar_reduce
 
 
-class Scalar:
+class Scalar(HexValue):
     """An integer modulo ℓ, held as its canonical 32-byte little-endian encoding (spec §2.2).
 
     Arithmetic goes through libsodium, whose scalar functions run in constant time, because scalars
@@ -79,7 +80,7 @@ class Scalar:
 
     @classmethod
     def from_hex(cls, text: str) -> Self:
-        return cls.from_bytes(_parse_hex(text, "scalar", InvalidScalar))
+        return cls.from_bytes(parse_hex(text, "scalar", InvalidScalar))
 
     @classmethod
     def from_int(cls, value: int) -> Self:
@@ -143,7 +144,7 @@ class Scalar:
         return f"Scalar({self._encoding.hex()[:16]}…)"
 
 
-class Point:
+class Point(HexValue):
     """An element of the prime-order subgroup of Ed25519, held as its 32-byte encoding (spec §2.3).
 
     The identity is a valid element, encoded ``01`` followed by 31 zero bytes.
@@ -177,7 +178,12 @@ class Point:
 
     @classmethod
     def from_hex(cls, text: str) -> Self:
-        return cls.from_bytes(_parse_hex(text, "point", InvalidPoint))
+        return cls.from_bytes(parse_hex(text, "point", InvalidPoint))
+
+    @classmethod
+    def from_validated_hex(cls, text: str) -> Self:
+        """A point from hex validated before (see ``decode_prevalidated``, spec §15.14)."""
+        return cls(bytes.fromhex(text))
 
     @classmethod
     def from_uniform(cls, data: bytes) -> Point:
@@ -248,24 +254,6 @@ class PublicKey(Point):
     @classmethod
     def from_point(cls, point: Point) -> Self:
         return cls._checked(bytes(point))
-
-
-def _parse_hex(text: object, what: str | None, error: type[InvalidEncoding]) -> bytes:
-    """Bytes from canonical hex: lower-case digit pairs only, no whitespace or prefix (spec §1.3).
-
-    Shared with :meth:`evote.encoding.HexBytes.from_hex`; the message of ``error`` starts with
-    ``what``, if given.
-    """
-    prefix = f"{what}: " if what else ""
-    if not isinstance(text, str):
-        raise error(f"{prefix}expected a hex string, found {type(text).__name__}")
-    try:
-        raw = bytes.fromhex(text)
-    except ValueError:
-        raise error(f"{prefix}not a hex string") from None
-    if raw.hex() != text:
-        raise error(f"{prefix}hex must be lower-case digit pairs without separators (canonical)")
-    return raw
 
 
 _BASE_ENCODING: Final = _mul_base((1).to_bytes(SCALAR_BYTES, "little"))

@@ -15,7 +15,7 @@ import nacl.secret
 from nacl.exceptions import CryptoError
 from nacl.pwhash import argon2id
 
-from evote.encoding import HexBytes, Struct
+from evote._internal.encoding import HexBytes, Struct
 from evote.errors import ParameterError, SecretFileError
 
 __all__ = ["KdfParameters", "Locked", "lock", "unlock"]

@@ -15,7 +15,7 @@ import nacl.bindings as sodium
 import nacl.signing
 from nacl.exceptions import BadSignatureError
 
-from evote.encoding import Bytes32, HexBytes, encode
+from evote._internal.encoding import Bytes32, HexBytes, encode
 from evote.errors import InvalidEncoding, InvalidPoint, InvalidSignature
 from evote.hazmat.group import PublicKey
 from evote.hazmat.transcript import Domain, Transcript

@@ -22,11 +22,7 @@ from typing import Any
 
 import msgspec
 
-from evote.board import Board, MemoryStorage, SignedTreeHead, TreeHead
-from evote.cli.demo import CLOSES, ELECTION, board_key, simulate
-from evote.encoding import Bytes32, HexBytes, decode, encode, to_builtins
-from evote.errors import InvalidPoint
-from evote.events import (
+from evote._internal.board.events import (
     BallotCast,
     CredentialBound,
     DelegationRevoked,
@@ -37,17 +33,13 @@ from evote.events import (
     SharePublished,
     TallyPublished,
 )
-from evote.hazmat import elgamal
-from evote.hazmat.dlog import DiscreteLog
-from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
-from evote.hazmat.sealing import _seal
-from evote.hazmat.transcript import Domain, Transcript, hash_to_point
-from evote.merkle import MerkleTree, leaf_hash
-from evote.proofs.disjunctive import _prove
-from evote.proofs.schnorr import _prove_knowledge
-from evote.record import write_record
-from evote.results import MotionResult
-from evote.trustees.ceremony import (
+from evote._internal.board.heads import SignedTreeHead, TreeHead
+from evote._internal.election.results import MotionResult
+from evote._internal.encoding import Bytes32, HexBytes, decode, encode, to_builtins
+from evote._internal.host.board import Board
+from evote._internal.host.storage import MemoryStorage
+from evote._internal.record import write_record
+from evote._internal.trustees.ceremony import (
     CeremonyParameters,
     Complaint,
     Dealing,
@@ -55,8 +47,18 @@ from evote.trustees.ceremony import (
     conclude,
     trustee_key_statement,
 )
-from evote.trustees.decryption import TrusteeKey, combine_partial_decryptions
-from evote.trustees.trustee import CeremonyTrustee
+from evote._internal.trustees.decryption import TrusteeKey, combine_partial_decryptions
+from evote._internal.trustees.trustee import CeremonyTrustee
+from evote.cli.demo import CLOSES, ELECTION, board_key, simulate
+from evote.errors import InvalidPoint
+from evote.hazmat import elgamal
+from evote.hazmat.dlog import DiscreteLog
+from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.merkle import MerkleTree, leaf_hash
+from evote.hazmat.proofs.disjunctive import _prove
+from evote.hazmat.proofs.schnorr import _prove_knowledge
+from evote.hazmat.sealing import _seal
+from evote.hazmat.transcript import Domain, Transcript, hash_to_point
 
 HERE = Path(__file__).resolve().parent
 Json = dict[str, Any]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from evote.errors import InvalidProof, ParameterError
 from evote.hazmat.elgamal import Ciphertext, encrypt, generate_key_pair, sum_ciphertexts
 from evote.hazmat.group import Scalar
-from evote.proofs.disjunctive import (
+from evote.hazmat.proofs.disjunctive import (
     MAX_RANGE_WIDTH,
     DisjunctiveProof,
     prove_range,

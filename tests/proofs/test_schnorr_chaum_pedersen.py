@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evote._internal.trustees.ceremony import coefficient_statement, trustee_key_statement
+from evote._internal.trustees.decryption import PartialDecryption, verify_partial_decryption
 from evote.errors import InvalidProof
 from evote.hazmat.elgamal import Ciphertext, encrypt
 from evote.hazmat.group import BASE, PublicKey, Scalar
-from evote.proofs.chaum_pedersen import ChaumPedersenProof
-from evote.proofs.schnorr import SchnorrProof, knowledge_holds, prove_knowledge
-from evote.trustees.ceremony import coefficient_statement, trustee_key_statement
-from evote.trustees.decryption import PartialDecryption, verify_partial_decryption
+from evote.hazmat.proofs.chaum_pedersen import ChaumPedersenProof
+from evote.hazmat.proofs.schnorr import SchnorrProof, knowledge_holds, prove_knowledge
 from tests.support import FINGERPRINT, ceremony, fingerprints, nonzero_scalars
 from tests.tampering import Case, flatten, tamper
 

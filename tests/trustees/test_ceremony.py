@@ -6,13 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evote.encoding import Bytes32, HexBytes
-from evote.errors import CeremonyError, InvalidEncoding, ParameterError
-from evote.hazmat.group import BASE, Point, Scalar
-from evote.hazmat.randomness import OS_RANDOMNESS
-from evote.hazmat.sealing import EncryptionSecret, seal
-from evote.proofs.chaum_pedersen import ChaumPedersenProof
-from evote.trustees.ceremony import (
+from evote._internal.encoding import Bytes32, HexBytes
+from evote._internal.trustees.ceremony import (
     Announcement,
     CeremonyParameters,
     Complaint,
@@ -26,7 +21,12 @@ from evote.trustees.ceremony import (
     conclude,
     rule_on_complaint,
 )
-from evote.trustees.trustee import CeremonyTrustee
+from evote._internal.trustees.trustee import CeremonyTrustee
+from evote.errors import CeremonyError, InvalidEncoding, ParameterError
+from evote.hazmat.group import BASE, Point, Scalar
+from evote.hazmat.proofs.chaum_pedersen import ChaumPedersenProof
+from evote.hazmat.randomness import OS_RANDOMNESS
+from evote.hazmat.sealing import EncryptionSecret, seal
 from tests.support import parameters
 from tests.tampering import flatten, tamper
 

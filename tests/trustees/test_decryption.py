@@ -6,11 +6,11 @@ import itertools
 
 import pytest
 
+from evote._internal.trustees.decryption import PartialDecryption, combine_partial_decryptions
 from evote.errors import InvalidProof, ParameterError, ThresholdError
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import encrypt, sum_ciphertexts
 from evote.hazmat.group import BASE
-from evote.trustees.decryption import PartialDecryption, combine_partial_decryptions
 from tests.support import FINGERPRINT, ceremony
 
 SHAPES = [(n, k) for n in range(1, 6) for k in range(1, n + 1)]
@@ -40,7 +40,7 @@ def test_every_subset_of_at_least_k_decrypts_and_smaller_ones_are_refused(
 
 def test_fewer_than_k_partials_do_not_give_the_plaintext_even_unchecked() -> None:
     # Interpolating k − 1 shares as if they were enough yields a wrong point: the threshold is real.
-    from evote.trustees.polynomial import lagrange_coefficients  # noqa: PLC0415
+    from evote._internal.trustees.polynomial import lagrange_coefficients  # noqa: PLC0415
 
     outcome, keys = ceremony(5, 3)
     ciphertext, _ = encrypt(outcome.joint_key, 1)

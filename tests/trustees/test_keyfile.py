@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from evote._internal.trustees.decryption import TrusteeKey
+from evote._internal.trustees.keyfile import read_secret_file, write_secret_file
+from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.errors import SecretFileError
 from evote.hazmat.passphrase import MIN_MEMLIMIT, MIN_OPSLIMIT
-from evote.trustees.decryption import TrusteeKey
-from evote.trustees.keyfile import read_secret_file, write_secret_file
-from evote.trustees.trustee import CeremonyTrustee
 from tests.support import ceremony, parameters
 
 FAST = {"opslimit": MIN_OPSLIMIT, "memlimit": MIN_MEMLIMIT}
@@ -107,7 +107,7 @@ def test_passphrases_are_unicode_normalised(tmp_path: Path, key: TrusteeKey) -> 
 
 
 def test_decoded_secrets_keep_their_invariants(key: TrusteeKey) -> None:
-    from evote.encoding import decode, encode  # noqa: PLC0415
+    from evote._internal.encoding import decode, encode  # noqa: PLC0415
     from evote.errors import InvalidEncoding  # noqa: PLC0415
 
     document = json.loads(encode(key))

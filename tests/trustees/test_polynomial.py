@@ -8,9 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evote._internal.trustees.polynomial import (
+    Polynomial,
+    evaluate_commitments,
+    lagrange_coefficients,
+)
 from evote.errors import ParameterError, ThresholdError
 from evote.hazmat.group import BASE, Scalar
-from evote.trustees.polynomial import Polynomial, evaluate_commitments, lagrange_coefficients
 
 
 @given(st.integers(1, 5), st.integers(1, 10))

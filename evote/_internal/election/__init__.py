@@ -1,0 +1,1 @@
+"""One election: rules, manifest, ballots, delegations, the ballot box, the tally and the results."""

@@ -1,0 +1,351 @@
+"""Encrypted ballots: preparation on the owner's device, checks, tracking codes, challenges (spec §10.2).
+
+A ballot holds, per question, one exponential ElGamal ciphertext per selection (1 = chosen) with a
+0/1 proof each, and a range proof that the number of chosen selections lies in the question's bounds.
+Every proof is bound to the election fingerprint and, through its context, to the person, the
+signing credential, the question and the selection, so that no part of a ballot can be moved to
+another voter, question or place. The ballot is signed by the credential; its tracking code is the
+hash of the whole signed ballot.
+
+Before casting, the voter may challenge the ballot (Benaloh): the device reveals every nonce, anyone
+re-checks the encryption, and the challenged ballot is spoiled for good. The same format serves a
+proxy's ballot for an owner (with the delegation's id) and a paper ballot entered by the convener
+(with the hash of its scan).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Collection, Mapping, Sequence
+from functools import cached_property
+
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import Motion, Question
+from evote._internal.encoding import Bytes32, Struct, encode
+from evote._internal.ids import PersonId, QuestionId
+from evote.errors import InvalidProof, ParameterError
+from evote.hazmat.elgamal import Ciphertext, _encrypt, sum_ciphertexts
+from evote.hazmat.group import Scalar
+from evote.hazmat.proofs.disjunctive import DisjunctiveProof, _prove, verify_range, verify_selection
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
+from evote.hazmat.signing import Signature, SigningKey, VerifyKey, verify_signature
+from evote.hazmat.transcript import Domain, Transcript
+
+__all__ = [
+    "Ballot",
+    "BallotBody",
+    "BallotKind",
+    "OpenedBallot",
+    "QuestionBallot",
+    "QuestionOpening",
+    "check_ballot",
+    "check_ballot_proofs",
+    "check_ballot_signature",
+    "check_opened_ballot",
+    "check_openings",
+    "prepare_ballot",
+    "proof_context",
+]
+
+
+class BallotKind(enum.StrEnum):
+    DIRECT = "direct"  # cast by the person with their own credential
+    PROXY = "proxy"  # cast for the person by a proxy, under a delegation
+    PAPER = "paper"  # a returned paper ballot, entered by the convener
+
+
+class QuestionBallot(Struct):
+    """One question: a ciphertext and a 0/1 proof per selection, and a range proof on their sum."""
+
+    question: QuestionId
+    selections: tuple[Ciphertext, ...]
+    proofs: tuple[DisjunctiveProof, ...]
+    range_proof: DisjunctiveProof
+
+
+class BallotBody(Struct):
+    """What the credential signs (spec §10.2).
+
+    ``delegation`` is set exactly for proxy ballots (the delegation's id), ``scan`` exactly for paper
+    ballots (SHA-256 of the scanned paper).
+    """
+
+    election: str
+    fingerprint: Bytes32
+    person: PersonId
+    kind: BallotKind
+    credential: VerifyKey
+    delegation: Bytes32 | None
+    scan: Bytes32 | None
+    questions: tuple[QuestionBallot, ...]
+
+
+class Ballot(Struct, dict=True):
+    body: BallotBody
+    signature: Signature
+
+    def tracking_code(self) -> Bytes32:
+        """``SHA-256(TAG "evote/v1/ballot" ‖ BYTES canonical JSON of the ballot)`` (spec §10.2)."""
+        return self._tracking_code
+
+    @cached_property
+    def _tracking_code(self) -> Bytes32:
+        return Bytes32(Transcript(Domain.BALLOT).data(encode(self)).digest())
+
+
+class QuestionOpening(Struct):
+    """The plaintext values and nonces of one question's selections."""
+
+    question: QuestionId
+    values: tuple[int, ...]
+    nonces: tuple[Scalar, ...]
+
+
+class OpenedBallot(Struct):
+    """A ballot with its openings: secret on the device; published when challenged (spec §10.3)."""
+
+    ballot: Ballot
+    openings: tuple[QuestionOpening, ...]
+
+
+def proof_context(
+    person: PersonId, credential: VerifyKey, question: QuestionId, selection: int | None
+) -> bytes:
+    """The context of a selection proof (``selection`` its index) or a range proof (None) (§10.2).
+
+    ``SHA-256(TAG "evote/v1/ballot-context" ‖ TEXT person ‖ BYTES credential ‖ TEXT question
+    [‖ UINT selection])``.
+    """
+    transcript = Transcript(Domain.BALLOT_CONTEXT).text(person).data(credential).text(question)
+    if selection is not None:
+        transcript.uint(selection)
+    return transcript.digest()
+
+
+def _chosen_values(question: Question, choice: Collection[int]) -> tuple[int, ...]:
+    """The 0/1 value of each selection for the chosen indices; a blank motion is abstain."""
+    options = question.options()
+    chosen = set(choice)
+    if len(chosen) != len(choice):
+        raise ParameterError(f"question {question.id}: a selection is chosen twice")
+    if isinstance(question, Motion) and not chosen:
+        chosen = {Motion.ABSTAIN}  # domain rule 12: a blank motion counts as abstain
+    if any(not 0 <= index < len(options) for index in chosen):
+        raise ParameterError(
+            f"question {question.id}: selections are numbered 0…{len(options) - 1}"
+        )
+    lo, hi = question.bounds()
+    if not lo <= len(chosen) <= hi:
+        raise ParameterError(
+            f"question {question.id}: {len(chosen)} selection(s) chosen, allowed {lo} to {hi}"
+        )
+    return tuple(int(index in chosen) for index in range(len(options)))
+
+
+def prepare_ballot(
+    election: Election,
+    person: PersonId,
+    signer: SigningKey,
+    choices: Mapping[QuestionId, Collection[int]],
+    *,
+    kind: BallotKind = BallotKind.DIRECT,
+    questions: Sequence[QuestionId] | None = None,
+    delegation: Bytes32 | None = None,
+    scan: Bytes32 | None = None,
+) -> OpenedBallot:
+    """Encrypt, prove and sign a ballot on the voter's device (spec §10.2).
+
+    ``choices`` maps each question to the indices of its chosen selections (see each question's
+    ``options()``); a question left out is blank. ``questions`` limits the ballot to some questions
+    (a proxy's delegated scope); by default it covers all of them, in manifest order. The result
+    keeps the openings: cast ``.ballot``, or publish the whole to challenge it.
+    """
+    return _prepare_ballot(
+        election, person, signer, choices, kind, questions, delegation, scan, OS_RANDOMNESS
+    )
+
+
+def _prepare_ballot(
+    election: Election,
+    person: PersonId,
+    signer: SigningKey,
+    choices: Mapping[QuestionId, Collection[int]],
+    kind: BallotKind,
+    questions: Sequence[QuestionId] | None,
+    delegation: Bytes32 | None,
+    scan: Bytes32 | None,
+    randomness: Randomness,
+) -> OpenedBallot:
+    manifest = election.manifest
+    covered = _covered_questions(election, questions)
+    unknown = set(choices) - {q.id for q in covered}
+    if unknown:
+        raise ParameterError(f"choices for question(s) not on this ballot: {sorted(unknown)}")
+    credential = signer.verify_key
+    parts, openings = [], []
+    for question in covered:
+        values = _chosen_values(question, choices.get(question.id, ()))
+        part, nonces = _encrypt_question(election, person, credential, question, values, randomness)
+        parts.append(part)
+        openings.append(QuestionOpening(question=question.id, values=values, nonces=nonces))
+    body = BallotBody(
+        election=manifest.election,
+        fingerprint=Bytes32(election.fingerprint),
+        person=person,
+        kind=kind,
+        credential=credential,
+        delegation=delegation,
+        scan=scan,
+        questions=tuple(parts),
+    )
+    ballot = Ballot(body=body, signature=signer.sign(Domain.SIGN_BALLOT, body))
+    return OpenedBallot(ballot=ballot, openings=tuple(openings))
+
+
+def _covered_questions(
+    election: Election, questions: Sequence[QuestionId] | None
+) -> tuple[Question, ...]:
+    manifest = election.manifest
+    if questions is None:
+        return manifest.questions
+    wanted = set(questions)
+    if len(wanted) != len(questions) or not wanted:
+        raise ParameterError("a ballot's questions must be distinct and not empty")
+    for question in wanted:
+        manifest.question(question)  # raises for an unknown question
+    return tuple(q for q in manifest.questions if q.id in wanted)
+
+
+def _encrypt_question(
+    election: Election,
+    person: PersonId,
+    credential: VerifyKey,
+    question: Question,
+    values: tuple[int, ...],
+    randomness: Randomness,
+) -> tuple[QuestionBallot, tuple[Scalar, ...]]:
+    key, fingerprint = election.joint_key, election.fingerprint
+    selections, proofs, nonces = [], [], []
+    for index, value in enumerate(values):
+        nonce = randomness.scalar()
+        ciphertext = _encrypt(key, value, nonce)
+        context = proof_context(person, credential, question.id, index)
+        proofs.append(
+            _prove(Domain.SELECTION, fingerprint, key, context, ciphertext, 0, 1, value, nonce,
+                   randomness)
+        )  # fmt: skip
+        selections.append(ciphertext)
+        nonces.append(nonce)
+    total_nonce = nonces[0]
+    for nonce in nonces[1:]:
+        total_nonce = total_nonce + nonce
+    lo, hi = question.bounds()
+    range_proof = _prove(
+        Domain.RANGE, fingerprint, key, proof_context(person, credential, question.id, None),
+        sum_ciphertexts(selections), lo, hi, sum(values), total_nonce, randomness,
+    )  # fmt: skip
+    part = QuestionBallot(
+        question=question.id,
+        selections=tuple(selections),
+        proofs=tuple(proofs),
+        range_proof=range_proof,
+    )
+    return part, tuple(nonces)
+
+
+def check_ballot(election: Election, ballot: Ballot, questions: Sequence[QuestionId]) -> None:
+    """Check a ballot's form, signature and every proof (spec §10.2).
+
+    ``questions`` are the questions it must cover, in manifest order (all of them, or a delegated
+    scope). Raises :class:`ParameterError` for a malformed ballot (wrong election, fingerprint,
+    questions or shape), :class:`~evote.errors.InvalidSignature`, or :class:`InvalidProof` naming
+    the question and selection.
+    """
+    check_ballot_signature(election, ballot, questions)
+    check_ballot_proofs(election, ballot)
+
+
+def check_ballot_signature(
+    election: Election, ballot: Ballot, questions: Sequence[QuestionId]
+) -> None:
+    """The cheap part of :func:`check_ballot`: the ballot's form and its signature (spec §10.2)."""
+    body = ballot.body
+    manifest = election.manifest
+    if body.election != manifest.election or body.fingerprint != election.fingerprint:
+        raise ParameterError(
+            f"ballot for election {body.election!r} with another fingerprint, "
+            f"not this election {manifest.election!r}"
+        )
+    if [part.question for part in body.questions] != list(questions):
+        raise ParameterError(
+            f"ballot covers questions {[p.question for p in body.questions]}, "
+            f"expected {list(questions)}"
+        )
+    for part in body.questions:
+        width = len(manifest.question(part.question).options())
+        if len(part.selections) != width or len(part.proofs) != width:
+            raise ParameterError(
+                f"question {part.question}: expected {width} selections and proofs, "
+                f"found {len(part.selections)} and {len(part.proofs)}"
+            )
+    verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what="ballot")
+
+
+def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
+    """The costly part of :func:`check_ballot`: every selection and range proof (spec §10.2).
+
+    Assumes the form was checked (:func:`check_ballot_signature`).
+    """
+    body = ballot.body
+    key, fingerprint = election.joint_key, election.fingerprint
+    for part in body.questions:
+        question = election.manifest.question(part.question)
+        for index, (ciphertext, proof) in enumerate(zip(part.selections, part.proofs, strict=True)):
+            context = proof_context(body.person, body.credential, part.question, index)
+            try:
+                verify_selection(fingerprint, key, context, ciphertext, proof)
+            except InvalidProof as error:
+                raise InvalidProof(
+                    f"question {part.question}, selection {index}: {error}"
+                ) from None
+        context = proof_context(body.person, body.credential, part.question, None)
+        try:
+            verify_range(
+                fingerprint, key, context, sum_ciphertexts(part.selections), question.bounds(),
+                part.range_proof,
+            )  # fmt: skip
+        except InvalidProof as error:
+            raise InvalidProof(f"question {part.question}: {error}") from None
+
+
+def check_opened_ballot(
+    election: Election, opened: OpenedBallot, questions: Sequence[QuestionId]
+) -> None:
+    """Check a challenged ballot: the ballot itself, and that its openings re-encrypt it (§10.3).
+
+    Raises what :func:`check_ballot` raises, and :class:`InvalidProof` when an opening does not
+    reproduce its ciphertext.
+    """
+    check_ballot(election, opened.ballot, questions)
+    check_openings(election, opened)
+
+
+def check_openings(election: Election, opened: OpenedBallot) -> None:
+    """That the openings of a challenged ballot re-encrypt its ciphertexts (spec §10.3)."""
+    parts = opened.ballot.body.questions
+    if [o.question for o in opened.openings] != [p.question for p in parts]:
+        raise ParameterError("the openings do not cover the ballot's questions in order")
+    key = election.joint_key
+    for part, opening in zip(parts, opened.openings, strict=True):
+        if len(opening.values) != len(part.selections) or len(opening.nonces) != len(
+            part.selections
+        ):
+            raise ParameterError(f"question {part.question}: opening of the wrong length")
+        for index, (ciphertext, value, nonce) in enumerate(
+            zip(part.selections, opening.values, opening.nonces, strict=True)
+        ):
+            if value not in (0, 1) or _encrypt(key, value, nonce) != ciphertext:
+                raise InvalidProof(
+                    f"question {part.question}, selection {index}: the opening does not "
+                    f"reproduce the ciphertext"
+                )

@@ -1,0 +1,627 @@
+"""The ballot box: accepts or refuses every submission, and knows which ballot counts (spec §11).
+
+Every method checks its submission completely before changing anything: a submission is either
+accepted, recorded and acknowledged, or refused with a :class:`Refused` naming the :class:`Reason`,
+leaving the box exactly as it was. Accepted submissions are kept in order with their time; what
+counts is then a pure function of them (spec §11.3):
+
+- per person and question, the live vote is the ballot of highest precedence — the person's own
+  electronic ballot, then a paper ballot entered for them, then a proxy's — and, among equals, the
+  latest (a re-vote replaces, unless the policy forbids re-voting);
+- a proxy's ballot stops counting when its delegation, or one it derives from, is revoked, and on
+  the questions its proxy has passed on to another proxy.
+
+A credential replaced by a new binding (a lost phone) can sign nothing more; what it signed before
+stands, and the owner replaces or revokes it with the new credential.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from evote._internal.election.ballots import (
+    Ballot,
+    BallotKind,
+    OpenedBallot,
+    check_ballot_proofs,
+    check_ballot_signature,
+    check_openings,
+)
+from evote._internal.election.convener import Extension
+from evote._internal.election.delegation import Delegation, Revocation
+from evote._internal.election.election import Election
+from evote._internal.election.manifest import CommitteeElection
+from evote._internal.encoding import Bytes32, Struct
+from evote._internal.ids import PersonId, QuestionId
+from evote._internal.registry.credentials import Binding, CodeIssue, code_hash, normalize_code
+from evote._internal.registry.roll import Figures
+from evote.errors import EvoteError, InvalidProof, InvalidSignature, ParameterError
+from evote.hazmat.elgamal import Ciphertext
+from evote.hazmat.signing import VerifyKey, verify_signature
+from evote.hazmat.transcript import Domain
+
+__all__ = [
+    "MAX_EXTENSION",
+    "PRECEDENCE",
+    "BallotBox",
+    "Closing",
+    "Reason",
+    "Receipt",
+    "Refused",
+    "Vote",
+]
+
+#: Longest extension of the voting window: 3 months (domain rule 26).
+MAX_EXTENSION: Final = 92 * 86_400
+
+
+class Reason(enum.StrEnum):
+    """Why a submission was refused (spec §11.2)."""
+
+    NOT_ON_ROLL = "not-on-roll"
+    OUTSIDE_WINDOW = "outside-window"
+    WRONG_ELECTION = "wrong-election"
+    WRONG_FINGERPRINT = "wrong-fingerprint"
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad-signature"
+    BAD_PROOF = "bad-proof"
+    NOT_AUTHORISED = "not-authorised"
+    REPLAY = "replay"
+    SPOILED = "spoiled"
+    REVOTING_DISABLED = "revoting-disabled"
+    DELEGATION_INVALID = "delegation-invalid"
+    CODE_INVALID = "code-invalid"
+    CODE_USED = "code-used"
+    CREDENTIAL_IN_USE = "credential-in-use"
+    EXTENSION_INVALID = "extension-invalid"
+
+
+class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box reports it
+    """A submission the box refused; nothing changed."""
+
+    def __init__(self, reason: Reason, message: str) -> None:
+        super().__init__(f"refused ({reason}): {message}")
+        self.reason = reason
+
+
+class Closing(Struct):
+    """The box is closed: nothing more is accepted."""
+
+
+class Receipt(Struct):
+    """The acknowledgement of a ballot: its tracking code and its place among the ballots."""
+
+    tracking_code: Bytes32
+    sequence: int
+
+
+#: Precedence of a ballot for its person (spec §11.3): own ballot over paper over proxy.
+PRECEDENCE: Final = {BallotKind.DIRECT: 3, BallotKind.PAPER: 2, BallotKind.PROXY: 1}
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A counted vote: whose it is, which ballot, and its encrypted selections on one question."""
+
+    person: PersonId
+    tracking_code: Bytes32
+    kind: BallotKind
+    selections: tuple[Ciphertext, ...]
+
+
+@dataclass(slots=True)
+class _Accepted:
+    """What the box keeps of an accepted ballot: no proofs, which are checked and done with."""
+
+    sequence: int
+    tracking_code: Bytes32
+    person: PersonId
+    kind: BallotKind
+    delegation: bytes | None
+    covers: frozenset[QuestionId]
+    selections: dict[QuestionId, tuple[Ciphertext, ...]]
+
+
+@dataclass
+class _DelegationState:
+    delegation: Delegation
+    chain: tuple[PersonId, ...]  # the owner, then every proxy down to this one
+    scope: frozenset[QuestionId]
+    revoked: bool = False
+    children: list[_DelegationState] = field(default_factory=list)
+
+    @property
+    def depth(self) -> int:
+        """1 for an owner's own delegation, one more for each pass-on (spec §11.2)."""
+        return len(self.chain) - 1
+
+
+class BallotBox:
+    """The box of one election (spec §11). Times are seconds since the Unix epoch and never go back."""
+
+    def __init__(
+        self, election: Election, *, check_proofs: Callable[[Ballot], None] | None = None
+    ) -> None:
+        # ``check_proofs`` replaces check_ballot_proofs for a verifier that has checked every
+        # ballot's proofs already, in parallel; it raises the same errors.
+        self.election = election
+        self._check_proofs = check_proofs or (lambda b: check_ballot_proofs(election, b))
+        self._manifest = election.manifest
+        self._all_questions = frozenset(q.id for q in election.manifest.questions)
+        self._closes = election.manifest.window.closes
+        self._last_at: int | None = None
+        self._closed = False
+        self._codes: dict[bytes, PersonId] = {}
+        self._used_codes: set[bytes] = set()
+        self._credential: dict[PersonId, VerifyKey] = {}
+        self._holder: dict[VerifyKey, PersonId] = {}
+        self._revoked: set[VerifyKey] = set()
+        self._delegations: dict[bytes, _DelegationState] = {}
+        self._delegations_to: dict[PersonId, list[_DelegationState]] = defaultdict(list)
+        self._roots: dict[PersonId, list[_DelegationState]] = defaultdict(list)
+        self._accepted: list[_Accepted] = []
+        self._accepted_for: dict[PersonId, list[_Accepted]] = defaultdict(list)
+        self._by_tracking: dict[bytes, _Accepted] = {}
+        self._spoiled: set[bytes] = set()
+        self._seen: set[bytes] = set()
+        self.accepted = 0  # submissions accepted so far (what the board records is the board's)
+
+    # -- time and phase (spec §11.1) -----------------------------------------------------------
+
+    def _clock(self, at: int) -> None:
+        if self._last_at is not None and at < self._last_at:
+            raise ParameterError(f"time {at} is before the previous event at {self._last_at}")
+
+    def _record(self, at: int) -> None:
+        self._last_at = at
+        self.accepted += 1
+
+    def _require_not_closed(self, at: int) -> None:
+        if self._closed or at >= self._closes:
+            raise Refused(Reason.OUTSIDE_WINDOW, "voting has closed")
+
+    def _require_window(self, at: int) -> None:
+        self._require_not_closed(at)
+        if at < self._manifest.window.opens:
+            raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def closes(self) -> int:
+        """When voting closes: the manifest's window, or its extension."""
+        return self._closes
+
+    def extend(self, extension: Extension, *, at: int) -> None:
+        """Extend the voting window (domain rule 26): later, by at most 3 months, before it closes.
+
+        Signed by the convener; not for an election with a committee election among its questions.
+        """
+        self._clock(at)
+        self._require_not_closed(at)
+        body = extension.body
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"extension for election {body.election!r}")
+        _signed(lambda: verify_signature(
+            self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
+            what="extension (not signed by the convener)"))  # fmt: skip
+        if any(isinstance(q, CommitteeElection) for q in self._manifest.questions):
+            raise Refused(Reason.EXTENSION_INVALID, "a committee election cannot be extended")
+        closes = body.closes
+        if not self._closes < closes <= self._manifest.window.closes + MAX_EXTENSION:
+            raise Refused(
+                Reason.EXTENSION_INVALID,
+                f"the new close {closes} must be after {self._closes} and within 3 months of "
+                f"{self._manifest.window.closes}",
+            )
+        self._closes = closes
+        self._record(at)
+
+    def close(self, *, at: int) -> None:
+        """Close the box; allowed once, at or after the end of the voting window."""
+        self._clock(at)
+        if self._closed:
+            raise Refused(Reason.OUTSIDE_WINDOW, "the box is already closed")
+        if at < self._closes:
+            raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
+        self._closed = True
+        self._record(at)
+
+    # -- people and credentials (spec §11.2) ---------------------------------------------------
+
+    def _require_on_roll(self, person: PersonId) -> None:
+        if self.election.roll.person(person) is None:
+            raise Refused(Reason.NOT_ON_ROLL, f"{person!r} is not a person on the roll")
+
+    def _require_live(self, credential: VerifyKey) -> None:
+        if credential in self._revoked:
+            raise Refused(Reason.NOT_AUTHORISED, "this credential was replaced by a new binding")
+
+    def knows(self, submission: Delegation | Revocation | OpenedBallot) -> bool:
+        """Whether this submission was accepted already (a repeat would change nothing)."""
+        if isinstance(submission, Delegation):
+            return bytes(submission.id()) in self._delegations
+        if isinstance(submission, Revocation):
+            state = self._delegations.get(bytes(submission.body.delegation))
+            return state is not None and state.revoked
+        return bytes(submission.ballot.tracking_code()) in self._spoiled
+
+    def issue_code(self, issue: CodeIssue, *, at: int) -> None:
+        """Record the hash of an activation code the convener issued to a person (spec §10.1)."""
+        self._clock(at)
+        self._require_not_closed(at)
+        body = issue.body
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"code issue for election {body.election!r}")
+        self._require_on_roll(body.person)
+        _signed(lambda: verify_signature(
+            self._manifest.convener_key, Domain.SIGN_CODE_ISSUE, body, issue.signature,
+            what="code issue (not signed by the convener)"))  # fmt: skip
+        if bytes(body.code_hash) in self._codes:
+            raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
+        self._codes[bytes(body.code_hash)] = body.person
+        self._record(at)
+
+    def bind(self, binding: Binding, *, at: int) -> None:
+        """Bind a credential with a one-time code; a second binding replaces the first (§10.1)."""
+        self._clock(at)
+        body = binding.body
+        self._require_not_closed(at)
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"binding for election {body.election!r}")
+        self._require_on_roll(body.person)
+        _signed(lambda: verify_signature(
+            body.credential, Domain.SIGN_BINDING, body, binding.signature, what="binding"))  # fmt: skip
+        try:
+            canonical = normalize_code(body.code) == body.code
+        except ParameterError:
+            canonical = False
+        if not canonical:
+            raise Refused(Reason.CODE_INVALID, "the code is not in canonical form (spec §10.1)")
+        digest = bytes(code_hash(body.election, body.person, body.code))
+        if self._codes.get(digest) != body.person:
+            raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
+        if digest in self._used_codes:
+            raise Refused(Reason.CODE_USED, "this activation code has been used")
+        if body.credential in self._holder or body.credential == self._manifest.convener_key:
+            raise Refused(Reason.CREDENTIAL_IN_USE, "this key is already in use in this election")
+        previous = self._credential.get(body.person)
+        if previous is not None:
+            self._revoked.add(previous)
+        self._used_codes.add(digest)
+        self._credential[body.person] = body.credential
+        self._holder[body.credential] = body.person
+        self._record(at)
+
+    # -- delegations (spec §11.2) --------------------------------------------------------------
+
+    def _stands(self, state: _DelegationState, at: int | None = None) -> bool:
+        """Whether a delegation and every delegation it derives from are unrevoked — and, given
+        ``at``, none of them expired at ``at`` (usable then).
+        """  # noqa: D205
+        current: _DelegationState | None = state
+        while current is not None:
+            if current.revoked or (at is not None and at >= current.delegation.body.expires):
+                return False
+            parent = current.delegation.body.parent
+            current = self._delegations[bytes(parent)] if parent is not None else None
+        return True
+
+    def _passed_on(self, state: _DelegationState) -> frozenset[QuestionId]:
+        """The questions its proxy has passed on through a standing child delegation."""
+        passed: set[QuestionId] = set()
+        for child in state.children:
+            if self._stands(child):
+                passed |= child.scope
+        return frozenset(passed)
+
+    def delegate(self, delegation: Delegation, *, at: int) -> None:
+        """Accept a delegation (spec §11.2): checked against the roll, the bindings and the policy."""
+        self._clock(at)
+        identity = bytes(delegation.id())
+        if identity in self._delegations:
+            return  # the same delegation again: already accepted
+        self._require_not_closed(at)
+        state = self._check_delegation(delegation, at)
+        parent = delegation.body.parent
+        if parent is None:
+            self._roots[delegation.body.owner].append(state)
+        else:
+            self._delegations[bytes(parent)].children.append(state)
+        self._delegations[identity] = state
+        self._delegations_to[state.chain[-1]].append(state)
+        self._record(at)
+
+    def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
+        body = delegation.body
+        invalid = Reason.DELEGATION_INVALID
+        if body.election != self._manifest.election:
+            raise Refused(
+                Reason.WRONG_ELECTION, f"the delegation is for election {body.election!r}"
+            )
+        self._require_on_roll(body.owner)
+        _signed(lambda: verify_signature(
+            body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
+            what="delegation"))  # fmt: skip
+        self._require_live(body.delegator)
+        if body.expires <= at:
+            raise Refused(invalid, "the delegation has already expired")
+        scope = self._scope(body.scope)
+        proxy = self._holder.get(body.proxy)
+        if proxy is None or body.proxy in self._revoked:
+            raise Refused(invalid, "the proxy must be the bound credential of a person on the roll")
+        chain, siblings = self._lineage(delegation, scope, at)
+        if proxy == chain[-1]:
+            raise Refused(invalid, "a delegation to oneself")
+        if proxy in chain:
+            raise Refused(invalid, "the delegation would form a cycle")
+        if any(self._stands(s, at) and s.scope & scope for s in siblings):
+            raise Refused(invalid, "a delegation already covers some of these questions")
+        cap = self._manifest.policy.max_delegations_per_proxy
+        if cap is not None:
+            held = {s.chain[0] for s in self._delegations_to[proxy] if self._stands(s)}
+            if body.owner not in held and len(held) >= cap:
+                raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
+        return _DelegationState(delegation=delegation, chain=(*chain, proxy), scope=scope)
+
+    def _lineage(
+        self, delegation: Delegation, scope: frozenset[QuestionId], at: int
+    ) -> tuple[tuple[PersonId, ...], list[_DelegationState]]:
+        """The persons it passes through so far, and the delegations it must not overlap."""
+        body = delegation.body
+        invalid = Reason.DELEGATION_INVALID
+        if body.parent is None:
+            if self._credential.get(body.owner) != body.delegator:
+                raise Refused(
+                    Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
+                )
+            return (body.owner,), self._roots[body.owner]
+        parent = self._delegations.get(bytes(body.parent))
+        if parent is None or not self._stands(parent, at):
+            raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
+        parent_body = parent.delegation.body
+        if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
+            raise Refused(invalid, "only the parent's proxy may pass it on, for the same owner")
+        if not scope <= parent.scope or body.expires > parent_body.expires:
+            raise Refused(invalid, "a passed-on delegation cannot widen its parent's scope or time")
+        allowed = self._manifest.policy.delegation_depth
+        if parent.depth + 1 > allowed:
+            raise Refused(
+                invalid, f"delegation depth {parent.depth + 1} exceeds the allowed {allowed}"
+            )
+        return parent.chain, parent.children
+
+    def _scope(self, scope: tuple[QuestionId, ...] | None) -> frozenset[QuestionId]:
+        if scope is None:
+            return self._all_questions
+        chosen = frozenset(scope)
+        if not chosen or len(chosen) != len(scope) or not chosen <= self._all_questions:
+            raise Refused(
+                Reason.DELEGATION_INVALID, "the scope must list distinct questions of the election"
+            )
+        return chosen
+
+    def revoke(self, revocation: Revocation, *, at: int) -> None:
+        """Withdraw a delegation, by its delegator or its owner, until the box closes (§11.2)."""
+        self._clock(at)
+        body = revocation.body
+        state = self._delegations.get(bytes(body.delegation))
+        if state is not None and state.revoked:
+            return  # revoked already: nothing changes
+        self._require_not_closed(at)
+        if body.election != self._manifest.election:
+            raise Refused(Reason.WRONG_ELECTION, f"revocation for election {body.election!r}")
+        if state is None:
+            raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
+        owner = state.delegation.body.owner
+        if body.revoker not in (state.delegation.body.delegator, self._credential.get(owner)):
+            raise Refused(Reason.NOT_AUTHORISED, "only the delegator or the owner may revoke")
+        _signed(lambda: verify_signature(
+            body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
+            what="revocation"))  # fmt: skip
+        self._require_live(body.revoker)
+        state.revoked = True
+        self._record(at)
+
+    # -- ballots (spec §11.2) ------------------------------------------------------------------
+
+    def cast(self, ballot: Ballot, *, at: int) -> Receipt:
+        """Accept an electronic ballot, the person's own or a proxy's (spec §11.2)."""
+        self._clock(at)
+        if ballot.body.kind is BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "paper ballots are entered by the convener")
+        return self._accept(ballot, at)
+
+    def enter_paper(self, ballot: Ballot, *, at: int) -> Receipt:
+        """Accept a paper ballot that the convener entered for a person (spec §11.2)."""
+        self._clock(at)
+        if ballot.body.kind is not BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "only paper ballots are entered by the convener")
+        return self._accept(ballot, at)
+
+    def spoil(self, opened: OpenedBallot, *, at: int) -> None:
+        """Publish a challenged ballot (Benaloh): checked, then spoiled for good (spec §11.2)."""
+        self._clock(at)
+        ballot = opened.ballot
+        tracking = bytes(ballot.tracking_code())
+        if tracking in self._spoiled:
+            return  # challenged already
+        if ballot.body.kind is BallotKind.PAPER:
+            raise Refused(Reason.MALFORMED, "a paper ballot is not challenged")
+        if tracking in self._by_tracking:
+            raise Refused(Reason.REPLAY, "this ballot was cast; a cast ballot cannot be challenged")
+        questions = self._admissible(ballot, at)
+        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
+        self._refuse_replays(ballot)
+        _checked(lambda: self._check_proofs(ballot))
+        _checked(lambda: check_openings(self.election, opened))
+        self._spoiled.add(tracking)
+        self._seen.update(_ciphertext_keys(ballot))
+        self._record(at)
+
+    def _accept(self, ballot: Ballot, at: int) -> Receipt:
+        tracking = bytes(ballot.tracking_code())
+        earlier = self._by_tracking.get(tracking)
+        if earlier is not None:
+            return Receipt(tracking_code=Bytes32(tracking), sequence=earlier.sequence)
+        if tracking in self._spoiled:
+            raise Refused(Reason.SPOILED, "this ballot was challenged and can never be cast")
+        questions = self._admissible(ballot, at)
+        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
+        covers = frozenset(questions)
+        if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
+            raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
+        self._refuse_replays(ballot)
+        _checked(lambda: self._check_proofs(ballot))
+        body = ballot.body
+        accepted = _Accepted(
+            sequence=len(self._accepted),
+            tracking_code=Bytes32(tracking),
+            person=body.person,
+            kind=body.kind,
+            delegation=None if body.delegation is None else bytes(body.delegation),
+            covers=covers,
+            selections={part.question: part.selections for part in body.questions},
+        )
+        self._accepted.append(accepted)
+        self._accepted_for[ballot.body.person].append(accepted)
+        self._by_tracking[tracking] = accepted
+        self._seen.update(_ciphertext_keys(ballot))
+        self._record(at)
+        return Receipt(tracking_code=Bytes32(tracking), sequence=accepted.sequence)
+
+    def _admissible(self, ballot: Ballot, at: int) -> list[QuestionId]:
+        """Window, election, roll and authority; the questions the ballot must cover."""
+        body = ballot.body
+        self._require_window(at)
+        if (
+            body.election != self._manifest.election
+            or body.fingerprint != self.election.fingerprint
+        ):
+            raise Refused(Reason.WRONG_FINGERPRINT, "the ballot is for another election or key")
+        self._require_on_roll(body.person)
+        self._require_live(body.credential)
+        scope = self._all_questions
+        if body.kind is BallotKind.DIRECT:
+            if body.delegation is not None or body.scan is not None:
+                raise Refused(Reason.MALFORMED, "a direct ballot has no delegation and no scan")
+            if self._credential.get(body.person) != body.credential:
+                raise Refused(Reason.NOT_AUTHORISED, f"not the bound credential of {body.person!r}")
+        elif body.kind is BallotKind.PAPER:
+            if body.delegation is not None or body.scan is None:
+                raise Refused(Reason.MALFORMED, "a paper ballot has a scan hash and no delegation")
+            if body.credential != self._manifest.convener_key:
+                raise Refused(Reason.NOT_AUTHORISED, "paper ballots are signed by the convener")
+        else:
+            scope = self._proxy_scope(ballot, at)
+        return [q.id for q in self._manifest.questions if q.id in scope]
+
+    def _proxy_scope(self, ballot: Ballot, at: int) -> frozenset[QuestionId]:
+        """The questions a proxy may vote on now: its scope, less what it has passed on."""
+        body = ballot.body
+        if body.delegation is None or body.scan is not None:
+            raise Refused(Reason.MALFORMED, "a proxy ballot has a delegation and no scan")
+        state = self._delegations.get(bytes(body.delegation))
+        invalid = Reason.DELEGATION_INVALID
+        if state is None:
+            raise Refused(invalid, "no such delegation in this box")
+        delegation = state.delegation.body
+        if delegation.owner != body.person or delegation.proxy != body.credential:
+            raise Refused(invalid, "the delegation is not from this owner to this credential")
+        if not self._stands(state, at):
+            raise Refused(invalid, "the delegation is revoked or expired")
+        scope = state.scope - self._passed_on(state)
+        if not scope:
+            raise Refused(invalid, "the proxy has passed this delegation on entirely")
+        return scope
+
+    def _has_voted(self, ballot: Ballot, covers: frozenset[QuestionId]) -> bool:
+        body = ballot.body
+        return any(
+            a.kind is body.kind and self._live_questions(a) & covers
+            for a in self._accepted_for[body.person]
+        )
+
+    def _refuse_replays(self, ballot: Ballot) -> None:
+        keys = _ciphertext_keys(ballot)
+        if len(set(keys)) != len(keys) or not self._seen.isdisjoint(keys):
+            raise Refused(Reason.REPLAY, "a ciphertext of this ballot was submitted before")
+
+    # -- what counts (spec §11.3) --------------------------------------------------------------
+
+    def _live_questions(self, accepted: _Accepted) -> frozenset[QuestionId]:
+        """The questions on which an accepted ballot still counts, before precedence."""
+        if accepted.kind is not BallotKind.PROXY:
+            return accepted.covers
+        assert accepted.delegation is not None
+        state = self._delegations[accepted.delegation]
+        if not self._stands(state):
+            return frozenset()
+        return accepted.covers - self._passed_on(state)
+
+    def votes(self) -> dict[QuestionId, list[Vote]]:
+        """The live vote of every person on every question, in manifest order (spec §11.3)."""
+        best: dict[tuple[PersonId, QuestionId], _Accepted] = {}
+        for accepted in self._accepted:
+            rank = PRECEDENCE[accepted.kind]
+            for question in self._live_questions(accepted):
+                key = (accepted.person, question)
+                current = best.get(key)
+                if current is None or rank >= PRECEDENCE[current.kind]:
+                    best[key] = accepted  # later ballots of equal rank replace earlier ones
+        result: dict[QuestionId, list[Vote]] = {q.id: [] for q in self._manifest.questions}
+        for (person, question), accepted in sorted(best.items()):
+            result[question].append(
+                Vote(
+                    person=person,
+                    tracking_code=accepted.tracking_code,
+                    kind=accepted.kind,
+                    selections=accepted.selections[question],
+                )
+            )
+        return result
+
+    def participation(self) -> dict[QuestionId, Figures]:
+        """Area and headcount of those with a live vote, per question."""
+        roll = self.election.roll
+        return {q: roll.figures(v.person for v in votes) for q, votes in self.votes().items()}
+
+    def has_ballot(self, ballot: Ballot) -> bool:
+        """Whether this very ballot was accepted."""
+        return bytes(ballot.tracking_code()) in self._by_tracking
+
+    @property
+    def tracking_codes(self) -> list[Bytes32]:
+        """The tracking code of every accepted ballot, in the order of acceptance."""
+        return [a.tracking_code for a in self._accepted]
+
+
+def _ciphertext_keys(ballot: Ballot) -> list[bytes]:
+    return [
+        bytes(c.alpha) + bytes(c.beta) for part in ballot.body.questions for c in part.selections
+    ]
+
+
+def _signed(check: Callable[[], None]) -> None:
+    try:
+        check()
+    except InvalidSignature as error:
+        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
+
+
+def _checked(check: Callable[[], None]) -> None:
+    """Run a ballot check, translating its errors into refusals."""
+    try:
+        check()
+    except InvalidSignature as error:
+        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
+    except InvalidProof as error:
+        raise Refused(Reason.BAD_PROOF, str(error)) from None
+    except ParameterError as error:
+        raise Refused(Reason.MALFORMED, str(error)) from None

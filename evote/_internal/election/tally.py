@@ -1,0 +1,289 @@
+"""The dual homomorphic tally, its threshold decryption and decoding (spec §12).
+
+For every selection of every question two sums are formed from the live votes of the closed box:
+the headcount sum ``Σ c`` and the area sum ``Σ weight·c``. Flats share a handful of floor plans, so
+the votes are first summed per distinct weight, ``G_w = Σ_{weight = w} c``; then the headcount sum is
+``Σ_w G_w`` and the area sum ``Σ_w w·G_w`` — one addition per vote plus one multiplication per
+distinct weight, for both sums together.
+
+Trustees decrypt only these aggregates: :func:`decrypt_tally` recomputes them from the closed box
+itself and accepts nothing else to decrypt. The partial decryptions of any k trustees are combined,
+and each total is decoded with the participation as its bound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Final
+
+from evote._internal.election.box import BallotBox, Vote
+from evote._internal.election.election import Election
+from evote._internal.election.results import QuestionCounts
+from evote._internal.encoding import Bytes32, Struct
+from evote._internal.ids import ElectionId, QuestionId
+from evote._internal.registry.roll import Figures, Measure
+from evote._internal.trustees.ceremony import TrusteeIndex
+from evote._internal.trustees.decryption import (
+    PartialDecryption,
+    TrusteeKey,
+    _combine_verified,
+    verify_partial_decryption,
+)
+from evote._internal.trustees.polynomial import lagrange_coefficients
+from evote.errors import InvalidProof, ParameterError, ThresholdError
+from evote.hazmat.dlog import DiscreteLog
+from evote.hazmat.elgamal import Ciphertext, sum_ciphertexts
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
+
+__all__ = [
+    "QuestionAggregate",
+    "SelectionAggregate",
+    "Tally",
+    "TallyShare",
+    "aggregate",
+    "aggregate_selections",
+    "aggregate_votes",
+    "check_share",
+    "combine_tally",
+    "decrypt_tally",
+]
+
+#: Largest decoding table used for the area sums (about 3.4 s to build on one core, tens of MB).
+MAX_TABLE: Final = 2**18
+
+
+class SelectionAggregate(Struct):
+    """The two encrypted sums of one selection."""
+
+    headcount: Ciphertext
+    area: Ciphertext
+
+
+class QuestionAggregate(Struct):
+    question: QuestionId
+    participation: Figures
+    selections: tuple[SelectionAggregate, ...]
+
+
+class Tally(Struct):
+    """The encrypted totals of a closed box, recomputable by anyone (spec §12.1)."""
+
+    election: ElectionId
+    fingerprint: Bytes32
+    questions: tuple[QuestionAggregate, ...]
+
+    def ciphertexts(self) -> list[Ciphertext]:
+        """Every aggregate in decryption order: per question, per selection, headcount then area."""
+        return [ciphertext for *_, ciphertext in self._sums()]
+
+    def _sums(self) -> Iterator[tuple[QuestionAggregate, int, Measure, Ciphertext]]:
+        """Every aggregate in decryption order, with its question, selection index and measure."""
+        for question in self.questions:
+            for index, selection in enumerate(question.selections):
+                yield question, index, Measure.HEADCOUNT, selection.headcount
+                yield question, index, Measure.AREA, selection.area
+
+
+def _place(question: QuestionAggregate, index: int, measure: Measure) -> str:
+    return f"question {question.question}, selection {index}, {measure}"
+
+
+class TallyShare(Struct):
+    """One trustee's partial decryption of every aggregate, in :meth:`Tally.ciphertexts` order."""
+
+    trustee: TrusteeIndex
+    partials: tuple[PartialDecryption, ...]
+
+
+def aggregate_selections(
+    width: int, votes: Iterable[tuple[int, Sequence[Ciphertext]]]
+) -> tuple[SelectionAggregate, ...]:
+    """Both sums of each of ``width`` selections over ``(weight, selections)`` votes (spec §12.1).
+
+    ``G_w = Σ`` of the votes of weight w; headcount ``Σ_w G_w``; area ``Σ_w w·G_w``.
+    """
+    groups: dict[int, list[Ciphertext]] = {}
+    for weight, selections in votes:
+        if len(selections) != width:
+            raise ParameterError(f"a vote with {len(selections)} selections, expected {width}")
+        group = groups.get(weight)
+        if group is None:
+            groups[weight] = list(selections)
+        else:
+            groups[weight] = [a + b for a, b in zip(group, selections, strict=True)]
+    ordered = sorted(groups.items())
+    return tuple(
+        SelectionAggregate(
+            headcount=sum_ciphertexts(group[index] for _, group in ordered),
+            area=sum_ciphertexts(group[index].scale(weight) for weight, group in ordered),
+        )
+        for index in range(width)
+    )
+
+
+def aggregate_votes(election: Election, votes: Mapping[QuestionId, Sequence[Vote]]) -> Tally:
+    """The tally of the given live votes (spec §12.1)."""
+    roll = election.roll
+    questions = []
+    for question in election.manifest.questions:
+        counted = votes.get(question.id, [])
+        selections = aggregate_selections(
+            len(question.options()),
+            ((roll.weight(vote.person), vote.selections) for vote in counted),
+        )
+        questions.append(
+            QuestionAggregate(
+                question=question.id,
+                participation=roll.figures(vote.person for vote in counted),
+                selections=selections,
+            )
+        )
+    return Tally(
+        election=election.manifest.election,
+        fingerprint=Bytes32(election.fingerprint),
+        questions=tuple(questions),
+    )
+
+
+def aggregate(box: BallotBox) -> Tally:
+    """The tally of a closed box (spec §12.1)."""
+    if not box.closed:
+        raise ParameterError("the box is still open: only a closed box is tallied")
+    return aggregate_votes(box.election, box.votes())
+
+
+def decrypt_tally(key: TrusteeKey, box: BallotBox) -> TallyShare:
+    """A trustee's partial decryptions of the aggregates of a closed box, and of nothing else.
+
+    The trustee recomputes the tally from the box itself (spec §12.2), so it never decrypts a
+    ciphertext someone hands it — not a single ballot, only sums over the closed box.
+    """
+    return _decrypt_tally(key, box, OS_RANDOMNESS)
+
+
+def _decrypt_tally(key: TrusteeKey, box: BallotBox, randomness: Randomness) -> TallyShare:
+    election = box.election
+    if bytes(key.parameters.election) != election.manifest.hash():
+        raise ParameterError("this trustee key is for another election")
+    if key.joint_key != election.joint_key:
+        raise ParameterError("this trustee key is not for this election's joint key")
+    tally = aggregate(box)
+    partials = tuple(
+        key._partial_decrypt(election.fingerprint, ciphertext, randomness)
+        for ciphertext in tally.ciphertexts()
+    )
+    return TallyShare(trustee=key.trustee, partials=partials)
+
+
+def check_share(election: Election, tally: Tally, share: TallyShare) -> None:
+    """Raise unless every partial decryption of ``share`` is valid for ``tally`` (spec §12.3).
+
+    :class:`ThresholdError` for an unknown trustee or the wrong number of partials;
+    :class:`InvalidProof` for a partial decryption whose proof fails.
+    """
+    sums = list(tally._sums())
+    keys = election.ceremony.verification_keys
+    if not 1 <= share.trustee <= len(keys):
+        raise ThresholdError(f"a share from trustee {share.trustee}, who is not a trustee")
+    if len(share.partials) != len(sums):
+        raise ThresholdError(
+            f"trustee {share.trustee}: {len(share.partials)} partials for {len(sums)} sums"
+        )
+    key = keys[share.trustee - 1]
+    for (question, index, measure, ciphertext), partial in zip(sums, share.partials, strict=True):
+        if partial.trustee != share.trustee:
+            raise InvalidProof(
+                f"trustee {share.trustee}, {_place(question, index, measure)}: a partial "
+                f"decryption marked as trustee {partial.trustee}'s"
+            )
+        try:
+            verify_partial_decryption(election.fingerprint, ciphertext, partial, key)
+        except InvalidProof as error:
+            raise InvalidProof(f"{_place(question, index, measure)}: {error}") from None
+
+
+def _valid_shares(
+    election: Election, tally: Tally, shares: Sequence[TallyShare]
+) -> tuple[list[TallyShare], dict[int, str]]:
+    """The shares whose every partial decryption verifies, and why the others were set aside.
+
+    A share set aside no longer counts against its trustee once a later share of that trustee is
+    valid; a share repeating a trustee already valid is set aside as repeated.
+    """
+    valid: list[TallyShare] = []
+    rejected: dict[int, str] = {}
+    for share in shares:
+        if share.trustee in {s.trustee for s in valid}:
+            rejected[share.trustee] = "repeated trustee"
+            continue
+        try:
+            check_share(election, tally, share)
+        except (InvalidProof, ThresholdError) as error:
+            rejected[share.trustee] = str(error)
+            continue
+        valid.append(share)
+        rejected.pop(share.trustee, None)
+    return valid, rejected
+
+
+def combine_tally(
+    election: Election, tally: Tally, shares: Sequence[TallyShare]
+) -> tuple[QuestionCounts, ...]:
+    """Decrypt and decode the tally from the shares of at least k trustees (spec §12.3).
+
+    A share with any bad partial decryption is set aside; if fewer than k valid shares remain,
+    :class:`ThresholdError` names the trustees set aside and why. Each headcount is decoded within
+    the question's participating headcount and each area within its participating area.
+    """
+    if tally.fingerprint != election.fingerprint:
+        raise ParameterError("the tally is for another election")
+    shape = [(q.id, len(q.options())) for q in election.manifest.questions]
+    if [(q.question, len(q.selections)) for q in tally.questions] != shape:
+        raise ParameterError("the tally's questions and selections do not match the manifest")
+    threshold = election.manifest.threshold
+    valid, rejected = _valid_shares(election, tally, shares)
+    if len(valid) < threshold:
+        detail = "; ".join(f"trustee {t}: {why}" for t, why in sorted(rejected.items()))
+        raise ThresholdError(
+            f"{len(valid)} valid tally share(s), {threshold} needed"
+            + (f" ({detail})" if detail else "")
+        )
+    chosen = valid[:threshold]
+    # Every partial decryption of the chosen shares is verified (above): combine them directly,
+    # with the Lagrange coefficients of the chosen trustees computed once.
+    coefficients = lagrange_coefficients(share.trustee for share in chosen)
+    area_bound = max(q.participation.area for q in tally.questions)
+    decodings = sum(len(q.selections) for q in tally.questions)
+    decoders = {
+        Measure.HEADCOUNT: DiscreteLog(max(q.participation.headcount for q in tally.questions)),
+        Measure.AREA: DiscreteLog(
+            area_bound, baby_steps=min(math.isqrt(area_bound * decodings) + 1, MAX_TABLE)
+        ),
+    }
+    columns = zip(*(share.partials for share in chosen), strict=True)  # the partials per sum
+    values: dict[tuple[QuestionId, int, Measure], int] = {}
+    for (question, index, measure, ciphertext), partials in zip(
+        tally._sums(), columns, strict=True
+    ):
+        value = decoders[measure].decode(_combine_verified(ciphertext, partials, coefficients))
+        bound = question.participation.of(measure)
+        if value > bound:
+            raise ParameterError(
+                f"question {question.question}: a total {value} exceeds its participation {bound}"
+            )
+        values[question.question, index, measure] = value
+    return tuple(
+        QuestionCounts(
+            question=question.question,
+            participation=question.participation,
+            selections=tuple(
+                Figures(
+                    area=values[question.question, index, Measure.AREA],
+                    headcount=values[question.question, index, Measure.HEADCOUNT],
+                )
+                for index in range(len(question.selections))
+            ),
+        )
+        for question in tally.questions
+    )

@@ -1,0 +1,1 @@
+"""Where an election runs: the board with its storage and key, and the convener's assembly."""

@@ -1,0 +1,289 @@
+"""The election record: the board exported as a directory of canonical JSON files (spec §14).
+
+::
+
+    record/
+      record.json          format, version, election, size, the final signed head, and per file
+                           its number of entries and SHA-256
+      manifest.json        entry 0                 roll.json         entry 1
+      ceremony.jsonl       announcements, dealings, complaints, the outcome
+      registration.jsonl   activation codes, bindings
+      delegations.jsonl    delegations, revocations
+      ballots.jsonl        ballots, paper ballots, challenged ballots
+      phases.jsonl         extensions, the close
+      counting.jsonl       the tally, decryption shares, the results
+      notices.jsonl        notices (公示)
+      heads.jsonl          every signed tree head the board published
+
+Each line is one entry's canonical JSON (the Merkle leaf data), in increasing index order within
+its file; a verifier merges the files by index. Nothing else is needed to recount the election.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import msgspec
+
+from evote._internal.board.heads import SignedTreeHead
+from evote._internal.encoding import Bytes32, Struct, decode, encode
+from evote._internal.ids import ElectionId
+from evote.errors import EvoteError
+
+__all__ = [
+    "FILE_OF",
+    "FORMAT",
+    "VERSION",
+    "RecordError",
+    "RecordFile",
+    "RecordIndex",
+    "RecordLine",
+    "RecordReader",
+    "write_record",
+]
+
+FORMAT: Final = "evote-record"
+VERSION: Final = 1
+INDEX_FILE: Final = "record.json"
+HEADS_FILE: Final = "heads.jsonl"
+
+#: Which file holds each kind of event (spec §14.1).
+FILE_OF: Final = {
+    "manifest": "manifest.json",
+    "roll": "roll.json",
+    "announcement": "ceremony.jsonl",
+    "dealing": "ceremony.jsonl",
+    "complaint": "ceremony.jsonl",
+    "ceremony": "ceremony.jsonl",
+    "code": "registration.jsonl",
+    "binding": "registration.jsonl",
+    "delegation": "delegations.jsonl",
+    "revocation": "delegations.jsonl",
+    "ballot": "ballots.jsonl",
+    "paper": "ballots.jsonl",
+    "challenge": "ballots.jsonl",
+    "extension": "phases.jsonl",
+    "close": "phases.jsonl",
+    "tally": "counting.jsonl",
+    "share": "counting.jsonl",
+    "results": "counting.jsonl",
+    "notice": "notices.jsonl",
+}
+ENTRY_FILES: Final = tuple(dict.fromkeys(FILE_OF.values()))
+
+
+class RecordError(EvoteError):
+    """A record that cannot be read as one: wrong format or version, a missing or altered file."""
+
+
+class RecordFile(Struct):
+    name: str
+    entries: int
+    sha256: Bytes32
+
+
+class RecordIndex(Struct):
+    """``record.json`` (spec §14.1)."""
+
+    format: Literal["evote-record"]
+    version: Literal[1]
+    election: ElectionId
+    size: int
+    head: SignedTreeHead
+    files: tuple[RecordFile, ...]
+
+
+class _Peek(msgspec.Struct):
+    """The two fields needed to route an entry without decoding it."""
+
+    index: int
+    event: _PeekEvent
+
+
+class _PeekEvent(msgspec.Struct):
+    type: str
+
+
+_PEEK: Final = msgspec.json.Decoder(_Peek)
+
+#: What reading a line of a record can raise: msgspec's errors are ValueErrors; deep nesting recurses.
+_UNREADABLE: Final = (ValueError, RecursionError)
+
+
+def _peek(line: bytes) -> _Peek | None:
+    """The index and type of an entry line, or None if it cannot be read that far."""
+    try:
+        return _PEEK.decode(line)
+    except _UNREADABLE:
+        return None
+
+
+def write_record(
+    directory: Path,
+    election: ElectionId,
+    entries: Iterable[bytes],
+    heads: Sequence[SignedTreeHead],
+) -> RecordIndex:
+    """Write entries (canonical JSON, in index order) and heads as a record (spec §14.1).
+
+    The last head is the record's final head. Only what cannot be written is refused here (no head,
+    an entry that cannot be read or is of an unknown type); checking is the verifier's job.
+    """
+    directory = Path(directory)
+    if directory.exists():
+        raise RecordError(f"{directory} exists already; a record is written to a new directory")
+    if not heads:
+        raise RecordError("a record needs at least one signed head")
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent or None))
+    try:
+        handles = {name: (staging / name).open("wb") for name in ENTRY_FILES}
+        counts = dict.fromkeys(ENTRY_FILES, 0)
+        digests = {name: hashlib.sha256() for name in ENTRY_FILES}
+        size = 0
+        try:
+            for data in entries:
+                try:
+                    kind = _PEEK.decode(data).event.type
+                except _UNREADABLE as error:
+                    raise RecordError(f"an entry that cannot be read: {error}") from None
+                if kind not in FILE_OF:
+                    raise RecordError(f"an entry of unknown type {kind!r}")
+                name, line = FILE_OF[kind], data + b"\n"
+                handles[name].write(line)
+                digests[name].update(line)
+                counts[name] += 1
+                size += 1
+        finally:
+            for handle in handles.values():
+                handle.close()
+        head_lines = b"".join(encode(h) + b"\n" for h in heads)
+        (staging / HEADS_FILE).write_bytes(head_lines)
+        files = [
+            RecordFile(name=n, entries=counts[n], sha256=Bytes32(digests[n].digest()))
+            for n in ENTRY_FILES
+        ]
+        files.append(
+            RecordFile(
+                name=HEADS_FILE,
+                entries=len(heads),
+                sha256=Bytes32(hashlib.sha256(head_lines).digest()),
+            )
+        )
+        index = RecordIndex(
+            format=FORMAT,
+            version=VERSION,
+            election=election,
+            size=size,
+            head=heads[-1],
+            files=tuple(files),
+        )
+        (staging / INDEX_FILE).write_bytes(encode(index) + b"\n")
+        os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return index
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLine:
+    """One entry line of a record, as routed: its index and type as far as they can be read."""
+
+    index: int  # -1 if the line cannot be read
+    kind: str | None  # the event type, None if the line cannot be read
+    file: str
+    data: bytes
+
+
+class RecordReader:
+    """Reads a record directory: its index, its files checked against it, its entries by index."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        path = self.directory / INDEX_FILE
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise RecordError(f"{path}: cannot read the record index: {error.strerror}") from None
+        version = _version_of(raw)
+        if version is not None and version != VERSION:
+            raise RecordError(
+                f"{path}: record format version {version}; this evote reads {VERSION}"
+            )
+        try:
+            self.index = decode(raw.rstrip(b"\n"), RecordIndex)
+        except EvoteError as error:
+            raise RecordError(f"{path}: not an evote record index: {error}") from None
+        self.files = {f.name: f for f in self.index.files}
+
+    def check_files(self) -> list[str]:
+        """Every problem with the files: missing, unlisted, altered or miscounted (spec §15.1)."""
+        problems = []
+        expected = {*ENTRY_FILES, HEADS_FILE}
+        listed = set(self.files)
+        problems += [f"{name}: not listed in {INDEX_FILE}" for name in sorted(expected - listed)]
+        problems += [f"{name}: not a file of this format" for name in sorted(listed - expected)]
+        for name in sorted(listed & expected):
+            listing = self.files[name]
+            path = self.directory / name
+            if not path.is_file():
+                problems.append(f"{name}: missing")
+                continue
+            digest, lines = hashlib.sha256(), 0
+            with path.open("rb") as handle:
+                for line in handle:
+                    digest.update(line)
+                    lines += 1
+            if digest.digest() != bytes(listing.sha256):
+                problems.append(f"{name}: its SHA-256 differs from the one in {INDEX_FILE}")
+            if lines != listing.entries:
+                problems.append(f"{name}: {lines} lines, {INDEX_FILE} says {listing.entries}")
+        return problems
+
+    def lines(self, name: str) -> Iterator[bytes]:
+        """The lines of one file, without their newline; nothing if the file is missing."""
+        path = self.directory / name
+        if not path.is_file():
+            return
+        with path.open("rb") as handle:
+            for line in handle:
+                yield line.rstrip(b"\n")
+
+    def entries(self) -> Iterator[RecordLine]:
+        """Every entry line of the record, merged by index."""
+
+        def routed(name: str) -> Iterator[RecordLine]:
+            for line in self.lines(name):
+                peeked = _peek(line)
+                if peeked is None:
+                    yield RecordLine(-1, None, name, line)
+                else:
+                    yield RecordLine(peeked.index, peeked.event.type, name, line)
+
+        return heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item.index)
+
+    def heads(self) -> list[bytes]:
+        return list(self.lines(HEADS_FILE))
+
+
+class _Version(msgspec.Struct):
+    version: object = None
+
+
+_VERSION: Final = msgspec.json.Decoder(_Version)
+
+
+def _version_of(raw: bytes) -> int | None:
+    try:
+        value = _VERSION.decode(raw).version
+    except _UNREADABLE:
+        return None
+    return value if isinstance(value, int) else None
