@@ -30,23 +30,28 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TypeVar
 
+import msgspec
 import nacl
 import nacl.bindings
 
-from evote._internal.encoding import Bytes32, Struct, decode, encode
-from evote._internal.trustees.ceremony import CeremonyParameters, conclude
-from evote._internal.trustees.decryption import (
+from evote import (
+    Bytes32,
+    CeremonyParameters,
+    CeremonyTrustee,
     TrusteeKey,
     combine_partial_decryptions,
+    conclude,
+    decode,
+    encode,
     verify_partial_decryption,
 )
-from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.hazmat import group, sealing, signing, transcript
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, encode_message, encrypt, sum_ciphertexts
 from evote.hazmat.group import PublicKey, Scalar
 from evote.hazmat.proofs.disjunctive import (
     DisjunctiveProof,
+    RangeStatement,
     prove_range,
     prove_selection,
     verify_range,
@@ -244,7 +249,7 @@ class Bench:
 # -- the operations ------------------------------------------------------------------------------
 
 
-class SelectionWire(Struct):
+class SelectionWire(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     """A selection as a ballot carries it: the ciphertext and its 0/1 proof."""
 
     ciphertext: Ciphertext
@@ -267,10 +272,11 @@ def run_ceremony(trustees: int, threshold: int) -> list[TrusteeKey]:
 def selection_rows(bench: Bench, key: PublicKey) -> None:
     def encrypt_with_proof() -> tuple[Ciphertext, DisjunctiveProof]:
         ciphertext, nonce = encrypt(key, 1)
-        return ciphertext, prove_selection(FINGERPRINT, key, CONTEXT, ciphertext, 1, nonce)
+        statement = RangeStatement(FINGERPRINT, key, CONTEXT, ciphertext)
+        return ciphertext, prove_selection(statement, 1, nonce)
 
     def verify(ciphertext: Ciphertext, proof: DisjunctiveProof) -> None:
-        verify_selection(FINGERPRINT, key, CONTEXT, ciphertext, proof)
+        verify_selection(RangeStatement(FINGERPRINT, key, CONTEXT, ciphertext), proof)
 
     def verify_from_json() -> None:
         received = decode(wire, SelectionWire)
@@ -295,10 +301,11 @@ def range_rows(bench: Bench, key: PublicKey, selected: list[int], bounds: tuple[
 
     def prove() -> DisjunctiveProof:
         total = sum_ciphertexts(ciphertexts)
-        return prove_range(FINGERPRINT, key, CONTEXT, total, bounds, value, nonce)
+        return prove_range(RangeStatement(FINGERPRINT, key, CONTEXT, total, *bounds), value, nonce)
 
     def verify() -> None:
-        verify_range(FINGERPRINT, key, CONTEXT, sum_ciphertexts(ciphertexts), bounds, proof)
+        total = sum_ciphertexts(ciphertexts)
+        verify_range(RangeStatement(FINGERPRINT, key, CONTEXT, total, *bounds), proof)
 
     proof = bench.run(f"{label}: sum + prove", prove)
     bench.run(f"{label}: sum + verify", verify)

@@ -25,32 +25,34 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from evote._internal.election.election import Election
-from evote._internal.election.manifest import (
+from evote import (
+    ORDINARY,
+    SPECIAL,
+    Bytes32,
     Candidate,
+    CandidateId,
+    CeremonyOutcome,
+    CeremonyTrustee,
     CommitteeElection,
+    Election,
+    ElectionId,
     Manifest,
     Motion,
     Question,
-    Window,
-)
-from evote._internal.election.rules import ORDINARY, SPECIAL
-from evote._internal.election.tally import (
     QuestionAggregate,
+    QuestionId,
+    SigningKey,
     Tally,
     TallyShare,
+    TrusteeKey,
+    Window,
     aggregate_selections,
     combine_tally,
+    conclude,
 )
-from evote._internal.encoding import Bytes32
-from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
-from evote._internal.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
-from evote._internal.trustees.decryption import TrusteeKey
-from evote._internal.trustees.trustee import CeremonyTrustee
 from evote.hazmat.elgamal import Ciphertext, encrypt, sum_ciphertexts
 from evote.hazmat.group import PublicKey
-from evote.hazmat.signing import SigningKey
+from evote.simulation import estate, floor_plans
 
 T = TypeVar("T")
 ELECTION = ElectionId("benchmark")
@@ -74,13 +76,8 @@ def questions() -> tuple[Question, ...]:
     return (*motions, committee)
 
 
-def floor_plans(rng: random.Random, count: int = 36) -> list[int]:
-    """Distinct areas in 0.01 m², from small flats to large ones."""
-    return sorted(rng.sample(range(4_500, 18_000), count))
-
-
 def ceremony(manifest: Manifest) -> tuple[CeremonyOutcome, list[TrusteeKey]]:
-    parameters = CeremonyParameters(election=Bytes32(manifest.hash()), trustees=3, threshold=2)
+    parameters = manifest.ceremony_parameters()
     states = [CeremonyTrustee.start(parameters, i) for i in parameters.indices]
     announcements = [s.announce() for s in states]
     dealings = [s.deal(announcements) for s in states]
@@ -136,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         questions=questions(),
     )
     plans = floor_plans(rng)
-    weights = [rng.choice(plans) for _ in range(owners)]
+    # One flat per owner, as many floor plans as a large estate has (spec §12.1: grouped by weight).
+    roll = estate(ELECTION, owners, rng, buildings=20, plans=plans, two_flats=0, co_owned=0,
+                  developer=False)  # fmt: skip
+    weights = [roll.weight(person.id) for person in roll.persons]
     choices: list[Choice] = []
     for _ in range(owners):
         ballot = []
@@ -196,17 +196,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     assert [[s.headcount for s in agg] for agg in aggregates] == counts
 
-    roll = Roll(
-        election=ELECTION,
-        units=tuple(
-            Unit(id=UnitId(f"U{i:05}"), building=f"{i % 20 + 1}栋", area=w)
-            for i, w in enumerate(weights)
-        ),
-        persons=tuple(
-            Person(id=PersonId(f"P{i:05}"), kind=PersonKind.OWNER, units=(UnitId(f"U{i:05}"),))
-            for i in range(owners)
-        ),
-    )
     election = Election(manifest=manifest, roll=roll, ceremony=outcome)
     tally = Tally(
         election=ELECTION,

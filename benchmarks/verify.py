@@ -56,43 +56,47 @@ from crypto import (
     replayer,
     summarize,
 )
-from tally import floor_plans, questions
+from tally import questions
 
-from evote._internal.board.events import (
-    BallotCast,
-    CeremonyConcluded,
-    Entry,
-    ManifestPublished,
-    RollPublished,
-)
-from evote._internal.election.ballots import (
+from evote import (
+    Assembly,
     Ballot,
+    Board,
+    CeremonyOutcome,
+    CeremonyTrustee,
+    CommitteeElection,
+    Convener,
+    Election,
+    ElectionId,
+    Entry,
+    Figures,
+    Manifest,
+    MemoryStorage,
+    Motion,
+    PersonId,
+    Proceedings,
+    ProofsChecked,
+    QuestionId,
+    Roll,
+    SigningKey,
+    Voter,
+    Window,
+    ballot_of,
+    check_ballot,
     check_ballot_proofs,
-    check_ballot_signature,
-    prepare_ballot,
+    decode,
+    decrypt_tally,
+    encode,
+    export_record,
+    verify_record,
 )
-from evote._internal.election.convener import post_notice
-from evote._internal.election.election import Election
-from evote._internal.election.manifest import CommitteeElection, Manifest, Motion, Window
-from evote._internal.election.tally import decrypt_tally
-from evote._internal.encoding import decode, decode_prevalidated, encode
-from evote._internal.host.assembly import Assembly
-from evote._internal.host.board import Board, export_record
-from evote._internal.host.storage import MemoryStorage
-from evote._internal.ids import ElectionId, PersonId, QuestionId, UnitId
-from evote._internal.proceedings import Proceedings
-from evote._internal.registry.credentials import bind, issue_code, new_activation_code
-from evote._internal.registry.roll import Figures, Person, PersonKind, Roll, Unit
-from evote._internal.trustees.trustee import CeremonyTrustee
-from evote._internal.verify import verify_record
-from evote._internal.verify.pipeline import election_pool, worker_election
-from evote.hazmat import signing
 from evote.hazmat.group import BASE, Scalar
+from evote.simulation import estate, floor_plans
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 #: Part of the cache key: bump it whenever the generated records change.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 ELECTION = ElectionId("verify-benchmark")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400
 #: How likely an owner approves each of the 15 candidates.
@@ -115,33 +119,25 @@ Choices = dict[QuestionId, list[int]]
 # -- the election ---------------------------------------------------------------------------------
 
 
-def convener_key(seed: int) -> signing.SigningKey:
-    return signing.SigningKey(hashlib.sha256(f"verify benchmark convener {seed}".encode()).digest())
+def convener_key(seed: int) -> SigningKey:
+    return SigningKey(hashlib.sha256(f"verify benchmark convener {seed}".encode()).digest())
 
 
-def board_key(seed: int) -> signing.SigningKey:
-    return signing.SigningKey(hashlib.sha256(f"verify benchmark board {seed}".encode()).digest())
+def board_key(seed: int) -> SigningKey:
+    return SigningKey(hashlib.sha256(f"verify benchmark board {seed}".encode()).digest())
 
 
-def credential(seed: int, person: str) -> signing.SigningKey:
+def credential(seed: int, person: str) -> SigningKey:
     """An owner's phone credential, derived so that the ballot workers can sign with it too."""
-    return signing.SigningKey(
+    return SigningKey(
         hashlib.sha256(f"verify benchmark credential {seed} {person}".encode()).digest()
     )
 
 
 def owners_roll(owners: int, rng: random.Random) -> Roll:
     """``owners`` owners in 20 buildings, areas from a few dozen floor plans; 5 % own two flats."""
-    plans = floor_plans(rng)
-    units: list[Unit] = []
-    persons: list[Person] = []
-    for index in range(owners):
-        building = f"{index % 20 + 1}栋"
-        flats = 2 if rng.random() < 0.05 else 1
-        ids = tuple(UnitId(f"U{index + 1:05}-{k}") for k in range(flats))
-        units += [Unit(id=u, building=building, area=rng.choice(plans)) for u in ids]
-        persons.append(Person(id=PersonId(f"P{index + 1:05}"), kind=PersonKind.OWNER, units=ids))
-    return Roll(election=ELECTION, units=tuple(units), persons=tuple(persons))
+    return estate(ELECTION, owners, rng, buildings=20, plans=floor_plans(rng), two_flats=0.05,
+                  co_owned=0, developer=False)  # fmt: skip
 
 
 def intent(manifest: Manifest, rng: random.Random) -> Choices:
@@ -173,18 +169,32 @@ def expected_counts(roll: Roll, manifest: Manifest, intents: Sequence[Choices]) 
 
 # -- generating the ballots in worker processes ---------------------------------------------------
 
-
-def _make_ballots(seed: int, orders: list[tuple[str, Choices]]) -> list[bytes]:
-    """Encrypt, prove and sign each owner's ballot; the canonical JSON of each."""
-    election = worker_election()
-    return [
-        encode(prepare_ballot(election, PersonId(person), credential(seed, person), choices).ballot)
-        for person, choices in orders
-    ]
+_WORKER_ELECTION: Election | None = None
 
 
-def _no_proof_check(ballot: Ballot) -> None:
-    """Stands in for the proof check while GENERATING benchmark data: see :func:`generate`."""
+def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
+    global _WORKER_ELECTION  # noqa: PLW0603 -- one election per worker process, set once
+    _WORKER_ELECTION = Election(
+        manifest=decode(manifest, Manifest),
+        roll=decode(roll, Roll),
+        ceremony=decode(outcome, CeremonyOutcome),
+    )
+
+
+def _make_ballots(
+    seed: int, orders: list[tuple[str, Choices]]
+) -> list[tuple[bytes, ProofsChecked]]:
+    """Each owner's ballot, encrypted, proved and signed, and its proofs checked, as a server's
+    workers check them before the ballot is cast (``Assembly.cast(..., proofs=...)``).
+    """
+    election = _WORKER_ELECTION
+    assert election is not None
+    made = []
+    for person, choices in orders:
+        voter = Voter(PersonId(person), credential(seed, person))
+        ballot = voter.prepare_ballot(election, choices).ballot
+        made.append((encode(ballot), check_ballot_proofs(election, ballot)))
+    return made
 
 
 def record_path(ballots: int, seed: int) -> Path:
@@ -209,13 +219,7 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     roll = owners_roll(ballots, rng)
     board = Board(ELECTION, MemoryStorage(), board_key(seed))
     assembly = Assembly(board)
-    # BENCHMARK DATA GENERATION ONLY. The ballots come from our own workers, which made them
-    # honestly with prepare_ballot; re-checking every proof before publishing (~30 ms a ballot)
-    # would only slow the generation down. So the convener's proceedings skip the proof check —
-    # signatures, box rules, tally and decryption are still checked. The VERIFICATION measured by
-    # this benchmark is a separate `evote verify` process that checks everything, proofs included,
-    # and must find the record valid. Never build an Assembly like this for a real election.
-    assembly.proceedings = Proceedings(check_proofs=_no_proof_check)  # before the manifest
+    convener = Convener(convener_key(seed))
     now = OPENS - 30 * 86_400
 
     def tick() -> int:
@@ -224,9 +228,8 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
         return now
 
     assembly.open(manifest, roll, at=tick())
-    ceremony = assembly.proceedings.ceremony
-    assert ceremony is not None
-    trustees = [CeremonyTrustee.start(ceremony.parameters, i) for i in ceremony.parameters.indices]
+    parameters = manifest.ceremony_parameters()
+    trustees = [CeremonyTrustee.start(parameters, i) for i in parameters.indices]
     announcements = [t.announce() for t in trustees]
     for announcement in announcements:
         assembly.announce(announcement, at=tick())
@@ -240,9 +243,10 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     keys = [t.finish(outcome, dealings) for t in trustees]
 
     for person in roll.persons:
-        code = new_activation_code()
-        assembly.issue_code(issue_code(ELECTION, person.id, code, convener_key(seed)), at=tick())
-        assembly.bind(bind(ELECTION, person.id, credential(seed, person.id), code), at=tick())
+        issued = convener.issue_code(ELECTION, person.id)
+        assembly.issue_code(issued.issue, at=tick())
+        voter = Voter(person.id, credential(seed, person.id))
+        assembly.bind(voter.bind(ELECTION, issued.code), at=tick())
 
     intents = [intent(manifest, rng) for _ in roll.persons]
     orders = [(str(p.id), c) for p, c in zip(roll.persons, intents, strict=True)]
@@ -250,11 +254,14 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     chunks = [orders[i : i + size] for i in range(0, len(orders), size)]
     spacing = (CLOSES - OPENS) // (len(orders) + 1)
     cast = 0
-    with election_pool(assembly.election, workers) as pool:
+    election = assembly.election
+    arguments = (encode(election.manifest), encode(election.roll), encode(election.ceremony))
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=arguments) as pool:
         for batch in pool.imap(functools.partial(_make_ballots, seed), chunks):
-            for data in batch:
-                # Trusted bytes from our own workers: decoded without re-validating every point.
-                assembly.cast(decode_prevalidated(data, Ballot), at=OPENS + cast * spacing)
+            for data, proofs in batch:
+                ballot = decode(data, Ballot)
+                assembly.cast(ballot, at=OPENS + cast * spacing, proofs=proofs)
                 cast += 1
             if cast % 1_000 < size or cast == len(orders):
                 elapsed = time.perf_counter() - started
@@ -271,8 +278,9 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     decrypted = [figures for question in counts for figures in question.selections]
     if decrypted != expected_counts(roll, manifest, intents):
         raise SystemExit("the decrypted tally differs from the owners' choices: a bug")
-    results = post_notice(ELECTION, "Results", "The results of the benchmark vote.",
-                          CLOSES + 15 * 86_400, convener_key(seed))  # fmt: skip
+    results = convener.notice(
+        ELECTION, "Results", "The results of the benchmark vote.", until=CLOSES + 15 * 86_400
+    )
     assembly.notice(results, at=CLOSES + 240)
     board.sign_head(at=CLOSES + 300)
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -489,17 +497,13 @@ def parallel_capacity(count: int) -> float:
 
 
 def election_of(record: Path) -> Election:
-    """The election a record's ballots are checked against: manifest, roll, ceremony outcome."""
-    manifest = decode((record / "manifest.json").read_bytes().rstrip(b"\n"), Entry).event
-    roll = decode((record / "roll.json").read_bytes().rstrip(b"\n"), Entry).event
-    assert isinstance(manifest, ManifestPublished)
-    assert isinstance(roll, RollPublished)
-    with (record / "ceremony.jsonl").open("rb") as lines:
-        for line in lines:
-            event = decode(line.rstrip(b"\n"), Entry).event
-            if isinstance(event, CeremonyConcluded):
-                return Election(manifest=manifest.manifest, roll=roll.roll, ceremony=event.outcome)
-    raise SystemExit(f"{record}: no ceremony outcome")
+    """The election a record's ballots are checked against: its setup, replayed by the rules."""
+    proceedings = Proceedings()
+    for name in ("manifest.json", "roll.json", "ceremony.jsonl"):
+        with (record / name).open("rb") as lines:
+            for line in lines:
+                proceedings.apply(decode(line.rstrip(b"\n"), Entry))
+    return proceedings.election
 
 
 @dataclasses.dataclass
@@ -521,10 +525,9 @@ def ballot_cost(record: Path, *, repeats: int) -> BallotCost:
         line = next(lines).rstrip(b"\n")
 
     def check() -> None:
-        event = decode(line, Entry).event  # validates every point
-        assert isinstance(event, BallotCast)
-        check_ballot_signature(election, event.ballot, order)
-        check_ballot_proofs(election, event.ballot)
+        ballot = ballot_of(decode(line, Entry).event)  # validates every point
+        assert ballot is not None
+        check_ballot(election, ballot, order)
 
     with recording() as calls:  # the Ed25519 signature check too
         check()

@@ -1,26 +1,125 @@
-"""The error hierarchy of evote.
+"""The errors of evote, in three families, and the codes they carry (spec README, "Refused").
 
-Every error evote raises on purpose is an :class:`EvoteError`. Primitives raise; the record verifier
-collects. Messages name the object and say what was expected versus what was found, so that the
-command line can print :meth:`EvoteError.diagnostics` as it is.
+- :class:`InvalidInput` — bad data from outside: a malformed or non-canonical encoding, a point off
+  the group, a signature or proof that does not verify, a step the rules refuse. Nothing changed.
+  Every one carries a stable :class:`Reason` code and, once placed on a board, the :class:`Check`
+  of the verifier it falls under and the board index of the entry.
+- :class:`UsageError` — the caller misused the API: an argument outside its domain, a call in a
+  state that does not admit it. A bug in the caller, not in the data.
+- :class:`VerificationFailed` — published material does not check out for an observer: a receipt,
+  a consistency proof, a head, a record.
+
+Primitives raise; the record verifier collects. Messages name the object and say what was expected
+versus what was found; programs compare codes, never messages.
 """
 
 from __future__ import annotations
 
+import contextlib
+import enum
+from collections.abc import Iterator
+from typing import ClassVar
+
 __all__ = [
     "CeremonyError",
+    "Check",
     "DecodingError",
     "EvoteError",
     "InvalidEncoding",
+    "InvalidInput",
     "InvalidMerkleProof",
     "InvalidPoint",
     "InvalidProof",
     "InvalidScalar",
     "InvalidSignature",
     "ParameterError",
+    "Reason",
+    "RecordError",
+    "Refused",
     "SecretFileError",
     "ThresholdError",
+    "UsageError",
+    "VerificationFailed",
+    "refusing",
 ]
+
+
+class Reason(enum.StrEnum):
+    """Why input was refused: the stable codes of the protocol (spec §11.2, §14.2).
+
+    A server maps each to one problem type; tests and programs compare these, not messages.
+    """
+
+    # Bad data of any kind (spec §1–§6, §13).
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad-signature"
+    BAD_PROOF = "bad-proof"
+    BAD_MERKLE_PROOF = "bad-merkle-proof"
+    CEREMONY_INVALID = "ceremony-invalid"
+    DECRYPTION_FAILED = "decryption-failed"
+    SECRET_FILE_INVALID = "secret-file-invalid"  # noqa: S105 -- a code, not a password
+    RECORD_INVALID = "record-invalid"
+    ROLL_INVALID = "roll-invalid"
+    # The registry and the ballot box (spec §11.2).
+    NOT_ON_ROLL = "not-on-roll"
+    OUTSIDE_WINDOW = "outside-window"
+    WRONG_ELECTION = "wrong-election"
+    WRONG_FINGERPRINT = "wrong-fingerprint"
+    NOT_AUTHORISED = "not-authorised"
+    REPLAY = "replay"
+    SPOILED = "spoiled"
+    REVOTING_DISABLED = "revoting-disabled"
+    DELEGATION_INVALID = "delegation-invalid"
+    CODE_INVALID = "code-invalid"
+    CODE_USED = "code-used"
+    CREDENTIAL_IN_USE = "credential-in-use"
+    EXTENSION_INVALID = "extension-invalid"
+    # The proceedings: where and when an entry may come (spec §14.2).
+    OUT_OF_ORDER = "out-of-order"
+    TIME_GOES_BACK = "time-goes-back"
+    WRONG_PHASE = "wrong-phase"
+    DUPLICATE = "duplicate"
+    TALLY_MISMATCH = "tally-mismatch"
+    SHARE_INVALID = "share-invalid"
+    COUNTS_MISMATCH = "counts-mismatch"
+    RESULTS_MISMATCH = "results-mismatch"
+
+
+class Check(enum.StrEnum):
+    """The numbered checks of the record verifier; each id is the section of spec §15 defining it."""
+
+    FORMAT = "15.1"
+    BOARD = "15.2"
+    SETUP = "15.3"
+    CEREMONY = "15.4"
+    REGISTRATION = "15.5"
+    DELEGATIONS = "15.6"
+    BALLOT_PROOFS = "15.7"
+    BOX_RULES = "15.8"
+    TALLY = "15.9"
+    DECRYPTION = "15.10"
+    RESULTS = "15.11"
+    ORDER = "15.12"
+
+    @property
+    def label(self) -> str:
+        return _TITLES[self]
+
+
+_TITLES: dict[Check, str] = {
+    Check.FORMAT: "Record format and files",
+    Check.BOARD: "Board: Merkle tree and signed heads",
+    Check.SETUP: "Manifest and roll",
+    Check.CEREMONY: "Key ceremony",
+    Check.REGISTRATION: "Activation codes and bindings",
+    Check.DELEGATIONS: "Delegations and revocations",
+    Check.BALLOT_PROOFS: "Ballot signatures and proofs",
+    Check.BOX_RULES: "Ballot box rules",
+    Check.TALLY: "Homomorphic tally",
+    Check.DECRYPTION: "Decryption shares and decoding",
+    Check.RESULTS: "Results against the rules",
+    Check.ORDER: "Order and time",
+}
 
 
 class EvoteError(Exception):
@@ -31,7 +130,83 @@ class EvoteError(Exception):
         return str(self)
 
 
-class InvalidEncoding(EvoteError, ValueError):  # noqa: N818 -- names the input, not the event
+# -- bad data from outside -----------------------------------------------------------------------
+
+
+class InvalidInput(EvoteError, ValueError):  # noqa: N818 -- names the input, as the others
+    """Data from outside that is wrong; nothing changed.
+
+    ``reason`` is the stable code (each subclass has its own default); ``check`` and ``index`` say
+    where on a board the data was refused, when it was: the verifier's check it falls under and the
+    board index of its entry (see :meth:`placed`). ``message`` is for people.
+    """
+
+    default_reason: ClassVar[Reason] = Reason.MALFORMED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reason: Reason | None = None,
+        check: Check | None = None,
+        index: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason or self.default_reason
+        self.check = check
+        self.index = index
+
+    def __str__(self) -> str:
+        where = f"entry {self.index}: " if self.index is not None else ""
+        return f"{where}{self.message}"
+
+
+class Refused(InvalidInput):
+    """A step the rules refuse, with the reason named (spec §11.2, §14.2)."""
+
+    def __init__(
+        self,
+        reason: Reason,
+        message: str,
+        *,
+        check: Check | None = None,
+        index: int | None = None,
+    ) -> None:
+        super().__init__(message, reason=reason, check=check, index=index)
+
+    def placed(self, check: Check, index: int) -> Refused:
+        """The same refusal, of entry ``index`` of a board, under verification check ``check``."""
+        return Refused(self.reason, self.message, check=check, index=index)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_refused, (self.reason, self.message, self.check, self.index))
+
+    def __str__(self) -> str:
+        where = f"entry {self.index}: " if self.index is not None else ""
+        return f"{where}refused ({self.reason}): {self.message}"
+
+
+@contextlib.contextmanager
+def refusing(reason: Reason | None = None) -> Iterator[None]:
+    """Within the block, bad input is a refused step: :class:`InvalidInput` becomes :class:`Refused`.
+
+    The refusal keeps the error's reason (or takes ``reason``) and its message, and chains the error
+    as its cause; a :class:`Refused` passes through unchanged.
+    """
+    try:
+        yield
+    except Refused:
+        raise
+    except InvalidInput as error:
+        raise Refused(reason or error.reason, error.message) from error
+
+
+def _refused(reason: Reason, message: str, check: Check | None, index: int | None) -> Refused:
+    return Refused(reason, message, check=check, index=index)
+
+
+class InvalidEncoding(InvalidInput):
     """Bytes or JSON that are not the canonical encoding of the expected object."""
 
 
@@ -43,33 +218,79 @@ class InvalidScalar(InvalidEncoding):
     """Not a canonical encoding of an integer modulo the group order (spec §2.2)."""
 
 
-class ParameterError(EvoteError, ValueError):
-    """A parameter outside its domain: a threshold above the number of trustees, a negative weight..."""
-
-
-class InvalidProof(EvoteError):  # noqa: N818
+class InvalidProof(InvalidInput):
     """A zero-knowledge proof that does not verify for its statement."""
 
+    default_reason = Reason.BAD_PROOF
 
-class InvalidMerkleProof(EvoteError):  # noqa: N818
+
+class InvalidMerkleProof(InvalidInput):
     """A Merkle inclusion or consistency proof that does not verify (spec §13.2)."""
 
+    default_reason = Reason.BAD_MERKLE_PROOF
 
-class InvalidSignature(EvoteError):  # noqa: N818
+
+class InvalidSignature(InvalidInput):
     """An Ed25519 signature that does not verify for its key and message (spec §7.2)."""
 
+    default_reason = Reason.BAD_SIGNATURE
 
-class DecodingError(EvoteError):
+
+class DecodingError(InvalidInput):
     """A decrypted point that is not m·G for any m within the stated bound (spec §4.4)."""
 
+    default_reason = Reason.DECRYPTION_FAILED
 
-class ThresholdError(EvoteError):
+
+class ThresholdError(InvalidInput):
     """Too few, duplicated or unknown trustees for a threshold operation (spec §6.6)."""
 
+    default_reason = Reason.DECRYPTION_FAILED
 
-class CeremonyError(EvoteError):
+
+class CeremonyError(InvalidInput):
     """A key-ceremony message that is malformed or inconsistent with the ceremony (spec §6)."""
 
+    default_reason = Reason.CEREMONY_INVALID
 
-class SecretFileError(EvoteError):
+
+class SecretFileError(InvalidInput):
     """A passphrase-protected secret file that cannot be opened: wrong passphrase, altered or damaged."""
+
+    default_reason = Reason.SECRET_FILE_INVALID
+
+
+class RecordError(InvalidInput):
+    """A record that cannot be read as one: wrong format or version, a missing or altered file."""
+
+    default_reason = Reason.RECORD_INVALID
+
+
+# -- misuse of the API ---------------------------------------------------------------------------
+
+
+class UsageError(EvoteError):
+    """The caller used the API wrongly: a call in a state that does not admit it, a bad argument."""
+
+
+class ParameterError(UsageError, ValueError):
+    """A parameter outside its domain: a threshold above the number of trustees, a negative weight...
+
+    Raised when such a value is *built*; decoding the same value from outside raises
+    :class:`InvalidEncoding` instead (a struct's check becomes a decoding error, spec §1.3).
+    """
+
+
+# -- verification --------------------------------------------------------------------------------
+
+
+class VerificationFailed(EvoteError):  # noqa: N818 -- names the outcome
+    """Published material that does not check out: a receipt, a consistency proof, a head (§13.5).
+
+    ``check`` is the verifier's check it belongs to, where there is one.
+    """
+
+    def __init__(self, message: str, *, check: Check | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.check = check

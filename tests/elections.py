@@ -6,30 +6,45 @@ import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evote._internal.election.ballots import BallotKind, OpenedBallot, prepare_ballot
-from evote._internal.election.box import BallotBox
-from evote._internal.election.election import Election
-from evote._internal.election.manifest import (
+from evote import (
+    ORDINARY,
+    SPECIAL,
+    BallotBox,
+    BallotKind,
+    Bytes32,
     Candidate,
+    CandidateId,
+    CeremonyOutcome,
+    CeremonyTrustee,
     CommitteeElection,
+    Convener,
+    Election,
+    ElectionId,
     Manifest,
     Motion,
+    OpenedBallot,
+    Person,
+    PersonId,
+    PersonKind,
     Policy,
     Question,
+    QuestionCounts,
+    QuestionId,
     Rating,
+    Registry,
+    Roll,
+    SigningKey,
+    TallyShare,
+    TrusteeKey,
+    Unit,
+    UnitId,
+    Voter,
     Window,
+    combine_tally,
+    conclude,
+    decrypt_tally,
+    prepare_ballot,
 )
-from evote._internal.election.results import QuestionCounts
-from evote._internal.election.rules import ORDINARY, SPECIAL
-from evote._internal.election.tally import aggregate, combine_tally, decrypt_tally
-from evote._internal.encoding import Bytes32
-from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote._internal.registry.credentials import bind, issue_code, new_activation_code
-from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
-from evote._internal.trustees.ceremony import CeremonyParameters, conclude
-from evote._internal.trustees.decryption import TrusteeKey
-from evote._internal.trustees.trustee import CeremonyTrustee
-from evote.hazmat.signing import SigningKey
 
 ELECTION = ElectionId("test-election")
 OPENS, CLOSES = 1_000, 2_000
@@ -91,8 +106,8 @@ def roll(
 
 
 @functools.cache
-def _ceremony(manifest_hash: bytes) -> tuple[object, tuple[TrusteeKey, ...]]:
-    parameters = CeremonyParameters(election=Bytes32(manifest_hash), trustees=3, threshold=2)
+def _ceremony(manifest: Manifest) -> tuple[CeremonyOutcome, tuple[TrusteeKey, ...]]:
+    parameters = manifest.ceremony_parameters()
     states = [CeremonyTrustee.start(parameters, i) for i in parameters.indices]
     announcements = [s.announce() for s in states]
     dealings = [s.deal(announcements) for s in states]
@@ -102,10 +117,14 @@ def _ceremony(manifest_hash: bytes) -> tuple[object, tuple[TrusteeKey, ...]]:
 
 @dataclass
 class World:
-    """An election in progress, with a credential for every person and a clock."""
+    """An election in progress, with a credential for every person and a clock.
+
+    The box and the registry are driven directly, as the proceedings drive them (spec §14.2).
+    """
 
     election: Election
     keys: tuple[TrusteeKey, ...]
+    registry: Registry
     box: BallotBox
     credentials: dict[str, SigningKey] = field(default_factory=dict)
     now: int = 0
@@ -119,14 +138,14 @@ class World:
             self.bind(person.id)
 
     def bind(self, name: str) -> SigningKey:
-        person = PersonId(name)
-        code = new_activation_code()
-        issue = issue_code(ELECTION, person, code, CONVENER)
-        self.box.issue_code(issue, at=self.tick())
-        credential = SigningKey.generate()
-        self.box.bind(bind(ELECTION, person, credential, code), at=self.tick())
-        self.credentials[name] = credential
-        return credential
+        issued = Convener(CONVENER).issue_code(ELECTION, PersonId(name))
+        self.box.admit(at=self.tick())
+        self.registry.issue_code(issued.issue)
+        voter = Voter.create(PersonId(name))
+        self.box.admit(at=self.tick())
+        self.registry.bind(voter.bind(ELECTION, issued.code))
+        self.credentials[name] = voter.credential
+        return voter.credential
 
     def ballot(
         self,
@@ -135,7 +154,9 @@ class World:
         *,
         signer: SigningKey | None = None,
         kind: BallotKind = BallotKind.DIRECT,
-        **options: object,
+        questions: Sequence[str] | None = None,
+        delegation: Bytes32 | None = None,
+        scan: Bytes32 | None = None,
     ) -> OpenedBallot:
         return prepare_ballot(
             self.election,
@@ -143,7 +164,9 @@ class World:
             signer or self.credentials[person],
             {QuestionId(q): c for q, c in choices.items()},
             kind=kind,
-            **options,  # type: ignore[arg-type]
+            questions=None if questions is None else [QuestionId(q) for q in questions],
+            delegation=delegation,
+            scan=scan,
         )
 
     def open(self) -> None:
@@ -152,10 +175,11 @@ class World:
     def close(self) -> None:
         self.box.close(at=self.tick(CLOSES))
 
+    def shares(self) -> list[TallyShare]:
+        return [decrypt_tally(key, self.box) for key in (self.keys[0], self.keys[2])]
+
     def counts(self) -> tuple[QuestionCounts, ...]:
-        tally = aggregate(self.box)
-        shares = [decrypt_tally(key, self.box) for key in (self.keys[0], self.keys[2])]
-        return combine_tally(self.election, tally, shares)
+        return combine_tally(self.election, self.box.tally(), self.shares())
 
 
 def world(
@@ -166,6 +190,7 @@ def world(
     policy: Policy | None = None,
 ) -> World:
     the_manifest = manifest(questions, policy)
-    outcome, keys = _ceremony(the_manifest.hash())
-    election = Election(manifest=the_manifest, roll=roll(holdings, kinds), ceremony=outcome)  # type: ignore[arg-type]
-    return World(election=election, keys=keys, box=BallotBox(election))
+    outcome, keys = _ceremony(the_manifest)
+    election = Election(manifest=the_manifest, roll=roll(holdings, kinds), ceremony=outcome)
+    registry = Registry(election.roll, the_manifest.convener_key)
+    return World(election=election, keys=keys, registry=registry, box=BallotBox(election, registry))

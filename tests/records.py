@@ -32,38 +32,49 @@ from typing import Any
 
 import msgspec
 
-from evote._internal.board.events import (
+from evote import (
     AnyEvent,
+    Ballot,
+    BallotKind,
+    Binding,
+    Board,
+    Bytes32,
+    CeremonyOutcome,
+    Delegation,
+    Election,
+    Entry,
+    Manifest,
+    MemoryStorage,
+    RecordIndex,
+    Revocation,
+    Roll,
+    SignedTreeHead,
+    SigningKey,
+    TreeHead,
+    decode,
+    encode,
+    export_record,
+)
+
+# White-box on purpose: an adversary who writes records by hand needs the record's layout and the
+# bodies that are signed, which the public API does not hand out.
+from evote._internal.board.events import (
     BallotCast,
     BallotChallenged,
     CredentialBound,
     DelegationGiven,
     DelegationRevoked,
-    Entry,
     PaperEntered,
 )
-from evote._internal.board.heads import SignedTreeHead, TreeHead
-from evote._internal.election.ballots import Ballot, BallotBody, BallotKind
-from evote._internal.election.delegation import (
-    Delegation,
-    DelegationBody,
-    Revocation,
-    RevocationBody,
-)
-from evote._internal.election.election import Election
-from evote._internal.election.manifest import Manifest
-from evote._internal.encoding import Bytes32, Struct, decode, encode, to_builtins
-from evote._internal.host.board import Board, export_record
-from evote._internal.host.storage import MemoryStorage
-from evote._internal.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE, RecordIndex
-from evote._internal.registry.credentials import Binding, BindingBody
-from evote._internal.registry.roll import Roll
-from evote._internal.trustees.ceremony import CeremonyOutcome
+from evote._internal.election.ballots import BallotBody
+from evote._internal.election.delegation import DelegationBody, RevocationBody
+from evote._internal.encoding import Struct, to_builtins
+from evote._internal.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE
+from evote._internal.registry.credentials import BindingBody
 from evote.cli.demo import ELECTION, board_key, simulate
 from evote.errors import EvoteError
 from evote.hazmat.group import Scalar
 from evote.hazmat.merkle import MerkleTree, leaf_hash
-from evote.hazmat.signing import SigningKey
 from evote.hazmat.transcript import Domain
 
 __all__ = ["DemoRecord", "Draft", "Roles", "build_demo_record", "flip", "reindex"]

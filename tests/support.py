@@ -7,10 +7,14 @@ import hashlib
 
 from hypothesis import strategies as st
 
-from evote._internal.encoding import Bytes32
-from evote._internal.trustees.ceremony import CeremonyOutcome, CeremonyParameters, conclude
-from evote._internal.trustees.decryption import TrusteeKey
-from evote._internal.trustees.trustee import CeremonyTrustee
+from evote import (
+    Bytes32,
+    CeremonyOutcome,
+    CeremonyParameters,
+    CeremonyTrustee,
+    TrusteeKey,
+    conclude,
+)
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
 
 FINGERPRINT = hashlib.sha256(b"tests: election fingerprint").digest()

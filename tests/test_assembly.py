@@ -6,21 +6,34 @@ from pathlib import Path
 
 import pytest
 
-from evote._internal.board.heads import verify_receipt
-from evote._internal.election.ballots import prepare_ballot
-from evote._internal.election.manifest import Manifest, Motion, Window
-from evote._internal.election.rules import ORDINARY
-from evote._internal.host.assembly import Assembly
-from evote._internal.host.board import Board
-from evote._internal.host.storage import MemoryStorage, SqliteStorage
-from evote._internal.ids import PersonId, QuestionId, UnitId
-from evote._internal.proceedings import Check, EntryRefused
-from evote._internal.registry.credentials import bind, issue_code, new_activation_code
-from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
-from evote._internal.trustees.trustee import CeremonyTrustee
+from evote import (
+    ORDINARY,
+    Assembly,
+    Board,
+    CeremonyTrustee,
+    Check,
+    Convener,
+    Manifest,
+    MemoryStorage,
+    Motion,
+    Person,
+    PersonId,
+    PersonKind,
+    Phase,
+    QuestionId,
+    Reason,
+    Roll,
+    SigningKey,
+    SqliteStorage,
+    Unit,
+    UnitId,
+    Voter,
+    Window,
+    check_ballot_proofs,
+    verify_receipt,
+)
 from evote.cli.demo import ELECTION, board_key, simulate
-from evote.errors import EvoteError
-from evote.hazmat.signing import SigningKey
+from evote.errors import Refused, UsageError
 
 KEY = SigningKey(bytes(range(7, 39)))
 CONVENER = SigningKey(bytes(range(3, 35)))
@@ -40,9 +53,7 @@ def _assembly() -> Assembly:
         persons=(Person(id=A, kind=PersonKind.OWNER, units=(UnitId("U1"),)),),
     )
     assembly.open(manifest, roll, at=1)
-    ceremony = assembly.proceedings.ceremony
-    assert ceremony is not None
-    trustee = CeremonyTrustee.start(ceremony.parameters, 1)
+    trustee = CeremonyTrustee.start(manifest.ceremony_parameters(), 1)
     assembly.announce(trustee.announce(), at=2)
     assembly.deal(trustee.deal([trustee.announce()]), at=3)
     assembly.conclude_ceremony(at=4)
@@ -52,22 +63,30 @@ def _assembly() -> Assembly:
 def test_a_refused_step_publishes_nothing() -> None:
     assembly = _assembly()
     size = len(assembly.board)
-    with pytest.raises(EntryRefused, match="code-invalid") as refused:
-        assembly.bind(bind(ELECTION, A, SigningKey.generate(), new_activation_code()), at=5)
-    assert refused.value.check == Check.REGISTRATION
+    stranger = Voter.create(A)
+    with pytest.raises(Refused) as refused:
+        assembly.bind(stranger.bind(ELECTION, "0" * 20), at=5)
+    assert (refused.value.reason, refused.value.check) == (Reason.CODE_INVALID, Check.REGISTRATION)
+    assert refused.value.index == size
     assert len(assembly.board) == size
-    with pytest.raises(EvoteError, match="still open"):
+    with pytest.raises(UsageError):
         assembly.publish_tally(at=6)
     assert len(assembly.board) == size
+    assert assembly.phase is Phase.VOTING
+
+
+def _bound(assembly: Assembly) -> Voter:
+    issued = Convener(CONVENER).issue_code(ELECTION, A)
+    assembly.issue_code(issued.issue, at=5)
+    voter = Voter.create(A)
+    assembly.bind(voter.bind(ELECTION, issued.code), at=6)
+    return voter
 
 
 def test_a_cast_returns_a_receipt_and_a_resent_ballot_the_same_one() -> None:
     assembly = _assembly()
-    code = new_activation_code()
-    assembly.issue_code(issue_code(ELECTION, A, code, CONVENER), at=5)
-    credential = SigningKey.generate()
-    assembly.bind(bind(ELECTION, A, credential, code), at=6)
-    ballot = prepare_ballot(assembly.election, A, credential, {QuestionId("m"): [0]}).ballot
+    voter = _bound(assembly)
+    ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot
     receipt = assembly.cast(ballot, at=150)
     verify_receipt(receipt, KEY.verify_key)
     assert receipt.tracking_code == ballot.tracking_code()
@@ -79,12 +98,9 @@ def test_a_cast_returns_a_receipt_and_a_resent_ballot_the_same_one() -> None:
 
 def test_a_cast_after_a_later_head_is_signed_at_that_head_time() -> None:
     assembly = _assembly()
-    code = new_activation_code()
-    assembly.issue_code(issue_code(ELECTION, A, code, CONVENER), at=5)
-    credential = SigningKey.generate()
-    assembly.bind(bind(ELECTION, A, credential, code), at=6)
+    voter = _bound(assembly)
     assembly.board.sign_head(at=160)
-    ballot = prepare_ballot(assembly.election, A, credential, {QuestionId("m"): [0]}).ballot
+    ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot
     receipt = assembly.cast(ballot, at=155)
     verify_receipt(receipt, KEY.verify_key)
     assert receipt.entry.at == 155
@@ -102,3 +118,15 @@ def test_a_board_resumes_into_the_same_state(tmp_path: Path) -> None:
     assert resumed.proceedings.results == results
     assert resumed.proceedings.size == len(resumed.board)
     reopened.close()
+
+
+def test_proofs_checked_ahead_spare_the_check_for_that_ballot_only() -> None:
+    assembly = _assembly()
+    voter = _bound(assembly)
+    ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot
+    checked = check_ballot_proofs(assembly.election, ballot)
+    other = voter.prepare_ballot(assembly.election, {QuestionId("m"): [1]}).ballot
+    with pytest.raises(UsageError):  # a token for one ballot does not serve another
+        assembly.cast(other, at=150, proofs=checked)
+    receipt = assembly.cast(ballot, at=150, proofs=checked)
+    assert receipt.tracking_code == ballot.tracking_code()

@@ -22,7 +22,14 @@ from evote._internal.ids import ElectionId
 from evote._internal.record import RecordError, write_record
 from evote.cli.demo import ELECTION as DEMO
 from evote.cli.demo import board_key, simulate
-from evote.errors import EvoteError, InvalidMerkleProof, InvalidSignature, ParameterError
+from evote.errors import (
+    Check,
+    EvoteError,
+    InvalidMerkleProof,
+    InvalidSignature,
+    ParameterError,
+    VerificationFailed,
+)
 from evote.hazmat.signing import SigningKey
 
 ELECTION = ElectionId("board-test")
@@ -81,9 +88,10 @@ def test_receipts_prove_a_ballot_is_under_a_signed_head() -> None:
         verify_receipt(board.receipt(entry, head), key)
     receipt = board.receipt(ballots[0], head)
     other = ballots[1]
-    with pytest.raises(ParameterError, match=r"not entry|another ballot|is entry"):
+    with pytest.raises(VerificationFailed, match=r"not entry|another ballot|is entry") as failed:
         verify_receipt(msgspec.structs.replace(receipt, entry=other), key)
-    with pytest.raises(InvalidMerkleProof):
+    assert failed.value.check is Check.BOARD
+    with pytest.raises(VerificationFailed, match="Merkle inclusion proof") as failed:
         verify_receipt(
             msgspec.structs.replace(
                 receipt, entry=other, index=other.index, tracking_code=receipt_code(other)
@@ -108,7 +116,7 @@ def test_consistency_between_heads() -> None:
     proof = board.consistency(old, new)
     verify_consistency_proof(proof, KEY.verify_key)
     backwards = ConsistencyProof(old=new, new=old, proof=proof.proof)
-    with pytest.raises((InvalidMerkleProof, ParameterError)):
+    with pytest.raises(VerificationFailed, match="signed before the smaller"):
         verify_consistency_proof(backwards, KEY.verify_key)
     # A board that rewrote its history cannot prove the new head extends the old one.
     forked = _filled(MemoryStorage(), 4)
@@ -116,13 +124,15 @@ def test_consistency_between_heads() -> None:
     for i in range(5, 12):
         forked.append(_notice(i), at=i + 10)
     fork_head = forked.sign_head(at=30)
-    with pytest.raises(InvalidMerkleProof):
+    with pytest.raises(VerificationFailed, match="Merkle consistency proof") as failed:
         verify_consistency_proof(
             ConsistencyProof(
                 old=old, new=fork_head, proof=forked.consistency(old, fork_head).proof
             ),
             KEY.verify_key,
         )
+    assert failed.value.check is Check.BOARD
+    assert isinstance(failed.value.__cause__, InvalidMerkleProof)
 
 
 @pytest.mark.parametrize(

@@ -10,15 +10,15 @@ import msgspec
 import pytest
 
 from evote._internal.election.ballots import Ballot, BallotKind
-from evote._internal.election.box import MAX_EXTENSION, BallotBox, Reason, Refused
+from evote._internal.election.box import MAX_EXTENSION, BallotBox
 from evote._internal.election.convener import extend_window
 from evote._internal.election.delegation import Delegation, delegate, revoke
 from evote._internal.election.manifest import Motion, Policy
 from evote._internal.election.rules import ORDINARY
 from evote._internal.encoding import Bytes32
 from evote._internal.ids import ElectionId, PersonId, QuestionId
-from evote._internal.registry.credentials import bind, issue_code, new_activation_code
 from evote._internal.registry.roll import Figures
+from evote.errors import Reason, Refused, UsageError
 from evote.hazmat.elgamal import Ciphertext
 from evote.hazmat.signing import Signature, SigningKey
 from evote.hazmat.transcript import Domain
@@ -165,30 +165,6 @@ def test_revoting_disabled() -> None:
     w.box.cast(w.ballot("A", YES).ballot, at=w.tick())
     again = w.ballot("A", NO).ballot
     _refused(w.box, Reason.REVOTING_DISABLED, lambda: w.box.cast(again, at=w.tick()))
-
-
-def test_codes_and_credentials() -> None:
-    w = world(HOLDINGS)
-    forged = issue_code(ELECTION, A, new_activation_code(), SigningKey.generate())
-    _refused(w.box, Reason.BAD_SIGNATURE, lambda: w.box.issue_code(forged, at=w.tick()))
-    code = new_activation_code()
-    w.box.issue_code(issue_code(ELECTION, A, code, CONVENER), at=w.tick())
-    key = SigningKey.generate()
-    wrong = bind(ELECTION, A, key, new_activation_code())
-    _refused(w.box, Reason.CODE_INVALID, lambda: w.box.bind(wrong, at=w.tick()))
-    for_b = bind(ELECTION, B, key, code)  # A's code cannot bind B
-    _refused(w.box, Reason.CODE_INVALID, lambda: w.box.bind(for_b, at=w.tick()))
-    w.box.bind(bind(ELECTION, A, key, code), at=w.tick())
-    again = bind(ELECTION, A, SigningKey.generate(), code)
-    _refused(w.box, Reason.CODE_USED, lambda: w.box.bind(again, at=w.tick()))
-    code_b = new_activation_code()
-    w.box.issue_code(issue_code(ELECTION, B, code_b, CONVENER), at=w.tick())
-    shared = bind(ELECTION, B, key, code_b)
-    _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(shared, at=w.tick()))
-    foreign = bind(ElectionId("another-election"), B, SigningKey.generate(), code_b)
-    _refused(w.box, Reason.WRONG_ELECTION, lambda: w.box.bind(foreign, at=w.tick()))
-    stranger = issue_code(ELECTION, Z, code_b, CONVENER)
-    _refused(w.box, Reason.NOT_ON_ROLL, lambda: w.box.issue_code(stranger, at=w.tick()))
 
 
 # -- delegations -------------------------------------------------------------------------------
@@ -385,14 +361,6 @@ def test_passing_on_part_of_a_delegation() -> None:
     assert _hire(w) == {"agree": 0, "oppose": 1}
 
 
-def test_the_convener_key_cannot_become_a_credential() -> None:
-    w = world(HOLDINGS)
-    code = new_activation_code()
-    w.box.issue_code(issue_code(ELECTION, A, code, CONVENER), at=w.tick())
-    hijack = bind(ELECTION, A, CONVENER, code)
-    _refused(w.box, Reason.CREDENTIAL_IN_USE, lambda: w.box.bind(hijack, at=w.tick()))
-
-
 def test_a_paper_ballot_is_not_challenged() -> None:
     w = _open_world()
     paper = w.ballot("A", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=Bytes32(bytes(32)))
@@ -451,12 +419,9 @@ def test_a_cast_ballot_cannot_be_challenged_afterwards() -> None:
 
 
 def test_tallying_needs_a_closed_box() -> None:
-    from evote._internal.election.tally import aggregate  # noqa: PLC0415
-    from evote.errors import ParameterError  # noqa: PLC0415
-
     w = _open_world()
-    with pytest.raises(ParameterError, match="still open"):
-        aggregate(w.box)
+    with pytest.raises(UsageError, match="still open"):
+        w.box.tally()
 
 
 def test_an_identity_selection_is_refused_as_a_bad_proof() -> None:

@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evote._internal.election.ballots import BallotKind
-from evote._internal.election.box import Reason, Refused
 from evote._internal.election.delegation import delegate, revoke
 from evote._internal.election.manifest import Candidate, CommitteeElection, Motion, Rating
 from evote._internal.election.results import QuestionCounts, compute_results
@@ -23,6 +22,7 @@ from evote._internal.election.rules import ORDINARY
 from evote._internal.encoding import Bytes32
 from evote._internal.ids import CandidateId, PersonId, QuestionId
 from evote._internal.registry.roll import Figures, PersonKind
+from evote.errors import Reason, Refused
 from evote.hazmat.signing import SigningKey
 from tests.elections import CLOSES, CONVENER, ELECTION, world
 

@@ -16,13 +16,15 @@ from evote._internal.trustees.ceremony import (
 from evote._internal.trustees.decryption import PartialDecryption
 from evote.errors import InvalidEncoding
 from evote.hazmat.elgamal import Ciphertext, encrypt
-from evote.hazmat.proofs.disjunctive import DisjunctiveProof, prove_selection
+from evote.hazmat.proofs.disjunctive import DisjunctiveProof, RangeStatement, prove_selection
 from evote.hazmat.proofs.schnorr import SchnorrProof
 from tests.support import FINGERPRINT, ceremony, parameters
 
 OUTCOME, KEYS = ceremony(3, 2)
 CIPHERTEXT, NONCE = encrypt(OUTCOME.joint_key, 1)
-PROOF = prove_selection(FINGERPRINT, OUTCOME.joint_key, b"ctx", CIPHERTEXT, 1, NONCE)
+PROOF = prove_selection(
+    RangeStatement(FINGERPRINT, OUTCOME.joint_key, b"ctx", CIPHERTEXT), 1, NONCE
+)
 
 
 def test_structs_round_trip_through_canonical_json() -> None:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from evote import Status, verify_record
 from evote._internal.encoding import decode
 from evote._internal.trustees.ceremony import (
     Announcement,
@@ -28,12 +29,16 @@ from evote._internal.trustees.ceremony import (
     trustee_key_statement,
 )
 from evote._internal.trustees.decryption import PartialDecryption, combine_partial_decryptions
-from evote._internal.verify import Status, verify_record
 from evote.errors import InvalidPoint, InvalidScalar
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, decrypt_to_point, sum_ciphertexts
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
-from evote.hazmat.proofs.disjunctive import DisjunctiveProof, verify_range, verify_selection
+from evote.hazmat.proofs.disjunctive import (
+    DisjunctiveProof,
+    RangeStatement,
+    verify_range,
+    verify_selection,
+)
 from evote.hazmat.proofs.schnorr import SchnorrProof, knowledge_holds
 from evote.hazmat.transcript import Domain, Transcript, hash_to_point
 
@@ -135,19 +140,17 @@ def test_proof_vectors_verify() -> None:
     )
     for entry in v["selection"]:
         verify_selection(
-            fingerprint,
-            key,
-            context,
-            decode(json.dumps(entry["ciphertext"]), Ciphertext),
+            RangeStatement(
+                fingerprint, key, context, decode(json.dumps(entry["ciphertext"]), Ciphertext)
+            ),
             decode(json.dumps(entry["proof"]), DisjunctiveProof),
         )
     for entry in v["range"]:
+        lo, hi = entry["bounds"]
         verify_range(
-            fingerprint,
-            key,
-            context,
-            decode(json.dumps(entry["sum"]), Ciphertext),
-            tuple(entry["bounds"]),
+            RangeStatement(
+                fingerprint, key, context, decode(json.dumps(entry["sum"]), Ciphertext), lo, hi
+            ),
             decode(json.dumps(entry["proof"]), DisjunctiveProof),
         )
 

@@ -1,62 +1,47 @@
-"""The proceedings of an election: the state built from the board's entries, in order (spec §14).
+"""The proceedings of an election: the state built from the board's entries, in order (spec §14.2).
 
-:class:`Proceedings` takes entries one by one and either applies an entry or refuses it with an
-:class:`EntryRefused` naming the verification check (spec §15) it breaks — and then changes
-nothing. The convener's side (:mod:`~evote._internal.host.assembly`) applies each event before
-publishing it, so that only acceptable entries reach the board; the verifier
-(:mod:`~evote._internal.verify`) applies every entry of a record to recount it. Both therefore
-follow the same rules:
+:class:`Proceedings` takes entries one by one and either applies an entry or refuses it with a
+:class:`~evote.errors.Refused` that names its reason, the verification check (spec §15) it falls
+under and the entry's index — and then changes nothing. The convener's side
+(:mod:`~evote._internal.host.assembly`) applies each event before publishing it, so that only
+acceptable entries reach the board; the verifier (:mod:`~evote._internal.verify`) applies every
+entry of a record to recount it. Both therefore follow the same rules.
 
-1. the manifest (entry 0), then the roll (entry 1);
-2. the key ceremony: all announcements, then dealings, complaints, and its conclusion, which must
-   equal the conclusion recomputed from the messages;
-3. codes, bindings, delegations, revocations, ballots, paper ballots, challenges, extensions and the
-   close, each accepted by the ballot box (spec §11);
-4. the tally, equal to the recomputed one; each trustee's decryption share, every proof valid; the
-   results, equal to the ones recomputed from at least k shares.
+An election goes through phases, each with the state it needs and nothing optional:
 
-Notices may come at any point after the manifest. Times never go back.
+1. :class:`Announced` — the manifest (entry 0); the roll comes next;
+2. :class:`KeyCeremony` — the manifest and the roll; the ceremony's messages, then its conclusion,
+   which must equal the conclusion recomputed from the messages;
+3. :class:`Voting` — the election, its registry of owners and its ballot box: codes, bindings,
+   delegations, revocations, ballots, paper ballots, challenges, extensions and the close;
+4. :class:`Counting` — the tally, equal to the recomputed one; each trustee's decryption share,
+   every proof valid; the results, equal to the ones recomputed from at least k shares.
+
+Each event says how it is applied (:mod:`~evote._internal.board.events`): a call into the phase
+that takes it. Notices may come at any point after the manifest. Times never go back.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
 
-from evote._internal.board.events import (
-    AnyEvent,
-    BallotCast,
-    BallotChallenged,
-    BoxClosed,
-    CeremonyConcluded,
-    CodeIssued,
-    ComplaintFiled,
-    CredentialBound,
-    DealingPublished,
-    DelegationGiven,
-    DelegationRevoked,
-    Entry,
-    ManifestPublished,
-    NoticePosted,
-    PaperEntered,
-    ResultsPublished,
-    RollPublished,
-    SharePublished,
-    TallyPublished,
-    TrusteeAnnounced,
-    WindowExtended,
-)
-from evote._internal.election.ballots import Ballot
-from evote._internal.election.box import BallotBox, Reason, Refused
+from evote._internal.board.events import Entry, Event
+from evote._internal.election.ballots import Ballot, OpenedBallot
+from evote._internal.election.box import BallotBox
+from evote._internal.election.convener import Extension, Notice
+from evote._internal.election.delegation import Delegation, Revocation
 from evote._internal.election.election import Election
 from evote._internal.election.manifest import Manifest
 from evote._internal.election.results import QuestionCounts, QuestionResult, compute_results
-from evote._internal.election.tally import Tally, TallyShare, aggregate, check_share, combine_tally
-from evote._internal.encoding import Bytes32
+from evote._internal.election.tally import Tally, TallyShare, check_share, combine_tally
+from evote._internal.registry.credentials import Binding, CodeIssue
+from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Roll
 from evote._internal.trustees.ceremony import (
     Announcement,
+    CeremonyOutcome,
     CeremonyParameters,
     Complaint,
     Dealing,
@@ -65,343 +50,442 @@ from evote._internal.trustees.ceremony import (
 )
 from evote.errors import (
     CeremonyError,
-    EvoteError,
-    InvalidProof,
-    InvalidSignature,
+    Check,
+    InvalidInput,
     ParameterError,
-    ThresholdError,
+    Reason,
+    Refused,
+    UsageError,
+    refusing,
 )
 from evote.hazmat.signing import verify_signature
 from evote.hazmat.transcript import Domain
 
-__all__ = ["Check", "EntryRefused", "Proceedings"]
+__all__ = ["Announced", "Counting", "KeyCeremony", "Phase", "Proceedings", "Voting"]
 
 
-class Check:
-    """The verification checks, by their spec section (spec §15)."""
+class Phase(enum.IntEnum):
+    """How far an election has come (spec §14.2)."""
 
-    FORMAT: Final = "15.1"
-    BOARD: Final = "15.2"
-    SETUP: Final = "15.3"
-    CEREMONY: Final = "15.4"
-    REGISTRATION: Final = "15.5"
-    DELEGATIONS: Final = "15.6"
-    BALLOT_PROOFS: Final = "15.7"
-    BOX_RULES: Final = "15.8"
-    TALLY: Final = "15.9"
-    DECRYPTION: Final = "15.10"
-    RESULTS: Final = "15.11"
-    ORDER: Final = "15.12"
+    EMPTY = 0  # nothing yet
+    ANNOUNCED = 1  # the manifest
+    KEY_CEREMONY = 2  # and the roll: the ceremony's messages
+    VOTING = 3  # the ceremony has concluded: the registry and the box take submissions
+    COUNTING = 4  # the tally is published: decryption shares, then the results
+    DECIDED = 5  # the results are published: only notices
 
 
-class EntryRefused(EvoteError):  # noqa: N818 -- names the outcome
-    """An entry that breaks check ``check`` (spec §15); nothing changed."""
+def _refused(reason: Reason, message: str, check: Check | None = None) -> Refused:
+    return Refused(reason, message, check=check)
 
-    def __init__(self, check: str, index: int, message: str) -> None:
-        super().__init__(f"entry {index}: {message}")
-        self.check = check
-        self.index = index
+
+# -- the phases ------------------------------------------------------------------------------------
 
 
 @dataclass
-class _Ceremony:
+class Announced:
+    """The manifest is published; the roll comes next."""
+
+    manifest: Manifest
     parameters: CeremonyParameters
+
+
+@dataclass
+class KeyCeremony:
+    """The manifest and the roll; the ceremony's messages so far (spec §15.4)."""
+
+    manifest: Manifest
+    parameters: CeremonyParameters
+    roll: Roll
     announcements: list[Announcement] = field(default_factory=list)
     dealings: list[Dealing] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
 
+    def announce(self, announcement: Announcement) -> None:
+        with refusing(Reason.CEREMONY_INVALID):
+            check_announcement(self.parameters, announcement, self.announcements)
+        self.announcements.append(announcement)
 
-class Proceedings:
-    """The state of an election after the entries applied so far (spec §14)."""
+    def deal(self, dealing: Dealing) -> None:
+        # The dealing's content is checked by the conclusion, which disqualifies a bad dealer.
+        if len(self.announcements) != self.parameters.trustees:
+            raise _refused(Reason.WRONG_PHASE, "a dealing before every trustee has announced")
+        dealer = dealing.dealer
+        if dealer not in self.parameters.indices or dealer in {d.dealer for d in self.dealings}:
+            raise _refused(
+                Reason.CEREMONY_INVALID, f"a second dealing, or one from no trustee ({dealer})"
+            )
+        self.dealings.append(dealing)
 
-    def __init__(self, *, check_proofs: Callable[[Ballot], None] | None = None) -> None:
-        self._check_proofs = check_proofs
-        self.size = 0
-        self.last_at: int | None = None
-        self.manifest: Manifest | None = None
-        self.roll: Roll | None = None
-        self.ceremony: _Ceremony | None = None
-        self.election: Election | None = None
-        self.box: BallotBox | None = None
-        self.tally: Tally | None = None
-        self.shares: list[TallyShare] = []
-        self.counts: tuple[QuestionCounts, ...] | None = None
-        self.results: tuple[QuestionResult, ...] | None = None
-        self._notices: set[bytes] = set()
-        self._sums: Tally | None = None  # the closed box's sums, once computed
-        self._decrypted: tuple[int, tuple[QuestionCounts, ...]] | None = None  # shares used, counts
+    def complain(self, complaint: Complaint) -> None:
+        if complaint.dealer not in {d.dealer for d in self.dealings}:
+            raise _refused(
+                Reason.CEREMONY_INVALID,
+                f"a complaint about trustee {complaint.dealer}, who has not dealt",
+            )
+        if complaint.accuser not in self.parameters.indices:
+            raise _refused(
+                Reason.CEREMONY_INVALID, f"a complaint from no trustee ({complaint.accuser})"
+            )
+        self.complaints.append(complaint)
 
-    # -- what the counting entries must hold, each computed once ------------------------------
+    def outcome(self) -> CeremonyOutcome:
+        """The conclusion recomputed from the messages (spec §6.4); refused if there is none."""
+        try:
+            return conclude(self.parameters, self.announcements, self.dealings, self.complaints)
+        except CeremonyError as error:
+            raise _refused(
+                Reason.CEREMONY_INVALID, f"the ceremony cannot conclude: {error.message}"
+            ) from error
+
+
+@dataclass
+class Voting:
+    """The election, its registry of owners and its box take submissions (spec §15.5–§15.8).
+
+    Each call is refused if the board has it already: the box would acknowledge a repeat and record
+    nothing, and the board must not carry anything twice (spec §14.2).
+    """
+
+    election: Election
+    registry: Registry
+    box: BallotBox
+    _sums: Tally | None = None
+
+    def issue_code(self, issue: CodeIssue, *, at: int) -> None:
+        self.box.admit(at=at)
+        self.registry.issue_code(issue)
+
+    def bind(self, binding: Binding, *, at: int) -> None:
+        self.box.admit(at=at)
+        self.registry.bind(binding)
+
+    def delegate(self, delegation: Delegation, *, at: int) -> None:
+        if self.box.knows(delegation):
+            raise _refused(Reason.DUPLICATE, "this delegation is on the board already")
+        self.box.delegate(delegation, at=at)
+
+    def revoke(self, revocation: Revocation, *, at: int) -> None:
+        if self.box.knows(revocation):
+            raise _refused(Reason.DUPLICATE, "this delegation is revoked already")
+        self.box.revoke(revocation, at=at)
+
+    def cast(self, ballot: Ballot, *, at: int) -> None:
+        if self.box.has_ballot(ballot):
+            raise _refused(Reason.DUPLICATE, "this ballot is on the board already")
+        self.box.cast(ballot, at=at)
+
+    def enter_paper(self, ballot: Ballot, *, at: int) -> None:
+        if self.box.has_ballot(ballot):
+            raise _refused(Reason.DUPLICATE, "this ballot is on the board already")
+        self.box.enter_paper(ballot, at=at)
+
+    def challenge(self, opened: OpenedBallot, *, at: int) -> None:
+        if self.box.knows(opened):
+            raise _refused(Reason.DUPLICATE, "this challenge is on the board already")
+        self.box.spoil(opened, at=at)
+
+    def extend(self, extension: Extension, *, at: int) -> None:
+        self.box.extend(extension, at=at)
+
+    def close(self, *, at: int) -> None:
+        self.box.close(at=at)
 
     def sums(self) -> Tally:
-        """The homomorphic sums of the closed box (spec §12.1): what the tally must be."""
+        """The homomorphic sums of the closed box (spec §12.1), computed once."""
         if self._sums is None:
-            if self.box is None:
-                raise EvoteError("the key ceremony has not concluded")
-            self._sums = aggregate(self.box)  # raises while the box is open
+            self._sums = self.box.tally()  # a usage error while the box is open
         return self._sums
 
+
+@dataclass
+class Counting:
+    """The tally is published: the trustees' shares, then the results (spec §15.9–§15.11).
+
+    ``counts`` are kept from the moment a results entry shows the decryption sound, even if the
+    entry is then refused for its results; ``results`` once they are published.
+    """
+
+    voting: Voting
+    tally: Tally
+    shares: list[TallyShare] = field(default_factory=list)
+    counts: tuple[QuestionCounts, ...] | None = None
+    results: tuple[QuestionResult, ...] | None = None
+    _decrypted: tuple[int, tuple[QuestionCounts, ...]] | None = None  # shares used, counts
+
+    @property
+    def election(self) -> Election:
+        return self.voting.election
+
     def decrypted_counts(self) -> tuple[QuestionCounts, ...]:
-        """The counts the tally's shares so far decrypt to (spec §12.3): what the results hold."""
+        """The counts the shares so far decrypt to (spec §12.3), computed once per set of shares."""
         if self._decrypted is None or self._decrypted[0] != len(self.shares):
-            if self.election is None or self.tally is None:
-                raise EvoteError("the tally has not been published")
             counts = combine_tally(self.election, self.tally, self.shares)
             self._decrypted = (len(self.shares), counts)
         return self._decrypted[1]
 
-    # -- the one entry point -------------------------------------------------------------------
+
+# -- the proceedings -------------------------------------------------------------------------------
+
+
+class Proceedings:
+    """The state of an election after the entries applied so far (spec §14.2).
+
+    ``check_proofs`` replaces the box's check of a ballot's proofs where they are checked ahead, in
+    parallel (the verifier, spec §15.14); it raises the same errors.
+    """
+
+    def __init__(self, *, check_proofs: Callable[[Ballot], None] | None = None) -> None:
+        self.check_proofs = check_proofs  # read when the ceremony concludes and the box opens
+        self.size = 0
+        self.last_at: int | None = None
+        self._state: Announced | KeyCeremony | Voting | Counting | None = None
+        self._notices: set[bytes] = set()
+
+    # -- where the election stands -----------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        state = self._state
+        if state is None:
+            return Phase.EMPTY
+        if isinstance(state, Announced):
+            return Phase.ANNOUNCED
+        if isinstance(state, KeyCeremony):
+            return Phase.KEY_CEREMONY
+        if isinstance(state, Voting):
+            return Phase.VOTING
+        return Phase.COUNTING if state.results is None else Phase.DECIDED
+
+    @property
+    def manifest(self) -> Manifest:
+        state = self._state
+        if state is None:
+            raise UsageError("no manifest has been published")
+        return state.election.manifest if isinstance(state, Voting | Counting) else state.manifest
+
+    @property
+    def ceremony(self) -> KeyCeremony:
+        """The key ceremony in progress."""
+        if not isinstance(self._state, KeyCeremony):
+            raise UsageError(f"no key ceremony in progress (the election is {self.phase.name})")
+        return self._state
+
+    def _voting(self) -> Voting:
+        state = self._state
+        if isinstance(state, Voting):
+            return state
+        if isinstance(state, Counting):
+            return state.voting
+        raise UsageError("the key ceremony has not concluded")
+
+    @property
+    def election(self) -> Election:
+        return self._voting().election
+
+    @property
+    def registry(self) -> Registry:
+        return self._voting().registry
+
+    @property
+    def box(self) -> BallotBox:
+        return self._voting().box
+
+    def _counting(self) -> Counting:
+        if not isinstance(self._state, Counting):
+            raise UsageError("the tally has not been published")
+        return self._state
+
+    @property
+    def tally(self) -> Tally:
+        return self._counting().tally
+
+    @property
+    def shares(self) -> tuple[TallyShare, ...]:
+        return tuple(self._counting().shares)
+
+    @property
+    def counts(self) -> tuple[QuestionCounts, ...] | None:
+        """The decrypted counts, once a results entry showed them sound; None before."""
+        return self._state.counts if isinstance(self._state, Counting) else None
+
+    @property
+    def results(self) -> tuple[QuestionResult, ...] | None:
+        """The results, once published; None before."""
+        return self._state.results if isinstance(self._state, Counting) else None
+
+    def sums(self) -> Tally:
+        """The homomorphic sums of the closed box (spec §12.1): what the tally must be."""
+        return self._voting().sums()
+
+    def decrypted_counts(self) -> tuple[QuestionCounts, ...]:
+        """The counts the tally's shares so far decrypt to (spec §12.3): what the results hold."""
+        return self._counting().decrypted_counts()
+
+    # -- the one entry point -----------------------------------------------------------------
 
     def apply(self, entry: Entry) -> None:
-        """Apply the next entry, or raise :class:`EntryRefused` and change nothing."""
-        index = entry.index
-        if index < self.size:
-            raise EntryRefused(
-                Check.ORDER, index, f"entry {index} comes after entry {self.size - 1}"
-            )
-        if self.last_at is not None and entry.at < self.last_at:
-            raise EntryRefused(Check.ORDER, index, f"time {entry.at} is before {self.last_at}")
-        self._dispatch(entry.event, entry.at, index)
+        """Apply the next entry, or raise :class:`~evote.errors.Refused` and change nothing.
+
+        The refusal carries the entry's index and the check it falls under: the one the rule
+        names, or else the one of the event's kind (:meth:`~evote._internal.board.events.Event.check_of`).
+        """
+        index, event = entry.index, entry.event
+        try:
+            if index < self.size:
+                raise _refused(
+                    Reason.OUT_OF_ORDER,
+                    f"entry {index} comes after entry {self.size - 1}",
+                    Check.ORDER,
+                )
+            if self.last_at is not None and entry.at < self.last_at:
+                raise _refused(
+                    Reason.TIME_GOES_BACK, f"time {entry.at} is before {self.last_at}", Check.ORDER
+                )
+            with refusing():
+                event.apply(self, entry.at)
+        except Refused as refused:
+            check = refused.check or type(event).check_of(refused.reason)
+            raise refused.placed(check, index) from refused.__cause__
         self.size = index + 1
         self.last_at = entry.at
 
-    def _dispatch(self, event: AnyEvent, at: int, index: int) -> None:
-        if isinstance(event, ManifestPublished):
-            self._manifest(event.manifest, index)
-        elif self.manifest is None:
-            raise EntryRefused(Check.SETUP, index, "the first entry must be the manifest")
-        elif isinstance(event, NoticePosted):
-            self._notice(event, index)
-        elif isinstance(event, RollPublished):
-            self._roll(event.roll, index)
-        elif self.roll is None:
-            raise EntryRefused(Check.SETUP, index, "the roll must follow the manifest")
-        elif isinstance(event, TrusteeAnnounced | DealingPublished | ComplaintFiled):
-            self._ceremony_message(event, index)
-        elif isinstance(event, CeremonyConcluded):
-            self._conclude(event, index)
-        elif self.box is None:
-            raise EntryRefused(
-                Check.ORDER, index, f"a {event.__class__.__name__} before the key ceremony"
+    def _require(self, needed: Phase, kind: str) -> None:
+        """Refuse an event of ``kind`` that comes before the phase it needs (spec §14.2)."""
+        phase = self.phase
+        if phase is Phase.EMPTY:
+            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest", Check.SETUP)
+        if needed >= Phase.KEY_CEREMONY and phase is Phase.ANNOUNCED:
+            raise _refused(Reason.WRONG_PHASE, "the roll must follow the manifest", Check.SETUP)
+        if needed >= Phase.VOTING and phase is Phase.KEY_CEREMONY:
+            raise _refused(
+                Reason.WRONG_PHASE,
+                f"a {kind} before the key ceremony",
+                Check.ORDER,
             )
-        elif isinstance(event, TallyPublished | SharePublished | ResultsPublished):
-            self._counting(event, index)
-        else:
-            self._box_event(event, at, index)
 
-    # -- setup (spec §15.3) --------------------------------------------------------------------
+    # -- setup (spec §15.3) ------------------------------------------------------------------
 
-    def _manifest(self, manifest: Manifest, index: int) -> None:
-        if self.manifest is not None or self.size != 0:
-            raise EntryRefused(Check.SETUP, index, "the manifest comes once, as entry 0")
-        self.manifest = manifest
-        self.ceremony = _Ceremony(
-            parameters=CeremonyParameters(
-                election=Bytes32(manifest.hash()),
-                trustees=manifest.trustees,
-                threshold=manifest.threshold,
-            )
-        )
+    def open(self, manifest: Manifest) -> None:
+        if self._state is not None or self.size != 0:
+            raise _refused(Reason.WRONG_PHASE, "the manifest comes once, as entry 0")
+        self._state = Announced(manifest=manifest, parameters=manifest.ceremony_parameters())
 
-    def _notice(self, event: NoticePosted, index: int) -> None:
+    def post_notice(self, notice: Notice) -> None:
+        if self._state is None:
+            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest")
         manifest = self.manifest
-        assert manifest is not None
-        notice = event.notice
         if bytes(notice.signature) in self._notices:
-            raise EntryRefused(Check.SETUP, index, "this notice is on the board already")
+            raise _refused(Reason.DUPLICATE, "this notice is on the board already")
         if notice.body.election != manifest.election:
-            raise EntryRefused(
-                Check.SETUP, index, f"a notice for election {notice.body.election!r}"
-            )
-        try:
+            raise _refused(Reason.WRONG_ELECTION, f"a notice for election {notice.body.election!r}")
+        with refusing():
             verify_signature(
                 manifest.convener_key, Domain.SIGN_NOTICE, notice.body, notice.signature,
-                what="notice",
+                what="a notice not signed by the convener",
             )  # fmt: skip
-        except InvalidSignature:
-            raise EntryRefused(Check.SETUP, index, "a notice not signed by the convener") from None
         self._notices.add(bytes(notice.signature))
 
-    def _roll(self, roll: Roll, index: int) -> None:
-        assert self.manifest is not None
-        if self.roll is not None:
-            raise EntryRefused(Check.SETUP, index, "the roll is published once")
-        if roll.election != self.manifest.election:
-            raise EntryRefused(Check.SETUP, index, f"the roll is for election {roll.election!r}")
-        self.roll = roll
+    def publish_roll(self, roll: Roll) -> None:
+        state = self._state
+        if state is None:
+            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest")
+        if not isinstance(state, Announced):
+            raise _refused(Reason.DUPLICATE, "the roll is published once")
+        if roll.election != state.manifest.election:
+            raise _refused(Reason.WRONG_ELECTION, f"the roll is for election {roll.election!r}")
+        self._state = KeyCeremony(manifest=state.manifest, parameters=state.parameters, roll=roll)
 
-    # -- the key ceremony (spec §15.4) ---------------------------------------------------------
+    # -- the key ceremony (spec §15.4) -------------------------------------------------------
 
-    def _ceremony_message(
-        self, event: TrusteeAnnounced | DealingPublished | ComplaintFiled, index: int
-    ) -> None:
-        ceremony = self.ceremony
-        assert ceremony is not None
-        if self.election is not None:
-            raise EntryRefused(Check.CEREMONY, index, "the key ceremony has concluded")
-        parameters = ceremony.parameters
-        try:
-            if isinstance(event, TrusteeAnnounced):
-                check_announcement(parameters, event.announcement, ceremony.announcements)
-                ceremony.announcements.append(event.announcement)
-            elif isinstance(event, DealingPublished):
-                if len(ceremony.announcements) != parameters.trustees:
-                    raise CeremonyError("a dealing before every trustee has announced")
-                dealer = event.dealing.dealer
-                if dealer not in parameters.indices or dealer in {
-                    d.dealer for d in ceremony.dealings
-                }:
-                    raise CeremonyError(f"a second dealing, or one from no trustee ({dealer})")
-                ceremony.dealings.append(event.dealing)
-            else:
-                complaint = event.complaint
-                if complaint.dealer not in {d.dealer for d in ceremony.dealings}:
-                    raise CeremonyError(
-                        f"a complaint about trustee {complaint.dealer}, who has not dealt"
-                    )
-                if complaint.accuser not in parameters.indices:
-                    raise CeremonyError(f"a complaint from no trustee ({complaint.accuser})")
-                ceremony.complaints.append(complaint)
-        except CeremonyError as error:
-            raise EntryRefused(Check.CEREMONY, index, str(error)) from None
+    def key_ceremony(self, event: Event) -> KeyCeremony:
+        """The ceremony that takes ``event``'s message; refused once it has concluded."""
+        self._require(Phase.KEY_CEREMONY, type(event).__name__)
+        if not isinstance(self._state, KeyCeremony):
+            raise _refused(Reason.WRONG_PHASE, "the key ceremony has concluded")
+        return self._state
 
-    def _conclude(self, event: CeremonyConcluded, index: int) -> None:
-        ceremony, manifest, roll = self.ceremony, self.manifest, self.roll
-        assert ceremony is not None
-        assert manifest is not None
-        assert roll is not None
-        if self.election is not None:
-            raise EntryRefused(Check.CEREMONY, index, "the key ceremony has concluded already")
-        try:
-            outcome = conclude(
-                ceremony.parameters, ceremony.announcements, ceremony.dealings, ceremony.complaints
-            )
-        except CeremonyError as error:
-            raise EntryRefused(
-                Check.CEREMONY, index, f"the ceremony cannot conclude: {error}"
-            ) from None
-        if outcome != event.outcome:
-            raise EntryRefused(
-                Check.CEREMONY, index, "the published outcome differs from the one recomputed"
+    def conclude(self, published: CeremonyOutcome) -> None:
+        state = self._state
+        self._require(Phase.KEY_CEREMONY, "CeremonyConcluded")
+        if not isinstance(state, KeyCeremony):
+            raise _refused(Reason.WRONG_PHASE, "the key ceremony has concluded already")
+        outcome = state.outcome()
+        if outcome != published:
+            raise _refused(
+                Reason.CEREMONY_INVALID, "the published outcome differs from the one recomputed"
             )
         try:
-            self.election = Election(manifest=manifest, roll=roll, ceremony=outcome)
+            election = Election(manifest=state.manifest, roll=state.roll, ceremony=outcome)
         except ParameterError as error:
-            raise EntryRefused(Check.CEREMONY, index, str(error)) from None
-        self.box = BallotBox(self.election, check_proofs=self._check_proofs)
+            raise _refused(Reason.CEREMONY_INVALID, str(error)) from error
+        registry = Registry(state.roll, state.manifest.convener_key)
+        box = BallotBox(election, registry, check_proofs=self.check_proofs)
+        self._state = Voting(election=election, registry=registry, box=box)
 
-    # -- the box (spec §15.5–§15.8) ------------------------------------------------------------
+    # -- voting (spec §15.5–§15.8) -----------------------------------------------------------
 
-    def _box_event(self, event: AnyEvent, at: int, index: int) -> None:
-        box = self.box
-        assert box is not None
-        if self.tally is not None:
-            raise EntryRefused(Check.ORDER, index, "the tally has been published")
-        # The box acknowledges a repeat without recording it; the board must not repeat anything.
-        if isinstance(event, BallotCast | PaperEntered) and box.has_ballot(event.ballot):
-            raise EntryRefused(Check.BOX_RULES, index, "this ballot is on the board already")
-        if isinstance(event, BallotChallenged) and box.knows(event.opened):
-            raise EntryRefused(Check.BOX_RULES, index, "this challenge is on the board already")
-        if isinstance(event, DelegationGiven) and box.knows(event.delegation):
-            raise EntryRefused(Check.DELEGATIONS, index, "this delegation is on the board already")
-        if isinstance(event, DelegationRevoked) and box.knows(event.revocation):
-            raise EntryRefused(Check.DELEGATIONS, index, "this delegation is revoked already")
-        submit = _SUBMIT.get(type(event))
-        if submit is None:
-            raise EntryRefused(Check.ORDER, index, f"unexpected {event.__class__.__name__}")
-        try:
-            submit(box, event, at)
-        except Refused as refused:
-            raise EntryRefused(_check_of(event, refused.reason), index, str(refused)) from None
-        except ParameterError as error:
-            raise EntryRefused(Check.ORDER, index, str(error)) from None
+    def voting(self, event: Event) -> Voting:
+        """The voting phase, which takes ``event``; refused once the tally is published."""
+        self._require(Phase.VOTING, type(event).__name__)
+        if not isinstance(self._state, Voting):
+            raise _refused(Reason.WRONG_PHASE, "the tally has been published", Check.ORDER)
+        return self._state
 
-    # -- counting (spec §15.9–§15.11) ----------------------------------------------------------
+    # -- counting (spec §15.9–§15.11) --------------------------------------------------------
 
-    def _counting(
-        self, event: TallyPublished | SharePublished | ResultsPublished, index: int
-    ) -> None:
-        box = self.box
-        assert box is not None
-        if isinstance(event, TallyPublished):
-            if self.tally is not None:
-                raise EntryRefused(Check.TALLY, index, "the tally is published once")
-            if not box.closed:
-                raise EntryRefused(Check.TALLY, index, "a tally of a box that is not closed")
-            if event.tally != self.sums():
-                raise EntryRefused(
-                    Check.TALLY, index, "the published tally differs from the recomputed sums"
-                )
-            self.tally = event.tally
-        elif isinstance(event, SharePublished):
-            self._share(event.share, index)
-        else:
-            self._results(event, index)
-
-    def _share(self, share: TallyShare, index: int) -> None:
-        election, tally = self.election, self.tally
-        assert election is not None
-        if tally is None:
-            raise EntryRefused(Check.DECRYPTION, index, "a decryption share before the tally")
-        if self.results is not None:
-            raise EntryRefused(Check.DECRYPTION, index, "a decryption share after the results")
-        if share.trustee in {s.trustee for s in self.shares}:
-            raise EntryRefused(Check.DECRYPTION, index, f"trustee {share.trustee} shared twice")
-        try:
-            check_share(election, tally, share)
-        except (InvalidProof, ThresholdError) as error:
-            raise EntryRefused(Check.DECRYPTION, index, str(error)) from None
-        self.shares.append(share)
-
-    def _results(self, event: ResultsPublished, index: int) -> None:
-        election, tally = self.election, self.tally
-        assert election is not None
-        if tally is None or self.results is not None:
-            raise EntryRefused(Check.RESULTS, index, "results come once, after the tally")
-        try:
-            counts = self.decrypted_counts()
-        except EvoteError as error:  # too few valid shares, or a total beyond its bound
-            raise EntryRefused(Check.DECRYPTION, index, str(error)) from None
-        if counts != event.counts:
-            raise EntryRefused(
-                Check.DECRYPTION, index, "the published counts differ from the decrypted ones"
+    def publish_tally(self, tally: Tally) -> None:
+        self._require(Phase.VOTING, "TallyPublished")
+        state = self._state
+        if not isinstance(state, Voting):
+            raise _refused(Reason.WRONG_PHASE, "the tally is published once")
+        if not state.box.closed:
+            raise _refused(Reason.WRONG_PHASE, "a tally of a box that is not closed")
+        if tally != state.sums():
+            raise _refused(
+                Reason.TALLY_MISMATCH, "the published tally differs from the recomputed sums"
             )
-        self.counts = counts  # decryption is sound, whatever becomes of the results
-        recomputed = compute_results(election.manifest, election.roll.totals, counts)
-        if recomputed != event.results:
+        self._state = Counting(voting=state, tally=tally)
+
+    def add_share(self, share: TallyShare) -> None:
+        self._require(Phase.VOTING, "SharePublished")
+        state = self._state
+        if not isinstance(state, Counting):
+            raise _refused(Reason.WRONG_PHASE, "a decryption share before the tally")
+        if state.results is not None:
+            raise _refused(Reason.WRONG_PHASE, "a decryption share after the results")
+        if share.trustee in {s.trustee for s in state.shares}:
+            raise _refused(Reason.DUPLICATE, f"trustee {share.trustee} shared twice")
+        with refusing(Reason.SHARE_INVALID):
+            check_share(state.election, state.tally, share)
+        state.shares.append(share)
+
+    def publish_results(
+        self, counts: tuple[QuestionCounts, ...], results: tuple[QuestionResult, ...]
+    ) -> None:
+        self._require(Phase.VOTING, "ResultsPublished")
+        state = self._state
+        if not isinstance(state, Counting) or state.results is not None:
+            raise _refused(Reason.WRONG_PHASE, "results come once, after the tally")
+        try:
+            decrypted = state.decrypted_counts()
+        except InvalidInput as error:  # too few valid shares, or a total beyond its bound
+            raise _refused(Reason.DECRYPTION_FAILED, error.message, Check.DECRYPTION) from error
+        if decrypted != counts:
+            raise _refused(
+                Reason.COUNTS_MISMATCH,
+                "the published counts differ from the decrypted ones",
+                Check.DECRYPTION,
+            )
+        state.counts = decrypted  # decryption is sound, whatever becomes of the results
+        election = state.election
+        recomputed = compute_results(election.manifest, election.roll.totals, decrypted)
+        if recomputed != results:
             different = [
-                str(r.question) for r, p in zip(recomputed, event.results, strict=False) if r != p
+                str(r.question) for r, p in zip(recomputed, results, strict=False) if r != p
             ] or ["the list of questions"]
-            raise EntryRefused(
-                Check.RESULTS,
-                index,
+            raise _refused(
+                Reason.RESULTS_MISMATCH,
                 f"the published results differ from the rules' outcome for {', '.join(different)}",
             )
-        self.results = recomputed
-
-
-#: How each event of the voting period is submitted to the box (spec §11).
-_SUBMIT: Final[dict[type, Callable[[BallotBox, Any, int], object]]] = {
-    CodeIssued: lambda box, e, at: box.issue_code(e.issue, at=at),
-    CredentialBound: lambda box, e, at: box.bind(e.binding, at=at),
-    DelegationGiven: lambda box, e, at: box.delegate(e.delegation, at=at),
-    DelegationRevoked: lambda box, e, at: box.revoke(e.revocation, at=at),
-    BallotCast: lambda box, e, at: box.cast(e.ballot, at=at),
-    PaperEntered: lambda box, e, at: box.enter_paper(e.ballot, at=at),
-    BallotChallenged: lambda box, e, at: box.spoil(e.opened, at=at),
-    WindowExtended: lambda box, e, at: box.extend(e.extension, at=at),
-    BoxClosed: lambda box, _, at: box.close(at=at),
-}
-
-
-def _check_of(event: AnyEvent, reason: Reason) -> str:
-    """The check a box refusal breaks: by the kind of event, and proofs apart (spec §15)."""
-    if isinstance(event, CodeIssued | CredentialBound):
-        return Check.REGISTRATION
-    if isinstance(event, DelegationGiven | DelegationRevoked):
-        return Check.DELEGATIONS
-    if reason in (Reason.BAD_PROOF, Reason.BAD_SIGNATURE) and isinstance(
-        event, BallotCast | PaperEntered | BallotChallenged
-    ):
-        return Check.BALLOT_PROOFS
-    return Check.BOX_RULES
+        state.results = recomputed

@@ -33,10 +33,11 @@ from typing import Final, Literal
 
 import msgspec
 
+from evote._internal.board.events import KINDS
 from evote._internal.board.heads import SignedTreeHead
 from evote._internal.encoding import Bytes32, Struct, decode, encode
 from evote._internal.ids import ElectionId
-from evote.errors import EvoteError
+from evote.errors import EvoteError, RecordError, UsageError
 
 __all__ = [
     "FILE_OF",
@@ -55,33 +56,9 @@ VERSION: Final = 1
 INDEX_FILE: Final = "record.json"
 HEADS_FILE: Final = "heads.jsonl"
 
-#: Which file holds each kind of event (spec §14.1).
-FILE_OF: Final = {
-    "manifest": "manifest.json",
-    "roll": "roll.json",
-    "announcement": "ceremony.jsonl",
-    "dealing": "ceremony.jsonl",
-    "complaint": "ceremony.jsonl",
-    "ceremony": "ceremony.jsonl",
-    "code": "registration.jsonl",
-    "binding": "registration.jsonl",
-    "delegation": "delegations.jsonl",
-    "revocation": "delegations.jsonl",
-    "ballot": "ballots.jsonl",
-    "paper": "ballots.jsonl",
-    "challenge": "ballots.jsonl",
-    "extension": "phases.jsonl",
-    "close": "phases.jsonl",
-    "tally": "counting.jsonl",
-    "share": "counting.jsonl",
-    "results": "counting.jsonl",
-    "notice": "notices.jsonl",
-}
+#: Which file holds each kind of event (spec §14.1): what the kind says of itself.
+FILE_OF: Final = {kind.__struct_config__.tag: kind.file for kind in KINDS}
 ENTRY_FILES: Final = tuple(dict.fromkeys(FILE_OF.values()))
-
-
-class RecordError(EvoteError):
-    """A record that cannot be read as one: wrong format or version, a missing or altered file."""
 
 
 class RecordFile(Struct):
@@ -139,9 +116,9 @@ def write_record(
     """
     directory = Path(directory)
     if directory.exists():
-        raise RecordError(f"{directory} exists already; a record is written to a new directory")
+        raise UsageError(f"{directory} exists already; a record is written to a new directory")
     if not heads:
-        raise RecordError("a record needs at least one signed head")
+        raise UsageError("a record needs at least one signed head")
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent or None))
     try:
         handles = {name: (staging / name).open("wb") for name in ENTRY_FILES}

@@ -20,40 +20,46 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evote._internal.board.heads import InclusionReceipt
-from evote._internal.election.ballots import BallotKind, _prepare_ballot
-from evote._internal.election.convener import post_notice
-from evote._internal.election.delegation import delegate, revoke
-from evote._internal.election.manifest import (
+from evote import (
+    ORDINARY,
+    OS_RANDOMNESS,
+    SPECIAL,
+    Assembly,
+    Board,
     Candidate,
+    CandidateId,
+    CeremonyTrustee,
     CommitteeElection,
+    Convener,
+    ElectionId,
+    Figures,
+    InclusionReceipt,
     Manifest,
     Motion,
+    PersonId,
+    QuestionCounts,
+    QuestionId,
+    Randomness,
     Rating,
+    Roll,
+    SigningKey,
+    SqliteStorage,
+    TrusteeKey,
+    Voter,
     Window,
+    decrypt_tally,
+    encode,
+    export_record,
+    render_results,
+    verify_record,
 )
-from evote._internal.election.results import QuestionCounts, render_results
-from evote._internal.election.rules import ORDINARY, SPECIAL
-from evote._internal.election.tally import _decrypt_tally
-from evote._internal.encoding import Bytes32, encode
-from evote._internal.host.assembly import Assembly
-from evote._internal.host.board import Board, export_record
-from evote._internal.host.storage import SqliteStorage
-from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
-from evote._internal.registry.credentials import _activation_code, bind, issue_code
-from evote._internal.registry.roll import Figures, Person, PersonKind, Roll, Unit
-from evote._internal.trustees.decryption import TrusteeKey
-from evote._internal.trustees.trustee import CeremonyTrustee
-from evote._internal.verify import verify_record
-from evote.errors import EvoteError
-from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
-from evote.hazmat.signing import SigningKey
+from evote.errors import UsageError
+from evote.simulation import estate
 
 __all__ = ["DemoOutcome", "run_demo", "simulate"]
 
 ELECTION = ElectionId("demo-2026-assembly")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400  # a 15-day vote (domain rule 21)
-FLOOR_PLANS = (6_512, 7_830, 8_912, 8_945, 10_230, 11_675, 12_050, 14_388, 16_020)  # 0.01 m²
 QUESTIONS = (
     Motion(id=QuestionId("renew"), title="续聘物业服务企业 Renew the property company",
            rule=ORDINARY),
@@ -70,27 +76,6 @@ QUESTIONS = (
 POPULARITY = (0.78, 0.72, 0.66, 0.6, 0.55, 0.5, 0.35, 0.25, 0.15)
 
 Choices = dict[QuestionId, list[int]]
-
-
-def estate(owners: int, rng: random.Random) -> Roll:
-    """A roll of ``owners`` owners, some with two flats or co-owned, and the developer."""
-    units: list[Unit] = []
-    persons: list[Person] = []
-    for index in range(owners):
-        building = f"{index % 12 + 1}栋"
-        flats = 2 if rng.random() < 0.08 else 1
-        ids = tuple(UnitId(f"{building}-{index + 1:04}-{k}") for k in range(flats))
-        units += [Unit(id=u, building=building, area=rng.choice(FLOOR_PLANS)) for u in ids]
-        kind = PersonKind.CO_OWNED if rng.random() < 0.05 else PersonKind.OWNER
-        persons.append(Person(id=PersonId(f"P{index + 1:04}"), kind=kind, units=tuple(sorted(ids))))
-    unsold = tuple(UnitId(f"开发商-{k:02}") for k in range(max(1, owners // 20)))
-    units += [Unit(id=u, building="开发商", area=rng.choice(FLOOR_PLANS)) for u in unsold]
-    persons.append(Person(id=PersonId("DEVELOPER"), kind=PersonKind.DEVELOPER, units=unsold))
-    return Roll(
-        election=ELECTION,
-        units=tuple(sorted(units, key=lambda u: u.id)),
-        persons=tuple(sorted(persons, key=lambda p: p.id)),
-    )
 
 
 def _choices(rng: random.Random) -> Choices:
@@ -121,8 +106,8 @@ class _Simulation:
 
     def __init__(self, assembly: Assembly, rng: random.Random, randomness: Randomness) -> None:
         self.assembly, self.rng, self.randomness = assembly, rng, randomness
-        self.convener = self._key()
-        self.credentials: dict[PersonId, SigningKey] = {}
+        self.convener = Convener(SigningKey.generate(randomness=randomness))
+        self.voters: dict[PersonId, Voter] = {}
         self.paper_voters: list[PersonId] = []
         self.counted: dict[PersonId, Choices] = {}
         self.receipt: InclusionReceipt | None = None
@@ -132,29 +117,25 @@ class _Simulation:
              "challenged"), 0,
         )  # fmt: skip
 
-    def _key(self) -> SigningKey:
-        return SigningKey(self.randomness.bytes(32))
-
     def tick(self) -> int:
         self.now += 60
         return self.now
 
     def ceremony(self) -> list[TrusteeKey]:
         """The three trustees' key ceremony, every message on the board."""
-        ceremony = self.assembly.proceedings.ceremony
-        assert ceremony is not None
+        parameters = self.assembly.proceedings.manifest.ceremony_parameters()
+        randomness = self.randomness
         trustees = [
-            CeremonyTrustee._start(ceremony.parameters, i, self.randomness)
-            for i in ceremony.parameters.indices
+            CeremonyTrustee.start(parameters, i, randomness=randomness) for i in parameters.indices
         ]
-        announcements = [t._announce(self.randomness) for t in trustees]
+        announcements = [t.announce(randomness=randomness) for t in trustees]
         for announcement in announcements:
             self.assembly.announce(announcement, at=self.tick())
-        dealings = [t._deal(announcements, self.randomness) for t in trustees]
+        dealings = [t.deal(announcements, randomness=randomness) for t in trustees]
         for dealing in dealings:
             self.assembly.deal(dealing, at=self.tick())
         for trustee in trustees:
-            for complaint in trustee._check_shares(announcements, dealings, self.randomness):
+            for complaint in trustee.check_shares(announcements, dealings, randomness=randomness):
                 self.assembly.complain(complaint, at=self.tick())
         outcome = self.assembly.conclude_ceremony(at=self.tick())
         return [t.finish(outcome, dealings) for t in trustees]
@@ -165,72 +146,65 @@ class _Simulation:
             if self.rng.random() < 0.06:
                 self.paper_voters.append(person.id)
                 continue
-            code = _activation_code(self.randomness)
-            issue = issue_code(ELECTION, person.id, code, self.convener)
-            self.assembly.issue_code(issue, at=self.tick())
-            credential = self._key()
-            self.assembly.bind(bind(ELECTION, person.id, credential, code), at=self.tick())
-            self.credentials[person.id] = credential
+            issued = self.convener.issue_code(ELECTION, person.id, randomness=self.randomness)
+            self.assembly.issue_code(issued.issue, at=self.tick())
+            voter = Voter.create(person.id, randomness=self.randomness)
+            self.assembly.bind(voter.bind(ELECTION, issued.code), at=self.tick())
+            self.voters[person.id] = voter
             self.events["bound"] += 1
 
-    def cast(
-        self,
-        person: PersonId,
-        signer: SigningKey,
-        choices: Choices,
-        *,
-        kind: BallotKind = BallotKind.DIRECT,
-        delegation: Bytes32 | None = None,
-    ) -> None:
-        opened = _prepare_ballot(
-            self.assembly.election, person, signer, choices, kind, None, delegation, None,
-            self.randomness,
-        )  # fmt: skip
-        receipt = self.assembly.cast(opened.ballot, at=self.tick())
+    def cast(self, voter: Voter, choices: Choices) -> None:
+        opened = voter.prepare_ballot(self.assembly.election, choices, randomness=self.randomness)
+        self._receipt(self.assembly.cast(opened.ballot, at=self.tick()))
+
+    def _receipt(self, receipt: InclusionReceipt) -> None:
         self.receipt = self.receipt or receipt
 
     def delegations(self) -> list[PersonId]:
         """Some owners delegate; the first revokes, the second votes in person after all."""
-        bound = sorted(self.credentials)
+        bound = sorted(self.voters)
         proxies = self.rng.sample(bound, k=max(1, len(bound) // 40))
         owners = self.rng.sample([p for p in bound if p not in proxies], k=max(3, len(bound) // 12))
+        election = self.assembly.election
         for index, owner in enumerate(owners):
-            proxy = self.credentials[proxies[index % len(proxies)]]
-            delegation = delegate(ELECTION, owner, self.credentials[owner], proxy.verify_key,
-                                  expires=CLOSES)  # fmt: skip
+            proxy = self.voters[proxies[index % len(proxies)]]
+            delegation = self.voters[owner].delegate(ELECTION, proxy.key, expires=CLOSES)
             self.assembly.delegate(delegation, at=self.tick())
             self.events["delegated"] += 1
             intent = _choices(self.rng)
-            self.cast(owner, proxy, intent, kind=BallotKind.PROXY, delegation=delegation.id())
+            opened = proxy.prepare_proxy_ballot(
+                election, delegation, intent, randomness=self.randomness
+            )
+            self._receipt(self.assembly.cast(opened.ballot, at=self.tick()))
             self.counted[owner] = intent
             if index == 0:
-                revocation = revoke(ELECTION, delegation.id(), self.credentials[owner])
-                self.assembly.revoke(revocation, at=self.tick())
+                self.assembly.revoke(self.voters[owner].revoke(delegation), at=self.tick())
                 self.events["revoked"] += 1
                 del self.counted[owner]
             elif index == 1:
                 own = _choices(self.rng)
-                self.cast(owner, self.credentials[owner], own)
+                self.cast(self.voters[owner], own)
                 self.events["overridden"] += 1
                 self.counted[owner] = own
         return owners
 
     def own_votes(self, delegating: list[PersonId]) -> None:
         """Most others vote on their phone; one audits it first (Benaloh); a few vote twice."""
-        for person, credential in sorted(self.credentials.items()):
+        for person, voter in sorted(self.voters.items()):
             if person in delegating or self.rng.random() > 0.82:
                 continue
             intent = _choices(self.rng)
             if self.events["challenged"] == 0:
-                audited = _prepare_ballot(self.assembly.election, person, credential, intent,
-                                          BallotKind.DIRECT, None, None, None, self.randomness)  # fmt: skip
+                audited = voter.prepare_ballot(
+                    self.assembly.election, intent, randomness=self.randomness
+                )
                 self.assembly.challenge(audited, at=self.tick())
                 self.events["challenged"] += 1
-            self.cast(person, credential, intent)
+            self.cast(voter, intent)
             self.events["direct"] += 1
             if self.rng.random() < 0.05:
                 intent = _choices(self.rng)
-                self.cast(person, credential, intent)
+                self.cast(voter, intent)
                 self.events["re-votes"] += 1
             self.counted[person] = intent
 
@@ -240,12 +214,14 @@ class _Simulation:
             if self.rng.random() > 0.7:
                 continue
             intent = _choices(self.rng)
-            scan = Bytes32(
-                hashlib.sha256(f"scan of the paper ballot of {person}".encode()).digest()
+            ballot = self.convener.paper_ballot(
+                self.assembly.election,
+                person,
+                intent,
+                scan=f"scan of the paper ballot of {person}".encode(),
+                randomness=self.randomness,
             )
-            opened = _prepare_ballot(self.assembly.election, person, self.convener, intent,
-                                     BallotKind.PAPER, None, None, scan, self.randomness)  # fmt: skip
-            self.assembly.enter_paper(opened.ballot, at=self.tick())
+            self.assembly.enter_paper(ballot, at=self.tick())
             self.events["paper"] += 1
             self.counted[person] = intent
 
@@ -261,14 +237,14 @@ def simulate(
         election=ELECTION,
         title="2026年度业主大会 Owners' assembly 2026",
         convener="业主大会筹备组 Preparatory group",
-        convener_key=simulation.convener.verify_key,
+        convener_key=simulation.convener.key,
         board_key=board_key(seed).verify_key,
         window=Window(opens=OPENS, closes=CLOSES),
         trustees=3,
         threshold=2,
         questions=QUESTIONS,
     )
-    assembly.open(manifest, estate(owners, rng), at=simulation.tick())
+    assembly.open(manifest, estate(ELECTION, owners, rng), at=simulation.tick())
     keys = simulation.ceremony()
     simulation.register()
     simulation.now = OPENS
@@ -277,11 +253,12 @@ def simulate(
     assembly.close(at=CLOSES)
     assembly.publish_tally(at=CLOSES + 60)
     for key in (keys[0], keys[2]):  # trustee 2 is absent
-        assembly.add_share(_decrypt_tally(key, assembly.box, randomness), at=CLOSES + 120)
+        share = decrypt_tally(key, assembly.box, randomness=randomness)
+        assembly.add_share(share, at=CLOSES + 120)
     assembly.publish_results(at=CLOSES + 180)
-    results = post_notice(
+    results = simulation.convener.notice(
         ELECTION, "表决结果公告 Results", "The results of the 2026 assembly vote.",
-        CLOSES + 15 * 86_400, simulation.convener,
+        until=CLOSES + 15 * 86_400,
     )  # fmt: skip
     assembly.notice(results, at=CLOSES + 240)
     board.sign_head(at=CLOSES + 300)
@@ -329,12 +306,12 @@ def _fresh(path: Path, marker: str) -> None:
     elif path.is_file() and path.name.endswith(marker):
         path.unlink()
     else:
-        raise EvoteError(f"{path} exists and is not an earlier demo's output; choose another path")
+        raise UsageError(f"{path} exists and is not an earlier demo's output; choose another path")
 
 
 def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     if owners < 3:
-        raise EvoteError("--owners must be at least 3")
+        raise UsageError("--owners must be at least 3")
     started = time.perf_counter()
     record = Path(record)
     board_file = record.with_name(record.name + ".board.sqlite")
@@ -362,7 +339,7 @@ def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     )
     counts = assembly.proceedings.counts
     if counts is None or list(counts) != expected_counts(roll, outcome.counted):
-        raise EvoteError("the decrypted tally differs from the simulated intentions: a bug")
+        raise RuntimeError("the decrypted tally differs from the simulated intentions: a bug")
     print("  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the intentions")
     export_record(board, record)
     storage.close()
@@ -372,9 +349,7 @@ def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     print()
     report = verify_record(record, jobs=jobs)
     print(report.render())
-    results = assembly.proceedings.results
-    assert results is not None
-    print(render_results(results), end="")
+    print(render_results(assembly.proceedings.results or ()), end="")
     print(
         f"\n  recount it yourself:  evote verify {record}\n"
         f"  check a voter's receipt:  evote verify-receipt {receipt_file} --record {record}"

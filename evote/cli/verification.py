@@ -6,22 +6,20 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from evote._internal.board.events import Entry, ManifestPublished
-from evote._internal.board.heads import (
+from evote import (
+    Bytes32,
     ConsistencyProof,
     InclusionReceipt,
+    Report,
     SignedTreeHead,
+    VerifyKey,
+    decode,
     verify_consistency_proof,
-    verify_head,
     verify_receipt,
+    verify_receipt_in_record,
+    verify_record,
 )
-from evote._internal.election.manifest import Manifest
-from evote._internal.encoding import Bytes32, decode, encode
-from evote._internal.record import RecordError, RecordReader
-from evote._internal.verify import Report, verify_record
-from evote.errors import EvoteError
-from evote.hazmat.merkle import MerkleTree, leaf_hash, verify_consistency
-from evote.hazmat.signing import VerifyKey
+from evote.errors import InvalidInput, UsageError
 
 __all__ = ["verify", "verify_consistency_command", "verify_receipt_command"]
 
@@ -47,14 +45,11 @@ def verify(
             jobs=jobs,
             progress=progress,
             heads=anchors,
-            expect_board_key=key,
-            expect_manifest=manifest,
+            board_key=key,
+            manifest_hash=manifest,
         )
 
-    try:
-        size = RecordReader(record).index.size if progress else None
-    except RecordError:
-        size = None  # the report will say what is wrong with the record
+    size = _size(record) if progress else None
     if size is None:
         report = run()
     else:
@@ -70,12 +65,22 @@ def verify(
     return 0 if report.valid else 1
 
 
+def _size(record: Path) -> int | None:
+    """The number of entries ``record.json`` announces, for the progress bar; None if unreadable."""
+    try:
+        index = json.loads((Path(record) / "record.json").read_bytes())
+    except (OSError, ValueError):
+        return None  # the report will say what is wrong with the record
+    size = index.get("size") if isinstance(index, dict) else None
+    return size if isinstance(size, int) and size >= 0 else None
+
+
 def _anchor(path: Path) -> SignedTreeHead | InclusionReceipt:
     """A signed head, or a receipt, from a file holding one."""
     raw = Path(path).read_bytes()
     try:
         return decode(raw, SignedTreeHead)
-    except EvoteError:
+    except InvalidInput:
         return decode(raw, InclusionReceipt)
 
 
@@ -85,7 +90,7 @@ def _hash(text: str) -> bytes:
 
 def _key(text: str | None) -> VerifyKey:
     if text is None:
-        raise EvoteError("the board's key is needed: give --key, or --record")
+        raise UsageError("the board's key is needed: give --key, or --record")
     return VerifyKey.from_hex(text)
 
 
@@ -100,16 +105,16 @@ def verify_receipt_command(
     receipt = decode(Path(receipt_path).read_bytes(), InclusionReceipt)
     if record is not None:
         if proof_path is not None or key_text is not None:
-            raise EvoteError("with --record, the key comes from the record: no --key or --proof")
+            raise UsageError("with --record, the key comes from the record: no --key or --proof")
         return _receipt_in_record(receipt, record)
     if head_path is None or proof_path is None:
-        raise EvoteError("without --record, give --head and --proof")
+        raise UsageError("without --record, give --head and --proof")
     key = _key(key_text)
     verify_receipt(receipt, key)
     later = decode(Path(head_path).read_bytes(), SignedTreeHead)
     proof = decode(Path(proof_path).read_bytes(), ConsistencyProof)
     if proof.old != receipt.head or proof.new != later:
-        raise EvoteError("the consistency proof is not between the receipt's head and --head")
+        raise UsageError("the consistency proof is not between the receipt's head and --head")
     verify_consistency_proof(proof, key)
     print(
         f"receipt {receipt.tracking_code.hex()[:16]}…: entry {receipt.index} is under the head of "
@@ -119,45 +124,11 @@ def verify_receipt_command(
 
 
 def _receipt_in_record(receipt: InclusionReceipt, record: Path) -> int:
-    """The receipt on its own, then against the record: its entry there, its head extended by the
-    record's final head, which the manifest's board key signed.
-    """  # noqa: D205
-    reader = RecordReader(record)
-    problems = reader.check_files()
-    if problems:
-        raise EvoteError(f"{record}: {'; '.join(problems)}")
-    manifest: Manifest | None = None
-    tree = MerkleTree()
-    for line in reader.entries():
-        if line.index != tree.size:
-            raise EvoteError(f"{record}: entry {tree.size} is missing or out of place")
-        tree.append(leaf_hash(line.data))
-        if line.index == 0:
-            event = decode(line.data, Entry).event
-            manifest = event.manifest if isinstance(event, ManifestPublished) else None
-    if manifest is None:
-        raise EvoteError(f"{record}: no manifest, so no board key")
-    verify_receipt(receipt, manifest.board_key)
-    final = reader.index.head
-    verify_head(final, manifest.board_key)
-    if final.head.election != manifest.election or receipt.head.head.election != manifest.election:
-        raise EvoteError(f"{record}: the heads are not of election {manifest.election!r}")
-    if final.head.size != tree.size or bytes(final.head.root) != tree.root():
-        raise EvoteError(f"{record}: its entries do not match its final signed head")
-    if not 0 <= receipt.index < tree.size or tree.leaf(receipt.index) != leaf_hash(
-        encode(receipt.entry)
-    ):
-        raise EvoteError(f"entry {receipt.index} of the record is not the receipt's ballot")
-    size = receipt.head.head.size
-    if receipt.head.head.at > final.head.at:
-        raise EvoteError("the receipt's head is later than the record's final head")
-    verify_consistency(
-        size, tree.size, bytes(receipt.head.head.root), tree.root(), tree.consistency_proof(size)
-    )
+    found = verify_receipt_in_record(receipt, record)
     print(
-        f"receipt {receipt.tracking_code.hex()[:16]}…: the ballot is entry {receipt.index} of the "
-        f"record, under the receipt's signed head (size {size}), which the record's final head "
-        f"(size {tree.size}), signed by the board key of the manifest, extends"
+        f"receipt {receipt.tracking_code.hex()[:16]}…: the ballot is entry {found.index} of the "
+        f"record, under the receipt's signed head (size {found.receipt_size}), which the record's "
+        f"final head (size {found.record_size}), signed by the board key of the manifest, extends"
     )
     return 0
 

@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from evote._internal.encoding import Struct
 from evote.errors import ParameterError
 from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = [
     "Ciphertext",
     "decrypt_to_point",
     "encode_message",
     "encrypt",
+    "encrypt_with_nonce",
     "generate_key_pair",
     "sum_ciphertexts",
 ]
@@ -51,9 +53,9 @@ class Ciphertext(Struct):
         return cls(alpha=IDENTITY, beta=IDENTITY)
 
 
-def generate_key_pair() -> tuple[Scalar, PublicKey]:
-    """A single-holder key pair ``(x, x·G)`` with x from the operating system."""
-    secret = Scalar.random()
+def generate_key_pair(*, randomness: Randomness = OS_RANDOMNESS) -> tuple[Scalar, PublicKey]:
+    """A single-holder key pair ``(x, x·G)``."""
+    secret = randomness.scalar()
     return secret, PublicKey.from_point(BASE * secret)
 
 
@@ -66,19 +68,23 @@ def encode_message(message: int) -> Point:
     return BASE * Scalar.from_int(message)
 
 
-def encrypt(public_key: PublicKey, message: int) -> tuple[Ciphertext, Scalar]:
-    """Encrypt ``message`` with a fresh nonce from the OS; return the ciphertext and the nonce.
+def encrypt(
+    public_key: PublicKey, message: int, *, randomness: Randomness = OS_RANDOMNESS
+) -> tuple[Ciphertext, Scalar]:
+    """Encrypt ``message`` with a fresh nonce; return the ciphertext and the nonce.
 
     The nonce is secret: it is needed for the proofs and for a Benaloh challenge, never published
     otherwise.
     """
-    nonce = Scalar.random()
-    return _encrypt(public_key, message, nonce), nonce
+    nonce = randomness.scalar()
+    return encrypt_with_nonce(public_key, message, nonce), nonce
 
 
-def _encrypt(public_key: PublicKey, message: int, nonce: Scalar) -> Ciphertext:
-    # Deterministic core, used by encrypt() and by the known-answer vectors (spec §4.1).
-    # For m = 0, m·G is O and adding it is free: β = r·K (spec §4.1).
+def encrypt_with_nonce(public_key: PublicKey, message: int, nonce: Scalar) -> Ciphertext:
+    """``(r·G, m·G + r·K)`` for the given nonce r: what re-checks an opened ballot (spec §4.1, §10.3).
+
+    For m = 0, m·G is O and adding it is free: β = r·K.
+    """
     return Ciphertext(alpha=BASE * nonce, beta=encode_message(message) + public_key * nonce)
 
 

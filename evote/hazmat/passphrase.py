@@ -7,7 +7,6 @@ parameters, salt, nonce or ciphertext — is the same opaque error.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from typing import Final
 
@@ -17,6 +16,7 @@ from nacl.pwhash import argon2id
 
 from evote._internal.encoding import HexBytes, Struct
 from evote.errors import ParameterError, SecretFileError
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = ["KdfParameters", "Locked", "lock", "unlock"]
 
@@ -77,6 +77,7 @@ def lock(
     *,
     opslimit: int = DEFAULT_OPSLIMIT,
     memlimit: int = DEFAULT_MEMLIMIT,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> Locked:
     """Encrypt ``plaintext`` under a key derived from ``passphrase`` with a fresh salt and nonce."""
     if not passphrase:
@@ -85,9 +86,9 @@ def lock(
         algorithm=ALGORITHM,
         opslimit=opslimit,
         memlimit=memlimit,
-        salt=HexBytes(os.urandom(argon2id.SALTBYTES)),
+        salt=HexBytes(randomness.bytes(argon2id.SALTBYTES)),
     )
-    nonce = os.urandom(nacl.secret.SecretBox.NONCE_SIZE)
+    nonce = randomness.bytes(nacl.secret.SecretBox.NONCE_SIZE)
     ciphertext = nacl.secret.SecretBox(_key(passphrase, kdf)).encrypt(plaintext, nonce).ciphertext
     return Locked(kdf=kdf, nonce=HexBytes(nonce), ciphertext=HexBytes(ciphertext))
 

@@ -1,10 +1,10 @@
 """The one seam where randomness enters (spec §1.4).
 
-Public functions draw from :data:`OS_RANDOMNESS`, which reads the operating system's generator, and
-pass it to a private deterministic function. A seeded or fixed stream is passed only for
-reproducibility: by the known-answer vector generator (``spec/vectors/generate.py``), by tests, and
-through the ``randomness`` argument of :func:`evote.cli.demo.simulate`, which the tests use to build
-the same demo record at every run (the ``demo`` command itself leaves it at :data:`OS_RANDOMNESS`).
+Every function that draws randomness takes it as the keyword-only argument ``randomness``, whose
+default is :data:`OS_RANDOMNESS`: the operating system's generator. A seeded or fixed stream is
+passed only for reproducibility: by the known-answer vector generator (``spec/vectors/generate.py``),
+by tests, and by the demo's simulation when the tests build the same demo record at every run (the
+``demo`` command itself leaves it at :data:`OS_RANDOMNESS`).
 """
 
 from __future__ import annotations

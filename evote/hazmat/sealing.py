@@ -11,7 +11,6 @@ open that one box, without the recipient's secret (spec §6.4).
 
 from __future__ import annotations
 
-import os
 from typing import Final, Self
 
 import nacl.bindings as sodium
@@ -19,6 +18,7 @@ from nacl.exceptions import CryptoError
 
 from evote.errors import InvalidPoint, ParameterError
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = [
     "SEAL_OVERHEAD",
@@ -70,8 +70,8 @@ class EncryptionSecret:
         return cls(_clamp(random))
 
     @classmethod
-    def generate(cls) -> Self:
-        return cls.from_random_bytes(os.urandom(32))
+    def generate(cls, *, randomness: Randomness = OS_RANDOMNESS) -> Self:
+        return cls.from_random_bytes(randomness.bytes(32))
 
     @property
     def scalar(self) -> Scalar:
@@ -109,14 +109,15 @@ def _nonce(ephemeral_public: bytes, recipient_public: bytes) -> bytes:
     )
 
 
-def seal(recipient: PublicKey, plaintext: bytes) -> bytes:
-    """A sealed box of ``plaintext`` for ``recipient``, with an ephemeral key from the OS."""
-    return _seal(recipient, plaintext, os.urandom(32))
+def seal(
+    recipient: PublicKey, plaintext: bytes, *, randomness: Randomness = OS_RANDOMNESS
+) -> bytes:
+    """A sealed box of ``plaintext`` for ``recipient``, with a fresh ephemeral key.
 
-
-def _seal(recipient: PublicKey, plaintext: bytes, ephemeral_secret: bytes) -> bytes:
-    # Exactly libsodium's crypto_box_seal, with the ephemeral secret given (for known-answer vectors):
-    # epk ‖ crypto_box_easy(m, nonce = BLAKE2b-192(epk ‖ pk), pk, esk).
+    Exactly libsodium's crypto_box_seal, with the ephemeral secret drawn from ``randomness``:
+    ``epk ‖ crypto_box_easy(m, nonce = BLAKE2b-192(epk ‖ pk), pk, esk)``.
+    """
+    ephemeral_secret = randomness.bytes(32)
     public = _x25519_public(recipient)
     ephemeral_public = sodium.crypto_scalarmult_base(ephemeral_secret)
     nonce = _nonce(ephemeral_public, public)

@@ -18,6 +18,7 @@ from nacl.exceptions import BadSignatureError
 from evote._internal.encoding import Bytes32, HexBytes, encode
 from evote.errors import InvalidEncoding, InvalidPoint, InvalidSignature
 from evote.hazmat.group import PublicKey
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.transcript import Domain, Transcript
 
 __all__ = ["Signature", "SigningKey", "VerifyKey", "signed_message", "verify_signature"]
@@ -55,9 +56,9 @@ class SigningKey:
         self._key = nacl.signing.SigningKey(bytes(seed))
 
     @classmethod
-    def generate(cls) -> Self:
-        """A fresh key from the operating system's generator."""
-        return cls(bytes(nacl.signing.SigningKey.generate()))
+    def generate(cls, *, randomness: Randomness = OS_RANDOMNESS) -> Self:
+        """A fresh key: its seed is 32 random bytes."""
+        return cls(randomness.bytes(32))
 
     @property
     def seed(self) -> bytes:

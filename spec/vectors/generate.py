@@ -55,9 +55,9 @@ from evote.hazmat import elgamal
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.group import BASE, IDENTITY, ORDER, Point, PublicKey, Scalar
 from evote.hazmat.merkle import MerkleTree, leaf_hash
-from evote.hazmat.proofs.disjunctive import _prove
-from evote.hazmat.proofs.schnorr import _prove_knowledge
-from evote.hazmat.sealing import _seal
+from evote.hazmat.proofs.disjunctive import RangeStatement, prove_range, prove_selection
+from evote.hazmat.proofs.schnorr import prove_knowledge
+from evote.hazmat.sealing import seal
 from evote.hazmat.transcript import Domain, Transcript, hash_to_point
 
 HERE = Path(__file__).resolve().parent
@@ -199,7 +199,7 @@ def elgamal_vectors() -> Json:
     ciphertexts = []
     for message in (0, 1, 1, 42):
         nonce = rng.scalar()
-        ciphertext = elgamal._encrypt(public, message, nonce)
+        ciphertext = elgamal.encrypt_with_nonce(public, message, nonce)
         ciphertexts.append(ciphertext)
         encryptions.append(
             {"message": message, "nonce": nonce.hex(), "ciphertext": to_builtins(ciphertext)}
@@ -231,7 +231,7 @@ def proof_vectors() -> Json:
     public = PublicKey.from_point(BASE * secret)
     rng.take()
 
-    schnorr = _prove_knowledge(trustee_key_statement(FINGERPRINT, 1), secret, public, rng)
+    schnorr = prove_knowledge(trustee_key_statement(FINGERPRINT, 1), secret, public, randomness=rng)
     schnorr_vector = {
         "statement": {
             "domain": Domain.TRUSTEE_KEY.value,
@@ -244,7 +244,7 @@ def proof_vectors() -> Json:
         "proof": to_builtins(schnorr),
     }
 
-    ciphertext = elgamal._encrypt(public, 1, rng.scalar())
+    ciphertext = elgamal.encrypt_with_nonce(public, 1, rng.scalar())
     rng.take()
     key = TrusteeKey(
         parameters=CeremonyParameters(election=Bytes32(FINGERPRINT), trustees=1, threshold=1),
@@ -253,7 +253,7 @@ def proof_vectors() -> Json:
         joint_key=public,
         verification_keys=(public,),
     )
-    partial = key._partial_decrypt(FINGERPRINT, ciphertext, rng)
+    partial = key.partial_decrypt(FINGERPRINT, ciphertext, randomness=rng)
     cp_vector = {
         "statement": {
             "domain": Domain.DECRYPTION_SHARE.value,
@@ -270,11 +270,10 @@ def proof_vectors() -> Json:
     selections = []
     for value in (0, 1):
         nonce = rng.scalar()
-        ciphertext = elgamal._encrypt(public, value, nonce)
+        ciphertext = elgamal.encrypt_with_nonce(public, value, nonce)
         rng.take()
-        proof = _prove(
-            Domain.SELECTION, FINGERPRINT, public, CONTEXT, ciphertext, 0, 1, value, nonce, rng
-        )
+        statement = RangeStatement(FINGERPRINT, public, CONTEXT, ciphertext)
+        proof = prove_selection(statement, value, nonce, randomness=rng)
         selections.append({
             "value": value,
             "nonce": nonce.hex(),
@@ -287,14 +286,15 @@ def proof_vectors() -> Json:
     for values, bounds in (((0, 1, 0), (1, 1)), ((1, 0, 1, 1, 0), (0, 3))):
         nonces = [rng.scalar() for _ in values]
         rng.take()
-        ciphertexts = [elgamal._encrypt(public, v, r) for v, r in zip(values, nonces, strict=True)]
+        ciphertexts = [
+            elgamal.encrypt_with_nonce(public, v, r) for v, r in zip(values, nonces, strict=True)
+        ]
         total = elgamal.sum_ciphertexts(ciphertexts)
         nonce = nonces[0]
         for extra in nonces[1:]:
             nonce = nonce + extra
-        proof = _prove(
-            Domain.RANGE, FINGERPRINT, public, CONTEXT, total, *bounds, sum(values), nonce, rng
-        )
+        statement = RangeStatement(FINGERPRINT, public, CONTEXT, total, *bounds)
+        proof = prove_range(statement, sum(values), nonce, randomness=rng)
         ranges.append({
             "selections": list(values),
             "nonces": [r.hex() for r in nonces],
@@ -325,9 +325,9 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
     rng = SeededRandomness(name)
     election = Bytes32(hashlib.sha256(name.encode()).digest())
     parameters = CeremonyParameters(election=election, trustees=trustees, threshold=threshold)
-    states = [CeremonyTrustee._start(parameters, i, rng) for i in parameters.indices]
+    states = [CeremonyTrustee.start(parameters, i, randomness=rng) for i in parameters.indices]
     secrets = [{"trustee": s.trustee, "randomness": []} for s in states]
-    # _start drew, per trustee in order: k coefficients then 32 bytes for the encryption secret.
+    # start drew, per trustee in order: k coefficients then 32 bytes for the encryption secret.
     drawn = rng.take()
     per = threshold + 1
     for index, entry in enumerate(secrets):
@@ -335,17 +335,17 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
 
     announcements = []
     for state, entry in zip(states, secrets, strict=True):
-        announcements.append(state._announce(rng))
+        announcements.append(state.announce(randomness=rng))
         entry["announce_randomness"] = rng.take()
     dealings = []
     for state, entry in zip(states, secrets, strict=True):
-        dealings.append(state._deal(announcements, rng))
+        dealings.append(state.deal(announcements, randomness=rng))
         entry["deal_randomness"] = rng.take()
 
     if bad_share:
         keys = {a.trustee: a.encryption_key for a in announcements}
         wrong = Scalar.from_int(12345)
-        bad_box = _seal(keys[2], bytes(wrong), rng.bytes(32))
+        bad_box = seal(keys[2], bytes(wrong), randomness=rng)
         first = dealings[0]
         shares = tuple(
             EncryptedShare(recipient=s.recipient, box=HexBytes(bad_box)) if s.recipient == 2 else s
@@ -358,7 +358,7 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
 
     complaints: list[Complaint] = []
     for state, entry in zip(states, secrets, strict=True):
-        complaints.extend(state._check_shares(announcements, dealings, rng))
+        complaints.extend(state.check_shares(announcements, dealings, randomness=rng))
         entry["check_randomness"] = rng.take()
     outcome = conclude(parameters, announcements, dealings, complaints)
     keys_after = [state.finish(outcome, dealings) for state in states]
@@ -366,9 +366,9 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
     public = outcome.joint_key
     message = 3
     nonce = rng.scalar()
-    ciphertext = elgamal._encrypt(public, message, nonce)
+    ciphertext = elgamal.encrypt_with_nonce(public, message, nonce)
     rng.take()
-    partials = [key._partial_decrypt(FINGERPRINT, ciphertext, rng) for key in keys_after]
+    partials = [key.partial_decrypt(FINGERPRINT, ciphertext, randomness=rng) for key in keys_after]
     partial_randomness = rng.take()
     combinations = []
     for size in range(threshold, trustees + 1):

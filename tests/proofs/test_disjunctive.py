@@ -7,11 +7,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evote.errors import InvalidProof, ParameterError
-from evote.hazmat.elgamal import Ciphertext, encrypt, generate_key_pair, sum_ciphertexts
+from evote.hazmat.elgamal import (
+    Ciphertext,
+    encrypt,
+    encrypt_with_nonce,
+    generate_key_pair,
+    sum_ciphertexts,
+)
 from evote.hazmat.group import Scalar
 from evote.hazmat.proofs.disjunctive import (
     MAX_RANGE_WIDTH,
     DisjunctiveProof,
+    RangeStatement,
     prove_range,
     prove_selection,
     verify_range,
@@ -24,9 +31,13 @@ _, PUBLIC = generate_key_pair()
 CONTEXT = b"credential:" + bytes(range(32))
 
 
+def _statement(ciphertext: Ciphertext, bounds: tuple[int, int] = (0, 1)) -> RangeStatement:
+    return RangeStatement(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, *bounds)
+
+
 def _selection_case(value: int) -> Case:
     ciphertext, nonce = encrypt(PUBLIC, value)
-    proof = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, value, nonce)
+    proof = prove_selection(_statement(ciphertext), value, nonce)
     return flatten(
         fingerprint=FINGERPRINT,
         public_key=PUBLIC,
@@ -40,10 +51,12 @@ def _selection_case(value: int) -> Case:
 
 def _verify_selection(case: Case) -> None:
     verify_selection(
-        case["fingerprint"],
-        case["public_key"],
-        case["context"],
-        Ciphertext(alpha=case["alpha"], beta=case["beta"]),
+        RangeStatement(
+            case["fingerprint"],
+            case["public_key"],
+            case["context"],
+            Ciphertext(alpha=case["alpha"], beta=case["beta"]),
+        ),
         DisjunctiveProof(
             challenges=collect(case, "challenges"), responses=collect(case, "responses")
         ),
@@ -56,7 +69,7 @@ def _question(values: list[int], bounds: tuple[int, int]) -> tuple[Ciphertext, D
     nonce = Scalar.from_int(0)
     for _, r in encrypted:
         nonce = nonce + r
-    proof = prove_range(FINGERPRINT, PUBLIC, CONTEXT, total, bounds, sum(values), nonce)
+    proof = prove_range(_statement(total, bounds), sum(values), nonce)
     return total, proof
 
 
@@ -77,11 +90,14 @@ def _range_case(values: list[int], bounds: tuple[int, int]) -> Case:
 
 def _verify_range(case: Case) -> None:
     verify_range(
-        case["fingerprint"],
-        case["public_key"],
-        case["context"],
-        Ciphertext(alpha=case["alpha"], beta=case["beta"]),
-        (case["lo"], case["hi"]),
+        RangeStatement(
+            case["fingerprint"],
+            case["public_key"],
+            case["context"],
+            Ciphertext(alpha=case["alpha"], beta=case["beta"]),
+            case["lo"],
+            case["hi"],
+        ),
         DisjunctiveProof(
             challenges=collect(case, "challenges"), responses=collect(case, "responses")
         ),
@@ -91,8 +107,9 @@ def _verify_range(case: Case) -> None:
 @given(st.integers(0, 1), fingerprints(), st.binary(max_size=64))
 def test_honest_selection_proofs_verify(value: int, fingerprint: bytes, context: bytes) -> None:
     ciphertext, nonce = encrypt(PUBLIC, value)
-    proof = prove_selection(fingerprint, PUBLIC, context, ciphertext, value, nonce)
-    verify_selection(fingerprint, PUBLIC, context, ciphertext, proof)
+    statement = RangeStatement(fingerprint, PUBLIC, context, ciphertext)
+    proof = prove_selection(statement, value, nonce)
+    verify_selection(statement, proof)
 
 
 @given(st.integers(0, 1), st.data())
@@ -119,7 +136,7 @@ def test_honest_range_proofs_verify(question: tuple[list[int], tuple[int, int]])
     values, bounds = question
     total, proof = _question(values, bounds)
     assert len(proof.challenges) == bounds[1] - bounds[0] + 1
-    verify_range(FINGERPRINT, PUBLIC, CONTEXT, total, bounds, proof)
+    verify_range(_statement(total, bounds), proof)
 
 
 @given(questions(), st.data())
@@ -135,57 +152,61 @@ def test_any_change_breaks_a_range_proof(
 
 def test_exactly_one_of_three() -> None:
     total, proof = _question([0, 1, 0], (1, 1))
-    verify_range(FINGERPRINT, PUBLIC, CONTEXT, total, (1, 1), proof)
+    verify_range(_statement(total, (1, 1)), proof)
     two, _ = _question([1, 1, 0], (2, 2))
     with pytest.raises(InvalidProof):
-        verify_range(FINGERPRINT, PUBLIC, CONTEXT, two, (1, 1), proof)
+        verify_range(_statement(two, (1, 1)), proof)
 
 
 def test_a_value_outside_the_range_cannot_be_proved() -> None:
     ciphertext, nonce = encrypt(PUBLIC, 2)
     with pytest.raises(ParameterError, match="outside the range"):
-        prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, 2, nonce)
+        prove_selection(_statement(ciphertext), 2, nonce)
     with pytest.raises(ParameterError, match="outside the range"):
-        prove_range(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, (0, 1), 2, nonce)
+        prove_range(_statement(ciphertext, (0, 1)), 2, nonce)
 
 
 def test_a_proof_for_a_lie_does_not_verify() -> None:
     # The prover claims 1 while the ciphertext holds 2: the honest prover algorithm yields garbage.
     ciphertext, nonce = encrypt(PUBLIC, 2)
     one, _ = encrypt(PUBLIC, 1)
-    lying = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, one, 1, nonce)
+    lying = prove_selection(_statement(one), 1, nonce)
     with pytest.raises(InvalidProof):
-        verify_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, lying)
+        verify_selection(_statement(ciphertext), lying)
 
 
 def test_selection_and_range_proofs_are_domain_separated() -> None:
     ciphertext, nonce = encrypt(PUBLIC, 1)
-    proof = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, 1, nonce)
+    proof = prove_selection(_statement(ciphertext), 1, nonce)
     with pytest.raises(InvalidProof):
-        verify_range(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, (0, 1), proof)
+        verify_range(_statement(ciphertext, (0, 1)), proof)
 
 
 def test_wrong_number_of_branches_is_named() -> None:
     ciphertext, nonce = encrypt(PUBLIC, 1)
-    proof = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, 1, nonce)
+    proof = prove_selection(_statement(ciphertext), 1, nonce)
     short = DisjunctiveProof(challenges=proof.challenges[:1], responses=proof.responses[:1])
     with pytest.raises(InvalidProof, match="expected 2 challenges and responses, found 1 and 1"):
-        verify_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, short)
+        verify_selection(_statement(ciphertext), short)
 
 
 @pytest.mark.parametrize("bounds", [(-1, 1), (2, 1), (0, MAX_RANGE_WIDTH + 1)])
 def test_bad_bounds_are_refused(bounds: tuple[int, int]) -> None:
-    ciphertext, nonce = encrypt(PUBLIC, 1)
+    ciphertext, _ = encrypt(PUBLIC, 1)
     with pytest.raises(ParameterError, match="range"):
-        prove_range(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, bounds, 1, nonce)
+        _statement(ciphertext, bounds)
+
+
+def test_a_selection_is_proved_in_zero_to_one_only() -> None:
+    ciphertext, nonce = encrypt(PUBLIC, 1)
+    with pytest.raises(ParameterError, match=r"\[0, 1\]"):
+        prove_selection(_statement(ciphertext, (1, 2)), 1, nonce)
 
 
 def test_a_selection_in_the_clear_is_refused() -> None:
     # Nonce 0 gives α = O and β = m·G: a valid proof exists, but the vote is not secret.
-    from evote.hazmat.elgamal import _encrypt  # noqa: PLC0415
-
     zero = Scalar.from_int(0)
-    ciphertext = _encrypt(PUBLIC, 1, zero)
-    proof = prove_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, 1, zero)
+    ciphertext = encrypt_with_nonce(PUBLIC, 1, zero)
+    proof = prove_selection(_statement(ciphertext), 1, zero)
     with pytest.raises(InvalidProof, match="α = O"):
-        verify_selection(FINGERPRINT, PUBLIC, CONTEXT, ciphertext, proof)
+        verify_selection(_statement(ciphertext), proof)

@@ -8,6 +8,8 @@ later tree extends the earlier one. Everything here is checked from public data 
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Annotated
 
 import msgspec
@@ -15,7 +17,7 @@ import msgspec
 from evote._internal.board.events import BallotCast, Entry
 from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import ElectionId
-from evote.errors import ParameterError
+from evote.errors import Check, InvalidInput, VerificationFailed
 from evote.hazmat.merkle import leaf_hash, verify_consistency, verify_inclusion
 from evote.hazmat.signing import Signature, VerifyKey, verify_signature
 from evote.hazmat.transcript import Domain
@@ -79,36 +81,59 @@ def verify_head(head: SignedTreeHead, key: VerifyKey) -> None:
 
 
 def verify_receipt(receipt: InclusionReceipt, key: VerifyKey) -> None:
-    """Check a receipt on its own: its ballot, at its index, under a head the board signed (§13.5)."""
-    verify_head(receipt.head, key)
-    entry = receipt.entry
-    if entry.index != receipt.index:
-        raise ParameterError(f"the receipt's entry is entry {entry.index}, not {receipt.index}")
-    if not isinstance(entry.event, BallotCast):
-        raise ParameterError("the receipt's entry is not a cast ballot")
-    if entry.event.ballot.tracking_code() != receipt.tracking_code:
-        raise ParameterError("the receipt's entry is another ballot than its tracking code says")
-    verify_inclusion(
-        leaf_hash(encode(entry)),
-        receipt.index,
-        receipt.head.head.size,
-        [bytes(p) for p in receipt.proof],
-        bytes(receipt.head.head.root),
-    )
+    """Check a receipt on its own: its ballot, at its index, under a head the board signed (§13.5).
+
+    Raises :class:`~evote.errors.VerificationFailed` (check 15.2) saying what does not hold.
+    """
+    with _failing("the receipt"):
+        verify_head(receipt.head, key)
+        entry = receipt.entry
+        if entry.index != receipt.index:
+            raise VerificationFailed(
+                f"the receipt's entry is entry {entry.index}, not {receipt.index}"
+            )
+        if not isinstance(entry.event, BallotCast):
+            raise VerificationFailed("the receipt's entry is not a cast ballot")
+        if entry.event.ballot.tracking_code() != receipt.tracking_code:
+            raise VerificationFailed(
+                "the receipt's entry is another ballot than its tracking code says"
+            )
+        verify_inclusion(
+            leaf_hash(encode(entry)),
+            receipt.index,
+            receipt.head.head.size,
+            [bytes(p) for p in receipt.proof],
+            bytes(receipt.head.head.root),
+        )
 
 
 def verify_consistency_proof(proof: ConsistencyProof, key: VerifyKey) -> None:
-    """Check both heads' signatures and that the newer tree extends the older (spec §13.5)."""
-    verify_head(proof.old, key)
-    verify_head(proof.new, key)
-    if proof.old.head.election != proof.new.head.election:
-        raise ParameterError("the two heads are of different elections")
-    if proof.new.head.at < proof.old.head.at:
-        raise ParameterError("the larger head was signed before the smaller one")
-    verify_consistency(
-        proof.old.head.size,
-        proof.new.head.size,
-        bytes(proof.old.head.root),
-        bytes(proof.new.head.root),
-        [bytes(p) for p in proof.proof],
-    )
+    """Check both heads' signatures and that the newer tree extends the older (spec §13.5).
+
+    Raises :class:`~evote.errors.VerificationFailed` (check 15.2) saying what does not hold.
+    """
+    with _failing("the consistency proof"):
+        verify_head(proof.old, key)
+        verify_head(proof.new, key)
+        if proof.old.head.election != proof.new.head.election:
+            raise VerificationFailed("the two heads are of different elections")
+        if proof.new.head.at < proof.old.head.at:
+            raise VerificationFailed("the larger head was signed before the smaller one")
+        verify_consistency(
+            proof.old.head.size,
+            proof.new.head.size,
+            bytes(proof.old.head.root),
+            bytes(proof.new.head.root),
+            [bytes(p) for p in proof.proof],
+        )
+
+
+@contextlib.contextmanager
+def _failing(what: str) -> Iterator[None]:
+    """Bad signatures and proofs inside, and failures without a check, fail check 15.2."""
+    try:
+        yield
+    except VerificationFailed as failure:
+        raise VerificationFailed(failure.message, check=failure.check or Check.BOARD) from None
+    except InvalidInput as error:
+        raise VerificationFailed(f"{what}: {error.message}", check=Check.BOARD) from error

@@ -17,16 +17,24 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 
 from evote._internal.election.election import Election
 from evote._internal.election.manifest import Motion, Question
 from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import PersonId, QuestionId
-from evote.errors import InvalidProof, ParameterError
-from evote.hazmat.elgamal import Ciphertext, _encrypt, sum_ciphertexts
+from evote.errors import InvalidProof, ParameterError, Reason, Refused
+from evote.hazmat.elgamal import Ciphertext, encrypt, encrypt_with_nonce, sum_ciphertexts
 from evote.hazmat.group import Scalar
-from evote.hazmat.proofs.disjunctive import DisjunctiveProof, _prove, verify_range, verify_selection
+from evote.hazmat.proofs.disjunctive import (
+    DisjunctiveProof,
+    RangeStatement,
+    prove_range,
+    prove_selection,
+    verify_range,
+    verify_selection,
+)
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import Signature, SigningKey, VerifyKey, verify_signature
 from evote.hazmat.transcript import Domain, Transcript
@@ -36,6 +44,7 @@ __all__ = [
     "BallotBody",
     "BallotKind",
     "OpenedBallot",
+    "ProofsChecked",
     "QuestionBallot",
     "QuestionOpening",
     "check_ballot",
@@ -152,6 +161,7 @@ def prepare_ballot(
     questions: Sequence[QuestionId] | None = None,
     delegation: Bytes32 | None = None,
     scan: Bytes32 | None = None,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> OpenedBallot:
     """Encrypt, prove and sign a ballot on the voter's device (spec §10.2).
 
@@ -160,22 +170,6 @@ def prepare_ballot(
     (a proxy's delegated scope); by default it covers all of them, in manifest order. The result
     keeps the openings: cast ``.ballot``, or publish the whole to challenge it.
     """
-    return _prepare_ballot(
-        election, person, signer, choices, kind, questions, delegation, scan, OS_RANDOMNESS
-    )
-
-
-def _prepare_ballot(
-    election: Election,
-    person: PersonId,
-    signer: SigningKey,
-    choices: Mapping[QuestionId, Collection[int]],
-    kind: BallotKind,
-    questions: Sequence[QuestionId] | None,
-    delegation: Bytes32 | None,
-    scan: Bytes32 | None,
-    randomness: Randomness,
-) -> OpenedBallot:
     manifest = election.manifest
     covered = _covered_questions(election, questions)
     unknown = set(choices) - {q.id for q in covered}
@@ -227,23 +221,19 @@ def _encrypt_question(
     key, fingerprint = election.joint_key, election.fingerprint
     selections, proofs, nonces = [], [], []
     for index, value in enumerate(values):
-        nonce = randomness.scalar()
-        ciphertext = _encrypt(key, value, nonce)
+        ciphertext, nonce = encrypt(key, value, randomness=randomness)
         context = proof_context(person, credential, question.id, index)
-        proofs.append(
-            _prove(Domain.SELECTION, fingerprint, key, context, ciphertext, 0, 1, value, nonce,
-                   randomness)
-        )  # fmt: skip
+        statement = RangeStatement(fingerprint, key, context, ciphertext)
+        proofs.append(prove_selection(statement, value, nonce, randomness=randomness))
         selections.append(ciphertext)
         nonces.append(nonce)
     total_nonce = nonces[0]
     for nonce in nonces[1:]:
         total_nonce = total_nonce + nonce
     lo, hi = question.bounds()
-    range_proof = _prove(
-        Domain.RANGE, fingerprint, key, proof_context(person, credential, question.id, None),
-        sum_ciphertexts(selections), lo, hi, sum(values), total_nonce, randomness,
-    )  # fmt: skip
+    context = proof_context(person, credential, question.id, None)
+    statement = RangeStatement(fingerprint, key, context, sum_ciphertexts(selections), lo, hi)
+    range_proof = prove_range(statement, sum(values), total_nonce, randomness=randomness)
     part = QuestionBallot(
         question=question.id,
         selections=tuple(selections),
@@ -257,9 +247,10 @@ def check_ballot(election: Election, ballot: Ballot, questions: Sequence[Questio
     """Check a ballot's form, signature and every proof (spec §10.2).
 
     ``questions`` are the questions it must cover, in manifest order (all of them, or a delegated
-    scope). Raises :class:`ParameterError` for a malformed ballot (wrong election, fingerprint,
-    questions or shape), :class:`~evote.errors.InvalidSignature`, or :class:`InvalidProof` naming
-    the question and selection.
+    scope). Raises :class:`~evote.errors.Refused` for a ballot of another election
+    (``wrong-fingerprint``) or of the wrong questions or shape (``malformed``),
+    :class:`~evote.errors.InvalidSignature`, or :class:`InvalidProof` naming the question and
+    selection.
     """
     check_ballot_signature(election, ballot, questions)
     check_ballot_proofs(election, ballot)
@@ -272,29 +263,45 @@ def check_ballot_signature(
     body = ballot.body
     manifest = election.manifest
     if body.election != manifest.election or body.fingerprint != election.fingerprint:
-        raise ParameterError(
+        raise Refused(
+            Reason.WRONG_FINGERPRINT,
             f"ballot for election {body.election!r} with another fingerprint, "
-            f"not this election {manifest.election!r}"
+            f"not this election {manifest.election!r}",
         )
     if [part.question for part in body.questions] != list(questions):
-        raise ParameterError(
+        raise Refused(
+            Reason.MALFORMED,
             f"ballot covers questions {[p.question for p in body.questions]}, "
-            f"expected {list(questions)}"
+            f"expected {list(questions)}",
         )
     for part in body.questions:
         width = len(manifest.question(part.question).options())
         if len(part.selections) != width or len(part.proofs) != width:
-            raise ParameterError(
+            raise Refused(
+                Reason.MALFORMED,
                 f"question {part.question}: expected {width} selections and proofs, "
-                f"found {len(part.selections)} and {len(part.proofs)}"
+                f"found {len(part.selections)} and {len(part.proofs)}",
             )
     verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what="ballot")
 
 
-def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
+@dataclass(frozen=True, slots=True)
+class ProofsChecked:
+    """That every proof of the ballot ``tracking_code`` holds in the election ``fingerprint``.
+
+    :func:`check_ballot_proofs` returns it, in whatever process it runs (a pool of workers), so that
+    the process which casts the ballot need not check the proofs again (spec §10.2, §15.14).
+    """
+
+    tracking_code: bytes
+    fingerprint: bytes
+
+
+def check_ballot_proofs(election: Election, ballot: Ballot) -> ProofsChecked:
     """The costly part of :func:`check_ballot`: every selection and range proof (spec §10.2).
 
-    Assumes the form was checked (:func:`check_ballot_signature`).
+    Assumes the form was checked (:func:`check_ballot_signature`). Returns what shows that they
+    hold; raises :class:`InvalidProof` naming the question and selection that does not.
     """
     body = ballot.body
     key, fingerprint = election.joint_key, election.fingerprint
@@ -303,19 +310,19 @@ def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
         for index, (ciphertext, proof) in enumerate(zip(part.selections, part.proofs, strict=True)):
             context = proof_context(body.person, body.credential, part.question, index)
             try:
-                verify_selection(fingerprint, key, context, ciphertext, proof)
+                verify_selection(RangeStatement(fingerprint, key, context, ciphertext), proof)
             except InvalidProof as error:
                 raise InvalidProof(
                     f"question {part.question}, selection {index}: {error}"
-                ) from None
+                ) from error
         context = proof_context(body.person, body.credential, part.question, None)
+        lo, hi = question.bounds()
+        total = sum_ciphertexts(part.selections)
         try:
-            verify_range(
-                fingerprint, key, context, sum_ciphertexts(part.selections), question.bounds(),
-                part.range_proof,
-            )  # fmt: skip
+            verify_range(RangeStatement(fingerprint, key, context, total, lo, hi), part.range_proof)
         except InvalidProof as error:
-            raise InvalidProof(f"question {part.question}: {error}") from None
+            raise InvalidProof(f"question {part.question}: {error}") from error
+    return ProofsChecked(tracking_code=bytes(ballot.tracking_code()), fingerprint=fingerprint)
 
 
 def check_opened_ballot(
@@ -334,17 +341,19 @@ def check_openings(election: Election, opened: OpenedBallot) -> None:
     """That the openings of a challenged ballot re-encrypt its ciphertexts (spec §10.3)."""
     parts = opened.ballot.body.questions
     if [o.question for o in opened.openings] != [p.question for p in parts]:
-        raise ParameterError("the openings do not cover the ballot's questions in order")
+        raise Refused(Reason.MALFORMED, "the openings do not cover the ballot's questions in order")
     key = election.joint_key
     for part, opening in zip(parts, opened.openings, strict=True):
         if len(opening.values) != len(part.selections) or len(opening.nonces) != len(
             part.selections
         ):
-            raise ParameterError(f"question {part.question}: opening of the wrong length")
+            raise Refused(
+                Reason.MALFORMED, f"question {part.question}: opening of the wrong length"
+            )
         for index, (ciphertext, value, nonce) in enumerate(
             zip(part.selections, opening.values, opening.nonces, strict=True)
         ):
-            if value not in (0, 1) or _encrypt(key, value, nonce) != ciphertext:
+            if value not in (0, 1) or encrypt_with_nonce(key, value, nonce) != ciphertext:
                 raise InvalidProof(
                     f"question {part.question}, selection {index}: the opening does not "
                     f"reproduce the ciphertext"

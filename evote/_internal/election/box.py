@@ -17,7 +17,6 @@ stands, and the owner replaces or revokes it with the new credential.
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,61 +34,25 @@ from evote._internal.election.convener import Extension
 from evote._internal.election.delegation import Delegation, Revocation
 from evote._internal.election.election import Election
 from evote._internal.election.manifest import CommitteeElection
+from evote._internal.election.tally import Tally, Vote, aggregate_votes
 from evote._internal.encoding import Bytes32, Struct
 from evote._internal.ids import PersonId, QuestionId
-from evote._internal.registry.credentials import Binding, CodeIssue, code_hash, normalize_code
+from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Figures
-from evote.errors import EvoteError, InvalidProof, InvalidSignature, ParameterError
+from evote.errors import Reason, Refused, UsageError, refusing
 from evote.hazmat.elgamal import Ciphertext
-from evote.hazmat.signing import VerifyKey, verify_signature
+from evote.hazmat.signing import verify_signature
 from evote.hazmat.transcript import Domain
 
 __all__ = [
     "MAX_EXTENSION",
     "PRECEDENCE",
     "BallotBox",
-    "Closing",
-    "Reason",
     "Receipt",
-    "Refused",
-    "Vote",
 ]
 
 #: Longest extension of the voting window: 3 months (domain rule 26).
 MAX_EXTENSION: Final = 92 * 86_400
-
-
-class Reason(enum.StrEnum):
-    """Why a submission was refused (spec §11.2)."""
-
-    NOT_ON_ROLL = "not-on-roll"
-    OUTSIDE_WINDOW = "outside-window"
-    WRONG_ELECTION = "wrong-election"
-    WRONG_FINGERPRINT = "wrong-fingerprint"
-    MALFORMED = "malformed"
-    BAD_SIGNATURE = "bad-signature"
-    BAD_PROOF = "bad-proof"
-    NOT_AUTHORISED = "not-authorised"
-    REPLAY = "replay"
-    SPOILED = "spoiled"
-    REVOTING_DISABLED = "revoting-disabled"
-    DELEGATION_INVALID = "delegation-invalid"
-    CODE_INVALID = "code-invalid"
-    CODE_USED = "code-used"
-    CREDENTIAL_IN_USE = "credential-in-use"
-    EXTENSION_INVALID = "extension-invalid"
-
-
-class Refused(EvoteError):  # noqa: N818 -- names the outcome, as the box reports it
-    """A submission the box refused; nothing changed."""
-
-    def __init__(self, reason: Reason, message: str) -> None:
-        super().__init__(f"refused ({reason}): {message}")
-        self.reason = reason
-
-
-class Closing(Struct):
-    """The box is closed: nothing more is accepted."""
 
 
 class Receipt(Struct):
@@ -101,16 +64,6 @@ class Receipt(Struct):
 
 #: Precedence of a ballot for its person (spec §11.3): own ballot over paper over proxy.
 PRECEDENCE: Final = {BallotKind.DIRECT: 3, BallotKind.PAPER: 2, BallotKind.PROXY: 1}
-
-
-@dataclass(frozen=True)
-class Vote:
-    """A counted vote: whose it is, which ballot, and its encrypted selections on one question."""
-
-    person: PersonId
-    tracking_code: Bytes32
-    kind: BallotKind
-    selections: tuple[Ciphertext, ...]
 
 
 @dataclass(slots=True)
@@ -144,22 +97,24 @@ class BallotBox:
     """The box of one election (spec §11). Times are seconds since the Unix epoch and never go back."""
 
     def __init__(
-        self, election: Election, *, check_proofs: Callable[[Ballot], None] | None = None
+        self,
+        election: Election,
+        registry: Registry,
+        *,
+        check_proofs: Callable[[Ballot], None] | None = None,
     ) -> None:
-        # ``check_proofs`` replaces check_ballot_proofs for a verifier that has checked every
-        # ballot's proofs already, in parallel; it raises the same errors.
+        # ``check_proofs`` replaces check_ballot_proofs where the proofs of every ballot are
+        # checked ahead, in parallel (the verifier, spec §15.14); it raises the same errors.
+        if registry.roll != election.roll:
+            raise UsageError("the registry's roll is not the election's")
         self.election = election
+        self.registry = registry
         self._check_proofs = check_proofs or (lambda b: check_ballot_proofs(election, b))
         self._manifest = election.manifest
         self._all_questions = frozenset(q.id for q in election.manifest.questions)
         self._closes = election.manifest.window.closes
         self._last_at: int | None = None
         self._closed = False
-        self._codes: dict[bytes, PersonId] = {}
-        self._used_codes: set[bytes] = set()
-        self._credential: dict[PersonId, VerifyKey] = {}
-        self._holder: dict[VerifyKey, PersonId] = {}
-        self._revoked: set[VerifyKey] = set()
         self._delegations: dict[bytes, _DelegationState] = {}
         self._delegations_to: dict[PersonId, list[_DelegationState]] = defaultdict(list)
         self._roots: dict[PersonId, list[_DelegationState]] = defaultdict(list)
@@ -174,7 +129,9 @@ class BallotBox:
 
     def _clock(self, at: int) -> None:
         if self._last_at is not None and at < self._last_at:
-            raise ParameterError(f"time {at} is before the previous event at {self._last_at}")
+            raise Refused(
+                Reason.TIME_GOES_BACK, f"time {at} is before the previous event at {self._last_at}"
+            )
 
     def _record(self, at: int) -> None:
         self._last_at = at
@@ -188,6 +145,15 @@ class BallotBox:
         self._require_not_closed(at)
         if at < self._manifest.window.opens:
             raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
+
+    def admit(self, *, at: int) -> None:
+        """Admit a registration (a code issue or a binding) at ``at``: the box is not closed then.
+
+        Registration belongs to the registry; the box only says whether its window allows it.
+        """
+        self._clock(at)
+        self._require_not_closed(at)
+        self._record(at)
 
     @property
     def closed(self) -> bool:
@@ -208,9 +174,11 @@ class BallotBox:
         body = extension.body
         if body.election != self._manifest.election:
             raise Refused(Reason.WRONG_ELECTION, f"extension for election {body.election!r}")
-        _signed(lambda: verify_signature(
-            self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
-            what="extension (not signed by the convener)"))  # fmt: skip
+        with refusing():
+            verify_signature(
+                self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
+                what="extension (not signed by the convener)",
+            )  # fmt: skip
         if any(isinstance(q, CommitteeElection) for q in self._manifest.questions):
             raise Refused(Reason.EXTENSION_INVALID, "a committee election cannot be extended")
         closes = body.closes
@@ -236,12 +204,7 @@ class BallotBox:
     # -- people and credentials (spec §11.2) ---------------------------------------------------
 
     def _require_on_roll(self, person: PersonId) -> None:
-        if self.election.roll.person(person) is None:
-            raise Refused(Reason.NOT_ON_ROLL, f"{person!r} is not a person on the roll")
-
-    def _require_live(self, credential: VerifyKey) -> None:
-        if credential in self._revoked:
-            raise Refused(Reason.NOT_AUTHORISED, "this credential was replaced by a new binding")
+        self.registry.person(person)
 
     def knows(self, submission: Delegation | Revocation | OpenedBallot) -> bool:
         """Whether this submission was accepted already (a repeat would change nothing)."""
@@ -251,53 +214,6 @@ class BallotBox:
             state = self._delegations.get(bytes(submission.body.delegation))
             return state is not None and state.revoked
         return bytes(submission.ballot.tracking_code()) in self._spoiled
-
-    def issue_code(self, issue: CodeIssue, *, at: int) -> None:
-        """Record the hash of an activation code the convener issued to a person (spec §10.1)."""
-        self._clock(at)
-        self._require_not_closed(at)
-        body = issue.body
-        if body.election != self._manifest.election:
-            raise Refused(Reason.WRONG_ELECTION, f"code issue for election {body.election!r}")
-        self._require_on_roll(body.person)
-        _signed(lambda: verify_signature(
-            self._manifest.convener_key, Domain.SIGN_CODE_ISSUE, body, issue.signature,
-            what="code issue (not signed by the convener)"))  # fmt: skip
-        if bytes(body.code_hash) in self._codes:
-            raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
-        self._codes[bytes(body.code_hash)] = body.person
-        self._record(at)
-
-    def bind(self, binding: Binding, *, at: int) -> None:
-        """Bind a credential with a one-time code; a second binding replaces the first (§10.1)."""
-        self._clock(at)
-        body = binding.body
-        self._require_not_closed(at)
-        if body.election != self._manifest.election:
-            raise Refused(Reason.WRONG_ELECTION, f"binding for election {body.election!r}")
-        self._require_on_roll(body.person)
-        _signed(lambda: verify_signature(
-            body.credential, Domain.SIGN_BINDING, body, binding.signature, what="binding"))  # fmt: skip
-        try:
-            canonical = normalize_code(body.code) == body.code
-        except ParameterError:
-            canonical = False
-        if not canonical:
-            raise Refused(Reason.CODE_INVALID, "the code is not in canonical form (spec §10.1)")
-        digest = bytes(code_hash(body.election, body.person, body.code))
-        if self._codes.get(digest) != body.person:
-            raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
-        if digest in self._used_codes:
-            raise Refused(Reason.CODE_USED, "this activation code has been used")
-        if body.credential in self._holder or body.credential == self._manifest.convener_key:
-            raise Refused(Reason.CREDENTIAL_IN_USE, "this key is already in use in this election")
-        previous = self._credential.get(body.person)
-        if previous is not None:
-            self._revoked.add(previous)
-        self._used_codes.add(digest)
-        self._credential[body.person] = body.credential
-        self._holder[body.credential] = body.person
-        self._record(at)
 
     # -- delegations (spec §11.2) --------------------------------------------------------------
 
@@ -346,15 +262,17 @@ class BallotBox:
                 Reason.WRONG_ELECTION, f"the delegation is for election {body.election!r}"
             )
         self._require_on_roll(body.owner)
-        _signed(lambda: verify_signature(
-            body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
-            what="delegation"))  # fmt: skip
-        self._require_live(body.delegator)
+        with refusing():
+            verify_signature(
+                body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
+                what="delegation",
+            )  # fmt: skip
+        self.registry.require_live(body.delegator)
         if body.expires <= at:
             raise Refused(invalid, "the delegation has already expired")
         scope = self._scope(body.scope)
-        proxy = self._holder.get(body.proxy)
-        if proxy is None or body.proxy in self._revoked:
+        proxy = self.registry.holder(body.proxy)
+        if proxy is None or self.registry.is_replaced(body.proxy):
             raise Refused(invalid, "the proxy must be the bound credential of a person on the roll")
         chain, siblings = self._lineage(delegation, scope, at)
         if proxy == chain[-1]:
@@ -377,7 +295,7 @@ class BallotBox:
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
         if body.parent is None:
-            if self._credential.get(body.owner) != body.delegator:
+            if self.registry.credential(body.owner) != body.delegator:
                 raise Refused(
                     Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
                 )
@@ -420,12 +338,14 @@ class BallotBox:
         if state is None:
             raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
         owner = state.delegation.body.owner
-        if body.revoker not in (state.delegation.body.delegator, self._credential.get(owner)):
+        if body.revoker not in (state.delegation.body.delegator, self.registry.credential(owner)):
             raise Refused(Reason.NOT_AUTHORISED, "only the delegator or the owner may revoke")
-        _signed(lambda: verify_signature(
-            body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
-            what="revocation"))  # fmt: skip
-        self._require_live(body.revoker)
+        with refusing():
+            verify_signature(
+                body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
+                what="revocation",
+            )  # fmt: skip
+        self.registry.require_live(body.revoker)
         state.revoked = True
         self._record(at)
 
@@ -457,10 +377,12 @@ class BallotBox:
         if tracking in self._by_tracking:
             raise Refused(Reason.REPLAY, "this ballot was cast; a cast ballot cannot be challenged")
         questions = self._admissible(ballot, at)
-        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
+        with refusing():
+            check_ballot_signature(self.election, ballot, questions)
         self._refuse_replays(ballot)
-        _checked(lambda: self._check_proofs(ballot))
-        _checked(lambda: check_openings(self.election, opened))
+        with refusing():
+            self._check_proofs(ballot)
+            check_openings(self.election, opened)
         self._spoiled.add(tracking)
         self._seen.update(_ciphertext_keys(ballot))
         self._record(at)
@@ -473,12 +395,14 @@ class BallotBox:
         if tracking in self._spoiled:
             raise Refused(Reason.SPOILED, "this ballot was challenged and can never be cast")
         questions = self._admissible(ballot, at)
-        _checked(lambda: check_ballot_signature(self.election, ballot, questions))
+        with refusing():
+            check_ballot_signature(self.election, ballot, questions)
         covers = frozenset(questions)
         if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
             raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
         self._refuse_replays(ballot)
-        _checked(lambda: self._check_proofs(ballot))
+        with refusing():
+            self._check_proofs(ballot)
         body = ballot.body
         accepted = _Accepted(
             sequence=len(self._accepted),
@@ -506,12 +430,12 @@ class BallotBox:
         ):
             raise Refused(Reason.WRONG_FINGERPRINT, "the ballot is for another election or key")
         self._require_on_roll(body.person)
-        self._require_live(body.credential)
+        self.registry.require_live(body.credential)
         scope = self._all_questions
         if body.kind is BallotKind.DIRECT:
             if body.delegation is not None or body.scan is not None:
                 raise Refused(Reason.MALFORMED, "a direct ballot has no delegation and no scan")
-            if self._credential.get(body.person) != body.credential:
+            if self.registry.credential(body.person) != body.credential:
                 raise Refused(Reason.NOT_AUTHORISED, f"not the bound credential of {body.person!r}")
         elif body.kind is BallotKind.PAPER:
             if body.delegation is not None or body.scan is None:
@@ -587,6 +511,12 @@ class BallotBox:
             )
         return result
 
+    def tally(self) -> Tally:
+        """The homomorphic sums of the live votes of the closed box (spec §12.1)."""
+        if not self._closed:
+            raise UsageError("the box is still open: only a closed box is tallied")
+        return aggregate_votes(self.election, self.votes())
+
     def participation(self) -> dict[QuestionId, Figures]:
         """Area and headcount of those with a live vote, per question."""
         roll = self.election.roll
@@ -606,22 +536,3 @@ def _ciphertext_keys(ballot: Ballot) -> list[bytes]:
     return [
         bytes(c.alpha) + bytes(c.beta) for part in ballot.body.questions for c in part.selections
     ]
-
-
-def _signed(check: Callable[[], None]) -> None:
-    try:
-        check()
-    except InvalidSignature as error:
-        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
-
-
-def _checked(check: Callable[[], None]) -> None:
-    """Run a ballot check, translating its errors into refusals."""
-    try:
-        check()
-    except InvalidSignature as error:
-        raise Refused(Reason.BAD_SIGNATURE, str(error)) from None
-    except InvalidProof as error:
-        raise Refused(Reason.BAD_PROOF, str(error)) from None
-    except ParameterError as error:
-        raise Refused(Reason.MALFORMED, str(error)) from None

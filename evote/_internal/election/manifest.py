@@ -19,9 +19,9 @@ from functools import cached_property
 from typing import ClassVar, Final
 
 from evote._internal.election.rules import ORDINARY, DecisionRule
-from evote._internal.encoding import Struct, encode
+from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import CandidateId, ElectionId, QuestionId, check_id
-from evote._internal.trustees.ceremony import MAX_TRUSTEES
+from evote._internal.trustees.ceremony import MAX_TRUSTEES, CeremonyParameters
 from evote.errors import ParameterError
 from evote.hazmat.signing import VerifyKey
 from evote.hazmat.transcript import Domain, Transcript
@@ -227,6 +227,12 @@ class Manifest(Struct, dict=True):
     def hash(self) -> bytes:
         """SHA-256 of ``TAG "evote/v1/manifest" ‖ BYTES canonical JSON`` (spec §7.3)."""
         return self._hash
+
+    def ceremony_parameters(self) -> CeremonyParameters:
+        """The key ceremony of this election: its manifest hash, n and k (spec §6.2)."""
+        return CeremonyParameters(
+            election=Bytes32(self.hash()), trustees=self.trustees, threshold=self.threshold
+        )
 
     @cached_property
     def _hash(self) -> bytes:

@@ -6,51 +6,60 @@ the votes are first summed per distinct weight, ``G_w = Σ_{weight = w} c``; the
 ``Σ_w G_w`` and the area sum ``Σ_w w·G_w`` — one addition per vote plus one multiplication per
 distinct weight, for both sums together.
 
-Trustees decrypt only these aggregates: :func:`decrypt_tally` recomputes them from the closed box
-itself and accepts nothing else to decrypt. The partial decryptions of any k trustees are combined,
-and each total is decoded with the participation as its bound.
+Trustees decrypt only these aggregates: :func:`~evote._internal.election.counting.decrypt_tally`
+recomputes them from the closed box itself and accepts nothing else to decrypt. The partial
+decryptions of any k trustees are combined, and each total is decoded with the participation as its
+bound.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Final
 
-from evote._internal.election.box import BallotBox, Vote
+from evote._internal.election.ballots import BallotKind
 from evote._internal.election.election import Election
 from evote._internal.election.results import QuestionCounts
 from evote._internal.encoding import Bytes32, Struct
-from evote._internal.ids import ElectionId, QuestionId
+from evote._internal.ids import ElectionId, PersonId, QuestionId
 from evote._internal.registry.roll import Figures, Measure
 from evote._internal.trustees.ceremony import TrusteeIndex
 from evote._internal.trustees.decryption import (
     PartialDecryption,
-    TrusteeKey,
-    _combine_verified,
+    combine_verified,
     verify_partial_decryption,
 )
 from evote._internal.trustees.polynomial import lagrange_coefficients
-from evote.errors import InvalidProof, ParameterError, ThresholdError
+from evote.errors import InvalidProof, ParameterError, Reason, Refused, ThresholdError
 from evote.hazmat.dlog import DiscreteLog
 from evote.hazmat.elgamal import Ciphertext, sum_ciphertexts
-from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = [
     "QuestionAggregate",
     "SelectionAggregate",
     "Tally",
     "TallyShare",
-    "aggregate",
+    "Vote",
     "aggregate_selections",
     "aggregate_votes",
     "check_share",
     "combine_tally",
-    "decrypt_tally",
 ]
 
 #: Largest decoding table used for the area sums (about 3.4 s to build on one core, tens of MB).
 MAX_TABLE: Final = 2**18
+
+
+@dataclass(frozen=True)
+class Vote:
+    """A counted vote: whose it is, which ballot, and its encrypted selections on one question."""
+
+    person: PersonId
+    tracking_code: Bytes32
+    kind: BallotKind
+    selections: tuple[Ciphertext, ...]
 
 
 class SelectionAggregate(Struct):
@@ -146,36 +155,6 @@ def aggregate_votes(election: Election, votes: Mapping[QuestionId, Sequence[Vote
     )
 
 
-def aggregate(box: BallotBox) -> Tally:
-    """The tally of a closed box (spec §12.1)."""
-    if not box.closed:
-        raise ParameterError("the box is still open: only a closed box is tallied")
-    return aggregate_votes(box.election, box.votes())
-
-
-def decrypt_tally(key: TrusteeKey, box: BallotBox) -> TallyShare:
-    """A trustee's partial decryptions of the aggregates of a closed box, and of nothing else.
-
-    The trustee recomputes the tally from the box itself (spec §12.2), so it never decrypts a
-    ciphertext someone hands it — not a single ballot, only sums over the closed box.
-    """
-    return _decrypt_tally(key, box, OS_RANDOMNESS)
-
-
-def _decrypt_tally(key: TrusteeKey, box: BallotBox, randomness: Randomness) -> TallyShare:
-    election = box.election
-    if bytes(key.parameters.election) != election.manifest.hash():
-        raise ParameterError("this trustee key is for another election")
-    if key.joint_key != election.joint_key:
-        raise ParameterError("this trustee key is not for this election's joint key")
-    tally = aggregate(box)
-    partials = tuple(
-        key._partial_decrypt(election.fingerprint, ciphertext, randomness)
-        for ciphertext in tally.ciphertexts()
-    )
-    return TallyShare(trustee=key.trustee, partials=partials)
-
-
 def check_share(election: Election, tally: Tally, share: TallyShare) -> None:
     """Raise unless every partial decryption of ``share`` is valid for ``tally`` (spec §12.3).
 
@@ -237,10 +216,12 @@ def combine_tally(
     the question's participating headcount and each area within its participating area.
     """
     if tally.fingerprint != election.fingerprint:
-        raise ParameterError("the tally is for another election")
+        raise Refused(Reason.TALLY_MISMATCH, "the tally is for another election")
     shape = [(q.id, len(q.options())) for q in election.manifest.questions]
     if [(q.question, len(q.selections)) for q in tally.questions] != shape:
-        raise ParameterError("the tally's questions and selections do not match the manifest")
+        raise Refused(
+            Reason.TALLY_MISMATCH, "the tally's questions and selections do not match the manifest"
+        )
     threshold = election.manifest.threshold
     valid, rejected = _valid_shares(election, tally, shares)
     if len(valid) < threshold:
@@ -266,11 +247,12 @@ def combine_tally(
     for (question, index, measure, ciphertext), partials in zip(
         tally._sums(), columns, strict=True
     ):
-        value = decoders[measure].decode(_combine_verified(ciphertext, partials, coefficients))
+        value = decoders[measure].decode(combine_verified(ciphertext, partials, coefficients))
         bound = question.participation.of(measure)
         if value > bound:
-            raise ParameterError(
-                f"question {question.question}: a total {value} exceeds its participation {bound}"
+            raise Refused(
+                Reason.DECRYPTION_FAILED,
+                f"question {question.question}: a total {value} exceeds its participation {bound}",
             )
         values[question.question, index, measure] = value
     return tuple(

@@ -1,9 +1,9 @@
 """Running an election: every step is applied by the rules, then published on the board (spec §14).
 
-:class:`Assembly` is the convener's side, and what the reference server wraps. Each method builds
-the board event for one step, has :class:`~evote._internal.proceedings.Proceedings` apply it — so a refused
-step raises and publishes nothing — and only then appends it to the board. An assembly can resume
-from its board: replaying the entries rebuilds the state.
+:class:`Assembly` is the host of an election, and what the reference server wraps. Each method
+builds the board event for one step, has :class:`~evote._internal.proceedings.Proceedings` apply
+it — so a refused step raises and publishes nothing — and only then appends it to the board. An
+assembly can resume from its board: replaying the entries rebuilds the state.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from evote._internal.board.events import (
     BallotChallenged,
     BoxClosed,
     CeremonyConcluded,
+    Closing,
     CodeIssued,
     ComplaintFiled,
     CredentialBound,
@@ -34,8 +35,13 @@ from evote._internal.board.events import (
     WindowExtended,
 )
 from evote._internal.board.heads import InclusionReceipt
-from evote._internal.election.ballots import Ballot, OpenedBallot
-from evote._internal.election.box import BallotBox, Closing
+from evote._internal.election.ballots import (
+    Ballot,
+    OpenedBallot,
+    ProofsChecked,
+    check_ballot_proofs,
+)
+from evote._internal.election.box import BallotBox
 from evote._internal.election.convener import Extension, Notice
 from evote._internal.election.delegation import Delegation, Revocation
 from evote._internal.election.election import Election
@@ -43,17 +49,12 @@ from evote._internal.election.manifest import Manifest
 from evote._internal.election.results import QuestionResult, compute_results
 from evote._internal.election.tally import Tally, TallyShare
 from evote._internal.host.board import Board
-from evote._internal.proceedings import Proceedings
+from evote._internal.proceedings import Phase, Proceedings
 from evote._internal.registry.credentials import Binding, CodeIssue
+from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Roll
-from evote._internal.trustees.ceremony import (
-    Announcement,
-    CeremonyOutcome,
-    Complaint,
-    Dealing,
-    conclude,
-)
-from evote.errors import EvoteError
+from evote._internal.trustees.ceremony import Announcement, CeremonyOutcome, Complaint, Dealing
+from evote.errors import UsageError
 
 __all__ = ["Assembly"]
 
@@ -63,8 +64,9 @@ class Assembly:
 
     def __init__(self, board: Board) -> None:
         self.board = board
-        self.proceedings = Proceedings()
+        self.proceedings = Proceedings(check_proofs=self._check_proofs)
         self._ballot_at: dict[bytes, int] = {}  # tracking code → index of its entry, for resends
+        self._checked_ahead: bytes | None = None  # the ballot being published with ProofsChecked
         self._broken = False
         for entry in board.entries():
             self.proceedings.apply(entry)
@@ -76,8 +78,7 @@ class Assembly:
         If the board cannot store an applied entry, this assembly is out of step with its board
         and refuses everything after: rebuild it from the board (``Assembly(board)``).
         """
-        if self._broken:
-            raise EvoteError("the board failed to store an entry: rebuild the assembly from it")
+        self._require_unbroken()
         self.proceedings.apply(Entry(index=len(self.board), at=at, event=event))
         try:
             entry = self.board.append(event, at=at)
@@ -86,6 +87,30 @@ class Assembly:
             raise
         self._remember(entry)
         return entry
+
+    def _require_unbroken(self) -> None:
+        if self._broken:
+            raise UsageError("the board failed to store an entry: rebuild the assembly from it")
+
+    def _check_proofs(self, ballot: Ballot) -> None:
+        """The box's proof check: skipped for the ballot whose proofs were checked ahead."""
+        if self._checked_ahead is None or bytes(ballot.tracking_code()) != self._checked_ahead:
+            check_ballot_proofs(self.proceedings.election, ballot)
+
+    def _publish_ballot(
+        self, event: BallotCast | PaperEntered, proofs: ProofsChecked | None, at: int
+    ) -> Entry:
+        if proofs is None:
+            return self.publish(event, at=at)
+        if proofs.fingerprint != self.election.fingerprint or proofs.tracking_code != bytes(
+            event.ballot.tracking_code()
+        ):
+            raise UsageError("these proofs were checked for another ballot or election")
+        self._checked_ahead = proofs.tracking_code
+        try:
+            return self.publish(event, at=at)
+        finally:
+            self._checked_ahead = None
 
     def _remember(self, entry: Entry) -> None:
         if isinstance(entry.event, BallotCast):
@@ -108,25 +133,27 @@ class Assembly:
 
     def conclude_ceremony(self, *, at: int) -> CeremonyOutcome:
         """Conclude the key ceremony from its published messages, and publish the outcome."""
-        ceremony = self.proceedings.ceremony
-        if ceremony is None:
-            raise EvoteError("the manifest comes first")
-        outcome = conclude(
-            ceremony.parameters, ceremony.announcements, ceremony.dealings, ceremony.complaints
-        )
+        outcome = self.proceedings.ceremony.outcome()
         self.publish(CeremonyConcluded(outcome=outcome), at=at)
         return outcome
 
     @property
+    def phase(self) -> Phase:
+        return self.proceedings.phase
+
+    @property
     def election(self) -> Election:
-        if self.proceedings.election is None:
-            raise EvoteError("the key ceremony has not concluded")
+        """The election, once its key ceremony has concluded."""
         return self.proceedings.election
 
     @property
+    def registry(self) -> Registry:
+        """The registry of owners: who has bound a credential."""
+        return self.proceedings.registry
+
+    @property
     def box(self) -> BallotBox:
-        if self.proceedings.box is None:
-            raise EvoteError("the key ceremony has not concluded")
+        """The ballot box: who has voted, participation so far."""
         return self.proceedings.box
 
     # -- registration, delegation, voting ------------------------------------------------------
@@ -143,13 +170,16 @@ class Assembly:
     def revoke(self, revocation: Revocation, *, at: int) -> None:
         self.publish(DelegationRevoked(revocation=revocation), at=at)
 
-    def cast(self, ballot: Ballot, *, at: int) -> InclusionReceipt:
+    def cast(
+        self, ballot: Ballot, *, at: int, proofs: ProofsChecked | None = None
+    ) -> InclusionReceipt:
         """Cast a ballot and return its receipt under a freshly signed head (spec §13.5).
 
         Sending the same ballot again returns a receipt for the entry already on the board.
+        ``proofs``, from :func:`check_ballot_proofs` run ahead (in a pool of workers), spares
+        checking this ballot's proofs again; everything else is checked.
         """
-        if self._broken:
-            raise EvoteError("the board failed to store an entry: rebuild the assembly from it")
+        self._require_unbroken()
         index = self._ballot_at.get(bytes(ballot.tracking_code()))
         if index is not None:  # resent: the receipt under the latest head, which covers it
             entry = next(self.board.entries(index))
@@ -157,12 +187,12 @@ class Assembly:
             if head is not None and head.head.size > entry.index:
                 return self.board.receipt(entry, head)
         else:
-            entry = self.publish(BallotCast(ballot=ballot), at=at)
+            entry = self._publish_ballot(BallotCast(ballot=ballot), proofs, at)
         # A head never goes back before the board's latest time (spec §13.4).
         return self.board.receipt(entry, self.board.sign_head(at=max(at, self.board.latest)))
 
-    def enter_paper(self, ballot: Ballot, *, at: int) -> Entry:
-        return self.publish(PaperEntered(ballot=ballot), at=at)
+    def enter_paper(self, ballot: Ballot, *, at: int, proofs: ProofsChecked | None = None) -> Entry:
+        return self._publish_ballot(PaperEntered(ballot=ballot), proofs, at)
 
     def challenge(self, opened: OpenedBallot, *, at: int) -> Entry:
         return self.publish(BallotChallenged(opened=opened), at=at)

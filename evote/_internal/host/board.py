@@ -27,8 +27,8 @@ from evote._internal.board.heads import (
 from evote._internal.encoding import Bytes32, decode, encode
 from evote._internal.host.storage import BoardStorage
 from evote._internal.ids import ElectionId
-from evote._internal.record import RecordError, RecordIndex, write_record
-from evote.errors import EvoteError, ParameterError
+from evote._internal.record import RecordIndex, write_record
+from evote.errors import ParameterError, UsageError
 from evote.hazmat.merkle import MerkleTree, leaf_hash
 from evote.hazmat.signing import SigningKey
 from evote.hazmat.transcript import Domain
@@ -86,7 +86,7 @@ class Board:
     def sign_head(self, *, at: int) -> SignedTreeHead:
         """Sign and keep a head for the board as it is now (spec §13.4)."""
         if self._key is None:
-            raise EvoteError("this board has no signing key")
+            raise UsageError("this board has no signing key")
         if at < self.latest:
             raise ParameterError(f"a head at {at} would go back before {self.latest}")
         head = TreeHead(
@@ -135,5 +135,5 @@ def export_record(board: Board, directory: Path) -> RecordIndex:
     """
     heads = board.heads()
     if not heads or heads[-1].head.size != len(board):
-        raise RecordError("sign a tree head over the whole board before exporting it")
+        raise UsageError("sign a tree head over the whole board before exporting it")
     return write_record(directory, board.election, board.raw_entries(), heads)

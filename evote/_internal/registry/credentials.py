@@ -38,12 +38,8 @@ CODE_LENGTH: Final = 20
 _LOOKALIKES: Final = str.maketrans({"I": "1", "L": "1", "O": "0"})
 
 
-def new_activation_code() -> str:
-    """A fresh code from the operating system, grouped for reading: ``XXXXX-XXXXX-XXXXX-XXXXX``."""
-    return _activation_code(OS_RANDOMNESS)
-
-
-def _activation_code(randomness: Randomness) -> str:
+def new_activation_code(*, randomness: Randomness = OS_RANDOMNESS) -> str:
+    """A fresh code, grouped for reading: ``XXXXX-XXXXX-XXXXX-XXXXX``."""
     # 5 bits per symbol from 16 random bytes (128 bits, of which 100 are used).
     value = int.from_bytes(randomness.bytes(16), "big")
     symbols = "".join(ALPHABET[(value >> (5 * i)) & 31] for i in range(CODE_LENGTH))

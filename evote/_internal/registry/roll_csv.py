@@ -18,7 +18,7 @@ from typing import Final
 
 from evote._internal.ids import ElectionId, PersonId, UnitId, check_id
 from evote._internal.registry.roll import MAX_UNIT_AREA, Person, PersonKind, Roll, Unit
-from evote.errors import EvoteError, ParameterError
+from evote.errors import InvalidInput, ParameterError, Reason
 
 __all__ = ["RollCsvError", "RollCsvProblem", "parse_area", "read_roll_csv"]
 
@@ -48,8 +48,10 @@ class RollCsvProblem:
         return f"line {self.line}{column}: {self.message}"
 
 
-class RollCsvError(EvoteError, ValueError):
+class RollCsvError(InvalidInput):
     """A roll file with errors; :attr:`problems` lists every one of them, in line order."""
+
+    default_reason = Reason.ROLL_INVALID
 
     def __init__(self, problems: Sequence[RollCsvProblem]) -> None:
         self.problems = tuple(sorted(problems, key=lambda problem: problem.line))

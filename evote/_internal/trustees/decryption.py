@@ -18,8 +18,8 @@ from evote.hazmat.elgamal import Ciphertext
 from evote.hazmat.group import Point, PublicKey, Scalar
 from evote.hazmat.proofs.chaum_pedersen import (
     ChaumPedersenProof,
-    _prove_equal_logs,
     equal_logs_hold,
+    prove_equal_logs,
 )
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.transcript import Domain, Transcript
@@ -28,6 +28,7 @@ __all__ = [
     "PartialDecryption",
     "TrusteeKey",
     "combine_partial_decryptions",
+    "combine_verified",
     "verify_partial_decryption",
 ]
 
@@ -67,17 +68,23 @@ class TrusteeKey(Struct):
     def verification_key(self) -> PublicKey:
         return self.verification_keys[self.trustee - 1]
 
-    def partial_decrypt(self, fingerprint: bytes, ciphertext: Ciphertext) -> PartialDecryption:
-        """This trustee's partial decryption of ``ciphertext``, with proof, bound to ``fingerprint``."""
-        return self._partial_decrypt(fingerprint, ciphertext, OS_RANDOMNESS)
-
-    def _partial_decrypt(
-        self, fingerprint: bytes, ciphertext: Ciphertext, randomness: Randomness
+    def partial_decrypt(
+        self,
+        fingerprint: bytes,
+        ciphertext: Ciphertext,
+        *,
+        randomness: Randomness = OS_RANDOMNESS,
     ) -> PartialDecryption:
+        """This trustee's partial decryption of ``ciphertext``, with proof, bound to ``fingerprint``."""
         point = ciphertext.alpha * self.share
         statement = _statement(fingerprint, self.trustee, ciphertext)
-        proof = _prove_equal_logs(
-            statement, self.share, self.verification_key, ciphertext.alpha, point, randomness
+        proof = prove_equal_logs(
+            statement,
+            self.share,
+            self.verification_key,
+            ciphertext.alpha,
+            point,
+            randomness=randomness,
         )
         return PartialDecryption(trustee=self.trustee, point=point, proof=proof)
 
@@ -140,10 +147,10 @@ def combine_partial_decryptions(
         verify_partial_decryption(
             fingerprint, ciphertext, partial, verification_keys[partial.trustee - 1]
         )
-    return _combine_verified(ciphertext, partials, lagrange_coefficients(trustees))
+    return combine_verified(ciphertext, partials, lagrange_coefficients(trustees))
 
 
-def _combine_verified(
+def combine_verified(
     ciphertext: Ciphertext,
     partials: Iterable[PartialDecryption],
     coefficients: Mapping[int, Scalar],

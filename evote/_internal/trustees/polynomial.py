@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from evote.errors import ParameterError, ThresholdError
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = ["Polynomial", "evaluate_commitments", "lagrange_coefficients"]
 
@@ -30,10 +31,10 @@ class Polynomial:
         self._coefficients = tuple(coefficients)
 
     @classmethod
-    def random(cls, threshold: int) -> Polynomial:
+    def random(cls, threshold: int, *, randomness: Randomness = OS_RANDOMNESS) -> Polynomial:
         if threshold < 1:
             raise ParameterError(f"threshold {threshold} must be at least 1")
-        return cls([Scalar.random() for _ in range(threshold)])
+        return cls([randomness.scalar() for _ in range(threshold)])
 
     @property
     def coefficients(self) -> tuple[Scalar, ...]:

@@ -30,10 +30,10 @@ from evote._internal.trustees.decryption import TrusteeKey
 from evote._internal.trustees.polynomial import Polynomial
 from evote.errors import CeremonyError, InvalidEncoding, ParameterError
 from evote.hazmat.group import BASE, PublicKey, Scalar
-from evote.hazmat.proofs.chaum_pedersen import _prove_equal_logs
-from evote.hazmat.proofs.schnorr import _prove_knowledge
+from evote.hazmat.proofs.chaum_pedersen import prove_equal_logs
+from evote.hazmat.proofs.schnorr import prove_knowledge
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
-from evote.hazmat.sealing import EncryptionSecret, _clamp, _seal, ephemeral_point
+from evote.hazmat.sealing import EncryptionSecret, ephemeral_point, seal
 
 __all__ = ["CeremonyTrustee"]
 
@@ -61,20 +61,22 @@ class CeremonyTrustee(Struct, dict=True):
         _ = self._polynomial, self._encryption
 
     @classmethod
-    def start(cls, parameters: CeremonyParameters, trustee: int) -> CeremonyTrustee:
-        """Fresh secrets from the operating system for trustee ``trustee`` of the ceremony."""
-        return cls._start(parameters, trustee, OS_RANDOMNESS)
-
-    @classmethod
-    def _start(
-        cls, parameters: CeremonyParameters, trustee: int, randomness: Randomness
+    def start(
+        cls,
+        parameters: CeremonyParameters,
+        trustee: int,
+        *,
+        randomness: Randomness = OS_RANDOMNESS,
     ) -> CeremonyTrustee:
+        """Fresh secrets for trustee ``trustee`` of the ceremony."""
         coefficients = tuple(randomness.scalar() for _ in range(parameters.threshold))
         return cls(
             parameters=parameters,
             trustee=trustee,
             coefficients=coefficients,
-            encryption_secret=Bytes32(_clamp(randomness.bytes(32))),  # checked by __post_init__
+            encryption_secret=Bytes32(
+                bytes(EncryptionSecret.from_random_bytes(randomness.bytes(32)))
+            ),
         )
 
     @cached_property
@@ -100,32 +102,30 @@ class CeremonyTrustee(Struct, dict=True):
 
     # -- round 1 -----------------------------------------------------------------------------------
 
-    def announce(self) -> Announcement:
-        return self._announce(OS_RANDOMNESS)
-
-    def _announce(self, randomness: Randomness) -> Announcement:
+    def announce(self, *, randomness: Randomness = OS_RANDOMNESS) -> Announcement:
         encryption = self._encryption
         statement = trustee_key_statement(self.parameters.fingerprint(), self.trustee)
-        proof = _prove_knowledge(statement, encryption.scalar, encryption.public, randomness)
+        proof = prove_knowledge(
+            statement, encryption.scalar, encryption.public, randomness=randomness
+        )
         return Announcement(trustee=self.trustee, encryption_key=encryption.public, proof=proof)
 
     # -- round 2 -----------------------------------------------------------------------------------
 
-    def deal(self, announcements: Iterable[Announcement]) -> Dealing:
+    def deal(
+        self, announcements: Iterable[Announcement], *, randomness: Randomness = OS_RANDOMNESS
+    ) -> Dealing:
         """Commit to the polynomial and seal a share to every other trustee's announced key."""
-        return self._deal(announcements, OS_RANDOMNESS)
-
-    def _deal(self, announcements: Iterable[Announcement], randomness: Randomness) -> Dealing:
         keys = self._announced_keys(announcements)
         polynomial = self._polynomial
         fingerprint = self.parameters.fingerprint()
         commitments = polynomial.commitments()
         proofs = tuple(
-            _prove_knowledge(
+            prove_knowledge(
                 coefficient_statement(fingerprint, self.trustee, degree),
                 coefficient,
                 commitment,
-                randomness,
+                randomness=randomness,
             )
             for degree, (coefficient, commitment) in enumerate(
                 zip(polynomial.coefficients, commitments, strict=True)
@@ -135,8 +135,10 @@ class CeremonyTrustee(Struct, dict=True):
             EncryptedShare(
                 recipient=recipient,
                 box=HexBytes(
-                    _seal(
-                        keys[recipient], bytes(polynomial.evaluate(recipient)), randomness.bytes(32)
+                    seal(
+                        keys[recipient],
+                        bytes(polynomial.evaluate(recipient)),
+                        randomness=randomness,
                     )
                 ),
             )
@@ -148,17 +150,13 @@ class CeremonyTrustee(Struct, dict=True):
     # -- round 3 -----------------------------------------------------------------------------------
 
     def check_shares(
-        self, announcements: Iterable[Announcement], dealings: Iterable[Dealing]
-    ) -> tuple[Complaint, ...]:
-        """Open and check the share from every publicly valid dealing; complain about bad ones."""
-        return self._check_shares(announcements, dealings, OS_RANDOMNESS)
-
-    def _check_shares(
         self,
         announcements: Iterable[Announcement],
         dealings: Iterable[Dealing],
-        randomness: Randomness,
+        *,
+        randomness: Randomness = OS_RANDOMNESS,
     ) -> tuple[Complaint, ...]:
+        """Open and check the share from every publicly valid dealing; complain about bad ones."""
         keys = self._announced_keys(announcements)
         complaints: list[Complaint] = []
         for dealing in dealings:
@@ -194,8 +192,13 @@ class CeremonyTrustee(Struct, dict=True):
         statement = complaint_statement(
             self.parameters.fingerprint(), dealing.dealer, self.trustee, box
         )
-        proof = _prove_equal_logs(
-            statement, encryption.scalar, encryption.public, ephemeral, shared, randomness
+        proof = prove_equal_logs(
+            statement,
+            encryption.scalar,
+            encryption.public,
+            ephemeral,
+            shared,
+            randomness=randomness,
         )
         return Complaint(
             accuser=self.trustee, dealer=dealing.dealer, shared_point=shared, proof=proof

@@ -3,7 +3,7 @@
 Checking the proofs of a ballot is nearly all of the verifier's work and depends on nothing but
 the election's public parameters, so it is spread over ``jobs`` processes. Each worker decodes the
 lines of ballots.jsonl (validating every point), checks that they are canonical and checks every
-proof; the main process then replays the entries in order, taking the workers' verdicts in the
+proof; the main process then replays the entries in order, taking the workers' findings in the
 order of the file and decoding the same bytes without re-validating the points. At most a few
 chunks per worker are in flight, so memory stays bounded however long the record.
 """
@@ -29,12 +29,12 @@ from evote._internal.registry.roll import Roll
 from evote._internal.trustees.ceremony import CeremonyOutcome
 from evote.errors import EvoteError, InvalidProof
 
-__all__ = ["Proofs", "Verdict", "election_pool", "verdicts", "worker_election"]
+__all__ = ["CheckedLine", "ProofFinding", "checked_lines", "election_pool", "worker_election"]
 
 CHUNK: Final = 32
 
 
-class Proofs(enum.Enum):
+class ProofFinding(enum.Enum):
     """What a worker found of a ballot's proofs."""
 
     VALID = "valid"
@@ -43,13 +43,13 @@ class Proofs(enum.Enum):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckedLine:
     """What a worker found about one line of ballots.jsonl (spec §15.14)."""
 
     line_hash: bytes
     undecodable: str | None = None  # why the line does not decode (§15.1): it is not applied
     canonical: bool = True  # whether the line is the canonical JSON of its entry (§15.1)
-    proofs: Proofs = Proofs.UNCHECKED
+    proofs: ProofFinding = ProofFinding.UNCHECKED
     message: str = ""  # why the proofs are invalid (§15.7)
 
 
@@ -79,29 +79,31 @@ def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
     )
 
 
-def _check_lines(lines: list[bytes]) -> list[Verdict]:
+def _check_lines(lines: list[bytes]) -> list[CheckedLine]:
     election = worker_election()
     return [_check_line(election, line) for line in lines]
 
 
-def _check_line(election: Election, line: bytes) -> Verdict:
+def _check_line(election: Election, line: bytes) -> CheckedLine:
     digest = hashlib.sha256(line).digest()
     try:
         entry = decode(line, Entry)
     except EvoteError as error:
-        return Verdict(digest, undecodable=f"a line of ballots.jsonl does not decode: {error}")
+        return CheckedLine(digest, undecodable=f"a line of ballots.jsonl does not decode: {error}")
     canonical = encode(entry) == line
     ballot = ballot_of(entry.event)
     if ballot is None:
-        return Verdict(digest, canonical=canonical)  # in the wrong file: the replay reports it
+        return CheckedLine(digest, canonical=canonical)  # in the wrong file: the replay reports it
     try:
         check_ballot_proofs(election, ballot)
     except InvalidProof as error:
-        return Verdict(digest, canonical=canonical, proofs=Proofs.INVALID, message=str(error))
+        return CheckedLine(
+            digest, canonical=canonical, proofs=ProofFinding.INVALID, message=str(error)
+        )
     except (EvoteError, KeyError, ValueError):
         # A ballot whose form is wrong: the box refuses it, checking it again (spec §15.8).
-        return Verdict(digest, canonical=canonical)
-    return Verdict(digest, canonical=canonical, proofs=Proofs.VALID)
+        return CheckedLine(digest, canonical=canonical)
+    return CheckedLine(digest, canonical=canonical, proofs=ProofFinding.VALID)
 
 
 def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
@@ -110,11 +112,11 @@ def _chunks(lines: Iterable[bytes]) -> Iterator[list[bytes]]:
         yield chunk
 
 
-def verdicts(election: Election, lines: Iterable[bytes], jobs: int) -> Generator[Verdict]:
-    """The verdict on each line, in order, from ``jobs`` worker processes."""
+def checked_lines(election: Election, lines: Iterable[bytes], jobs: int) -> Generator[CheckedLine]:
+    """What the workers found of each line, in order, from ``jobs`` worker processes."""
     pool = election_pool(election, jobs)
     try:
-        pending: deque[AsyncResult[list[Verdict]]] = deque()
+        pending: deque[AsyncResult[list[CheckedLine]]] = deque()
         for chunk in _chunks(lines):
             pending.append(pool.apply_async(_check_lines, (chunk,)))
             while len(pending) > 4 * jobs:

@@ -10,23 +10,13 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-__all__ = ["TITLES", "CheckResult", "Report", "Status"]
+import msgspec
 
-#: Every check, by its id: the section of spec §15 that defines it.
-TITLES: Final = {
-    "15.1": "Record format and files",
-    "15.2": "Board: Merkle tree and signed heads",
-    "15.3": "Manifest and roll",
-    "15.4": "Key ceremony",
-    "15.5": "Activation codes and bindings",
-    "15.6": "Delegations and revocations",
-    "15.7": "Ballot signatures and proofs",
-    "15.8": "Ballot box rules",
-    "15.9": "Homomorphic tally",
-    "15.10": "Decryption shares and decoding",
-    "15.11": "Results against the rules",
-    "15.12": "Order and time",
-}
+from evote._internal.registry.roll import Figures
+from evote.errors import Check
+
+__all__ = ["CheckResult", "HeadSummary", "QuestionSummary", "Report", "Status", "Summary"]
+
 MAX_MESSAGES: Final = 20
 
 
@@ -38,12 +28,17 @@ class Status(enum.StrEnum):
 
 @dataclass
 class CheckResult:
-    id: str
-    title: str
+    """What one numbered check found: how many items it checked, its failures, or why it skipped."""
+
+    id: Check
     checked: int = 0
     failures: list[str] = field(default_factory=list)
     failed: int = 0
     skipped: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.id.label
 
     @property
     def status(self) -> Status:
@@ -66,21 +61,52 @@ class CheckResult:
             self.failures.append(message)
 
 
+class HeadSummary(msgspec.Struct):
+    """The final head of the record: size, root (hex) and time."""
+
+    size: int
+    root: str
+    at: int
+
+
+class QuestionSummary(msgspec.Struct):
+    question: str
+    participation_headcount: int
+
+
+class Summary(msgspec.Struct, omit_defaults=True):
+    """What names the election and the board, and the headline figures (spec §15.13).
+
+    Each field is present once the record reached what it is about: the manifest, the conclusion
+    of the ceremony, the results.
+    """
+
+    final_head: HeadSummary | None = None
+    manifest_hash: str | None = None
+    board_key: str | None = None
+    fingerprint: str | None = None
+    ballots_accepted: int | None = None
+    participation: dict[str, Figures] | None = None
+    results: list[QuestionSummary] | None = None
+
+
 @dataclass
 class Report:
+    """The verdict on a record: one result per numbered check, and the summary (spec §15.13)."""
+
     record: str
     election: str | None = None
     entries: int = 0
-    checks: dict[str, CheckResult] = field(
-        default_factory=lambda: {i: CheckResult(id=i, title=t) for i, t in TITLES.items()}
+    checks: dict[Check, CheckResult] = field(
+        default_factory=lambda: {check: CheckResult(id=check) for check in Check}
     )
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Summary = field(default_factory=Summary)
 
     @property
     def valid(self) -> bool:
         return all(c.status is Status.PASS for c in self.checks.values())
 
-    def fail(self, check: str, message: str) -> None:
+    def fail(self, check: Check, message: str) -> None:
         self.checks[check].fail(message)
 
     def to_json(self) -> dict[str, Any]:
@@ -91,7 +117,7 @@ class Report:
             "entries": self.entries,
             "checks": [
                 {
-                    "id": c.id,
+                    "id": c.id.value,
                     "title": c.title,
                     "status": c.status.value,
                     "message": c.message,
@@ -101,24 +127,23 @@ class Report:
                 }
                 for c in self.checks.values()
             ],
-            "summary": self.summary,
+            "summary": msgspec.to_builtins(self.summary),
         }
 
     def render(self) -> str:
         marks = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "–"}
         lines = [f"Record {self.record} — election {self.election}, {self.entries} entries"]
-        for label, key in (
-            ("manifest hash", "manifest_hash"),
-            ("board key", "board_key"),
-            ("fingerprint", "fingerprint"),
+        summary = self.summary
+        for label, value in (
+            ("manifest hash", summary.manifest_hash),
+            ("board key", summary.board_key),
+            ("fingerprint", summary.fingerprint),
         ):
-            if key in self.summary:
-                lines.append(f"  {label:<14} {self.summary[key]}")
-        head = self.summary.get("final_head")
-        if head:
-            lines.append(
-                f"  {'final head':<14} size {head['size']}, root {head['root']}, at {head['at']}"
-            )
+            if value is not None:
+                lines.append(f"  {label:<14} {value}")
+        head = summary.final_head
+        if head is not None:
+            lines.append(f"  {'final head':<14} size {head.size}, root {head.root}, at {head.at}")
         if len(lines) > 1:
             lines.append(
                 "  (compare these with what the convener and the board published elsewhere)"

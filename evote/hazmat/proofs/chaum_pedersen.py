@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from evote._internal.encoding import Struct
 from evote.hazmat.group import BASE, Point, Scalar
-from evote.hazmat.randomness import Randomness
+from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.transcript import Transcript
 
-__all__ = ["ChaumPedersenProof", "equal_logs_hold"]
+__all__ = ["ChaumPedersenProof", "equal_logs_hold", "prove_equal_logs"]
 
 
 class ChaumPedersenProof(Struct):
@@ -23,19 +23,16 @@ class ChaumPedersenProof(Struct):
     response: Scalar
 
 
-def _prove_equal_logs(
+def prove_equal_logs(
     statement: Transcript,
     secret: Scalar,
     public: Point,
     base: Point,
     image: Point,
-    randomness: Randomness,
+    *,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> ChaumPedersenProof:
-    """Prove ``public = secret·G`` and ``image = secret·base``, with the nonce from ``randomness``.
-
-    Its callers (complaints, spec §6.4; decryption shares, §6.5) are seams themselves and pass on
-    the randomness they are given (spec §1.4).
-    """
+    """Prove ``public = secret·G`` and ``image = secret·base`` (complaints §6.4, shares §6.5)."""
     nonce = randomness.scalar()
     statement.points(BASE, public, base, image, BASE * nonce, base * nonce)
     challenge = statement.challenge()

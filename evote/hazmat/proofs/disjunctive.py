@@ -15,6 +15,7 @@ the list of branch challenges ``c_j`` and responses ``v_j``; the verifier recomp
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 from evote._internal.encoding import Struct
@@ -27,6 +28,7 @@ from evote.hazmat.transcript import Domain, Transcript
 __all__ = [
     "MAX_RANGE_WIDTH",
     "DisjunctiveProof",
+    "RangeStatement",
     "prove_range",
     "prove_selection",
     "verify_range",
@@ -37,6 +39,42 @@ __all__ = [
 MAX_RANGE_WIDTH: Final = 255
 
 
+@dataclass(frozen=True, slots=True)
+class RangeStatement:
+    """What a disjunctive proof shows: ``ciphertext`` under ``public_key`` encrypts a value in [lo, hi].
+
+    ``fingerprint`` binds the proof to one election and ``context`` to its place in one voter's
+    ballot (spec §10.2). A selection proof is the statement with [lo, hi] = [0, 1].
+    """
+
+    fingerprint: bytes
+    public_key: PublicKey
+    context: bytes
+    ciphertext: Ciphertext
+    lo: int = 0
+    hi: int = 1
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.lo <= self.hi or self.hi - self.lo > MAX_RANGE_WIDTH:
+            raise ParameterError(
+                f"range [{self.lo}, {self.hi}]: need 0 ≤ lo ≤ hi and hi − lo ≤ {MAX_RANGE_WIDTH}"
+            )
+
+    def transcript(self, domain: Domain) -> Transcript:
+        """The statement's transcript, to which the commitments ``a_j, b_j`` are appended (§5.3).
+
+        TAG, FINGERPRINT, BYTES context, UINT lo, UINT hi, POINT G, K, α, β.
+        """
+        return (
+            Transcript(domain)
+            .fingerprint(self.fingerprint)
+            .data(self.context)
+            .uint(self.lo)
+            .uint(self.hi)
+            .points(BASE, self.public_key, self.ciphertext.alpha, self.ciphertext.beta)
+        )
+
+
 class DisjunctiveProof(Struct):
     """Branch challenges and responses for j = lo, lo+1, …, hi, in that order."""
 
@@ -45,112 +83,63 @@ class DisjunctiveProof(Struct):
 
 
 def prove_selection(
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
+    statement: RangeStatement,
     value: int,
     nonce: Scalar,
+    *,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> DisjunctiveProof:
-    """Prove that ``ciphertext`` (with ``nonce``) encrypts ``value`` ∈ {0, 1}, bound to ``context``."""
-    return _prove(
-        Domain.SELECTION, fingerprint, public_key, context, ciphertext, 0, 1, value, nonce,
-        OS_RANDOMNESS,
-    )  # fmt: skip
+    """Prove that the statement's ciphertext (with ``nonce``) encrypts ``value`` ∈ {0, 1}."""
+    _require_selection(statement)
+    return _prove(Domain.SELECTION, statement, value, nonce, randomness)
 
 
-def verify_selection(
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    proof: DisjunctiveProof,
-) -> None:
-    """Raise :class:`InvalidProof` unless ``proof`` shows that ``ciphertext`` encrypts 0 or 1.
+def verify_selection(statement: RangeStatement, proof: DisjunctiveProof) -> None:
+    """Raise :class:`InvalidProof` unless ``proof`` shows that the ciphertext encrypts 0 or 1.
 
     A selection with ``α = O`` (nonce 0) is refused too: its plaintext is in the clear, which would
     let a voter prove their vote to someone else (spec §5.3).
     """
-    if ciphertext.alpha.is_identity():
+    _require_selection(statement)
+    if statement.ciphertext.alpha.is_identity():
         raise InvalidProof("selection proof: the ciphertext has α = O, so its vote is not secret")
-    _verify(Domain.SELECTION, fingerprint, public_key, context, ciphertext, 0, 1, proof)
+    _verify(Domain.SELECTION, statement, proof)
 
 
 def prove_range(
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    bounds: tuple[int, int],
+    statement: RangeStatement,
     value: int,
     nonce: Scalar,
+    *,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> DisjunctiveProof:
-    """Prove that ``ciphertext`` (with ``nonce``) encrypts ``value`` ∈ [lo, hi] = ``bounds``."""
-    lo, hi = bounds
-    return _prove(
-        Domain.RANGE, fingerprint, public_key, context, ciphertext, lo, hi, value, nonce,
-        OS_RANDOMNESS,
-    )  # fmt: skip
+    """Prove that the statement's ciphertext (with ``nonce``) encrypts ``value`` ∈ [lo, hi]."""
+    return _prove(Domain.RANGE, statement, value, nonce, randomness)
 
 
-def verify_range(
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    bounds: tuple[int, int],
-    proof: DisjunctiveProof,
-) -> None:
-    """Raise :class:`InvalidProof` unless ``proof`` shows ``ciphertext`` encrypts a value in ``bounds``."""
-    lo, hi = bounds
-    _verify(Domain.RANGE, fingerprint, public_key, context, ciphertext, lo, hi, proof)
+def verify_range(statement: RangeStatement, proof: DisjunctiveProof) -> None:
+    """Raise :class:`InvalidProof` unless ``proof`` shows the ciphertext encrypts a value in [lo, hi]."""
+    _verify(Domain.RANGE, statement, proof)
 
 
-def _check_bounds(lo: int, hi: int) -> None:
-    if not 0 <= lo <= hi or hi - lo > MAX_RANGE_WIDTH:
+def _require_selection(statement: RangeStatement) -> None:
+    if (statement.lo, statement.hi) != (0, 1):
         raise ParameterError(
-            f"range [{lo}, {hi}]: need 0 ≤ lo ≤ hi and hi − lo ≤ {MAX_RANGE_WIDTH}"
+            f"a selection is proved in [0, 1], not [{statement.lo}, {statement.hi}]"
         )
-
-
-def _statement(
-    domain: Domain,
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    lo: int,
-    hi: int,
-) -> Transcript:
-    # spec §5.3: TAG, FINGERPRINT, BYTES context, UINT lo, UINT hi, POINT G, K, α, β,
-    # then POINT a_j, POINT b_j for j = lo … hi.
-    return (
-        Transcript(domain)
-        .fingerprint(fingerprint)
-        .data(context)
-        .uint(lo)
-        .uint(hi)
-        .points(BASE, public_key, ciphertext.alpha, ciphertext.beta)
-    )
 
 
 def _prove(
     domain: Domain,
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    lo: int,
-    hi: int,
+    statement: RangeStatement,
     value: int,
     nonce: Scalar,
     randomness: Randomness,
 ) -> DisjunctiveProof:
-    # Deterministic given ``randomness``; the known-answer vectors pass a seeded one (spec §5.3).
-    _check_bounds(lo, hi)
+    lo, hi, public_key = statement.lo, statement.hi, statement.public_key
     if not lo <= value <= hi:
         raise ParameterError(f"value {value} is outside the range [{lo}, {hi}] it is proved in")
-    transcript = _statement(domain, fingerprint, public_key, context, ciphertext, lo, hi)
+    transcript = statement.transcript(domain)
     challenges: list[Scalar] = []
     responses: list[Scalar] = []
     real_nonce = randomness.scalar()
@@ -180,17 +169,8 @@ def _prove(
     return DisjunctiveProof(challenges=tuple(challenges), responses=tuple(responses))
 
 
-def _verify(
-    domain: Domain,
-    fingerprint: bytes,
-    public_key: PublicKey,
-    context: bytes,
-    ciphertext: Ciphertext,
-    lo: int,
-    hi: int,
-    proof: DisjunctiveProof,
-) -> None:
-    _check_bounds(lo, hi)
+def _verify(domain: Domain, statement: RangeStatement, proof: DisjunctiveProof) -> None:
+    lo, hi, public_key = statement.lo, statement.hi, statement.public_key
     kind = "selection proof" if domain is Domain.SELECTION else f"range proof [{lo}, {hi}]"
     branches = hi - lo + 1
     if len(proof.challenges) != branches or len(proof.responses) != branches:
@@ -198,9 +178,11 @@ def _verify(
             f"{kind}: expected {branches} challenges and responses, found "
             f"{len(proof.challenges)} and {len(proof.responses)}"
         )
-    transcript = _statement(domain, fingerprint, public_key, context, ciphertext, lo, hi)
-    alpha = ciphertext.alpha
-    shifted: Point = ciphertext.beta - encode_message(lo)  # β − j·G; 0·G = O, subtracted free
+    transcript = statement.transcript(domain)
+    alpha = statement.ciphertext.alpha
+    shifted: Point = statement.ciphertext.beta - encode_message(
+        lo
+    )  # β − j·G; 0·G = O, subtracted free
     total: Scalar | None = None
     for j, (challenge, response) in enumerate(zip(proof.challenges, proof.responses, strict=True)):
         if j:

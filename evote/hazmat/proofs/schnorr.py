@@ -22,14 +22,14 @@ class SchnorrProof(Struct):
     response: Scalar
 
 
-def prove_knowledge(statement: Transcript, secret: Scalar, public: Point) -> SchnorrProof:
-    """Prove knowledge of ``secret`` with ``public = secret·G``."""
-    return _prove_knowledge(statement, secret, public, OS_RANDOMNESS)
-
-
-def _prove_knowledge(
-    statement: Transcript, secret: Scalar, public: Point, randomness: Randomness
+def prove_knowledge(
+    statement: Transcript,
+    secret: Scalar,
+    public: Point,
+    *,
+    randomness: Randomness = OS_RANDOMNESS,
 ) -> SchnorrProof:
+    """Prove knowledge of ``secret`` with ``public = secret·G``."""
     nonce = randomness.scalar()
     challenge = statement.points(BASE, public, BASE * nonce).challenge()
     return SchnorrProof(challenge=challenge, response=nonce + challenge * secret)

@@ -1,0 +1,115 @@
+"""The registry of owners: the roll, the activation codes issued and the credentials bound (spec §11.2).
+
+A registry exists as soon as its roll does, before any ballot: the convener issues each person a
+one-time activation code and publishes its hash, and the owner binds a credential by revealing the
+code (spec §10.1). The ballot box asks the registry who holds which credential; later, petitions
+will too. A second binding for the same person (a lost phone) replaces the credential: the old one
+can sign nothing more, what it signed before stands.
+
+Every method checks its submission completely before changing anything: it is either recorded or
+refused with a :class:`~evote.errors.Refused` naming the reason, leaving the registry as it was.
+"""
+
+from __future__ import annotations
+
+from evote._internal.ids import PersonId
+from evote._internal.registry.credentials import Binding, CodeIssue, code_hash, normalize_code
+from evote._internal.registry.roll import Person, Roll
+from evote.errors import ParameterError, Reason, Refused, refusing
+from evote.hazmat.signing import VerifyKey, verify_signature
+from evote.hazmat.transcript import Domain
+
+__all__ = ["Registry"]
+
+
+class Registry:
+    """Who may vote, and with which credential: the roll, its codes and its bindings (spec §11.2).
+
+    ``convener_key`` signs the code issues; it can never be bound as a credential.
+    """
+
+    def __init__(self, roll: Roll, convener_key: VerifyKey) -> None:
+        self.roll = roll
+        self._convener_key = convener_key
+        self._codes: dict[bytes, PersonId] = {}  # code hash → the person it was issued to
+        self._used_codes: set[bytes] = set()
+        self._credential: dict[PersonId, VerifyKey] = {}
+        self._holder: dict[VerifyKey, PersonId] = {}
+        self._replaced: set[VerifyKey] = set()
+
+    # -- who is who ----------------------------------------------------------------------------
+
+    def person(self, person: PersonId) -> Person:
+        """The person on the roll; refused as ``not-on-roll`` otherwise."""
+        found = self.roll.person(person)
+        if found is None:
+            raise Refused(Reason.NOT_ON_ROLL, f"{person!r} is not a person on the roll")
+        return found
+
+    def credential(self, person: PersonId) -> VerifyKey | None:
+        """The credential bound to ``person`` now, if any."""
+        return self._credential.get(person)
+
+    def holder(self, credential: VerifyKey) -> PersonId | None:
+        """The person whose credential this is or was (a replaced one included)."""
+        return self._holder.get(credential)
+
+    def is_replaced(self, credential: VerifyKey) -> bool:
+        """Whether a later binding replaced this credential: it can sign nothing more."""
+        return credential in self._replaced
+
+    def require_live(self, credential: VerifyKey) -> None:
+        if credential in self._replaced:
+            raise Refused(Reason.NOT_AUTHORISED, "this credential was replaced by a new binding")
+
+    @property
+    def unbound(self) -> list[PersonId]:
+        """The persons of the roll who have bound no credential yet, in roll order."""
+        return [p.id for p in self.roll.persons if p.id not in self._credential]
+
+    # -- codes and bindings (spec §10.1, §11.2) ------------------------------------------------
+
+    def issue_code(self, issue: CodeIssue) -> None:
+        """Record the hash of an activation code the convener issued to a person."""
+        body = issue.body
+        if body.election != self.roll.election:
+            raise Refused(Reason.WRONG_ELECTION, f"code issue for election {body.election!r}")
+        self.person(body.person)
+        with refusing():
+            verify_signature(
+                self._convener_key, Domain.SIGN_CODE_ISSUE, body, issue.signature,
+                what="code issue (not signed by the convener)",
+            )  # fmt: skip
+        if bytes(body.code_hash) in self._codes:
+            raise Refused(Reason.CODE_INVALID, "this activation code hash was issued before")
+        self._codes[bytes(body.code_hash)] = body.person
+
+    def bind(self, binding: Binding) -> None:
+        """Bind a credential with a one-time code; a second binding replaces the first."""
+        body = binding.body
+        if body.election != self.roll.election:
+            raise Refused(Reason.WRONG_ELECTION, f"binding for election {body.election!r}")
+        self.person(body.person)
+        with refusing():
+            verify_signature(
+                body.credential, Domain.SIGN_BINDING, body, binding.signature, what="binding"
+            )
+        try:
+            canonical = normalize_code(body.code) == body.code
+        except ParameterError:
+            canonical = False
+        if not canonical:
+            raise Refused(Reason.CODE_INVALID, "the code is not in canonical form (spec §10.1)")
+        digest = bytes(code_hash(body.election, body.person, body.code))
+        if self._codes.get(digest) != body.person:
+            raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
+        if digest in self._used_codes:
+            raise Refused(Reason.CODE_USED, "this activation code has been used")
+        if body.credential in self._holder or body.credential == self._convener_key:
+            raise Refused(Reason.CREDENTIAL_IN_USE, "this key is already in use in this election")
+        previous = self._credential.get(body.person)
+        if previous is not None:
+            self._replaced.add(previous)
+        self._used_codes.add(digest)
+        self._credential[body.person] = body.credential
+        self._holder[body.credential] = body.person
