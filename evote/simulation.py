@@ -43,6 +43,10 @@ def estate(
     and is a co-owned flat's designated voter with probability ``co_owned``; with ``developer``,
     one flat in twenty more is unsold and the developer holds them all, as one person. Unit ids
     read ``<building>栋-<owner>-<flat>``; person ids ``P<owner>`` and ``DEVELOPER``.
+
+        >>> roll = estate(ElectionId("demo"), 100, random.Random(1))
+        >>> roll.totals.headcount  # 100 owners and the developer
+        101
     """
     width = max(4, len(str(owners)))
     units: list[Unit] = []

@@ -479,7 +479,10 @@ class Proceedings:
             )
         state.counts = decrypted  # decryption is sound, whatever becomes of the results
         election = state.election
-        recomputed = compute_results(election.manifest, election.roll.totals, decrypted)
+        try:
+            recomputed = compute_results(election.manifest, election.roll.totals, decrypted)
+        except ParameterError as error:  # counts no sound decryption gives; never on a valid board
+            raise _refused(Reason.RESULTS_MISMATCH, str(error)) from error
         if recomputed != results:
             different = [
                 str(r.question) for r, p in zip(recomputed, results, strict=False) if r != p

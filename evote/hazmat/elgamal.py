@@ -6,6 +6,13 @@ m·G; :mod:`evote.hazmat.dlog` recovers m within a stated bound.
 
 In an election the secret key is shared among trustees and never assembled; :func:`decrypt_to_point`
 with a whole secret key serves single-key uses and known-answer tests.
+
+    >>> from evote.hazmat.dlog import DiscreteLog
+    >>> secret, public = generate_key_pair()
+    >>> (yes, _), (no, _) = encrypt(public, 1), encrypt(public, 0)
+    >>> weighted = yes.scale(8_912) + no.scale(10_230)  # floor areas in 0.01 m²
+    >>> DiscreteLog(20_000).decode(decrypt_to_point(secret, weighted))
+    8912
 """
 
 from __future__ import annotations

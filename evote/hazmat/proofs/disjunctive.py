@@ -11,6 +11,12 @@ For each j in [lo, hi] the statement "``(α, β − j·G)`` is an encryption of 
 the challenges must add up to the Fiat–Shamir challenge (Cramer–Damgård–Schoenmakers). The proof is
 the list of branch challenges ``c_j`` and responses ``v_j``; the verifier recomputes the commitments
 ``a_j = v_j·G − c_j·α`` and ``b_j = v_j·K − c_j·(β − j·G)``.
+
+    >>> from evote.hazmat.elgamal import encrypt, generate_key_pair
+    >>> _, key = generate_key_pair()
+    >>> ciphertext, nonce = encrypt(key, 1)
+    >>> statement = RangeStatement(bytes(32), key, b"owner A, question 1, option 2", ciphertext)
+    >>> verify_selection(statement, prove_selection(statement, 1, nonce))  # silent when it holds
 """
 
 from __future__ import annotations
