@@ -28,11 +28,11 @@ __all__ = ["Voter"]
 class Voter:
     """The device of ``person``, holding ``credential``: a secret that never leaves the device.
 
-        >>> owner, proxy = Voter.create(PersonId("A")), Voter.create(PersonId("B"))
-        >>> binding = owner.bind(ElectionId("e"), "0000-0000-0000-0000-0000")
-        >>> delegation = owner.delegate(ElectionId("e"), proxy.key, expires=2_000_000_000)
-        >>> delegation.body.owner, delegation.body.proxy == proxy.key
-        ('A', True)
+    >>> owner, proxy = Voter.create(PersonId("A")), Voter.create(PersonId("B"))
+    >>> binding = owner.bind(ElectionId("e"), "0000-0000-0000-0000-0000")
+    >>> delegation = owner.delegate(ElectionId("e"), proxy.key, expires=2_000_000_000)
+    >>> delegation.body.owner, delegation.body.proxy == proxy.key
+    ('A', True)
     """
 
     __slots__ = ("credential", "person")
