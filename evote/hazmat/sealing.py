@@ -23,6 +23,7 @@ from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 __all__ = [
     "SEAL_OVERHEAD",
     "EncryptionSecret",
+    "clamp",
     "ephemeral_point",
     "open_with_shared_point",
     "seal",
@@ -42,7 +43,7 @@ def _is_clamped(raw: bytes) -> bool:
     return len(raw) == 32 and raw[0] & 7 == 0 and raw[31] & 0xC0 == 0x40
 
 
-def _clamp(random: bytes) -> bytes:
+def clamp(random: bytes) -> bytes:
     """32 uniformly random bytes in clamped X25519 form (spec §6.3), not yet checked as a secret."""
     raw = bytearray(random)
     raw[0] &= 248
@@ -67,7 +68,7 @@ class EncryptionSecret:
     @classmethod
     def from_random_bytes(cls, random: bytes) -> Self:
         """Clamp 32 uniformly random bytes into a secret (the X25519 convention)."""
-        return cls(_clamp(random))
+        return cls(clamp(random))
 
     @classmethod
     def generate(cls, *, randomness: Randomness = OS_RANDOMNESS) -> Self:

@@ -33,7 +33,7 @@ from evote.hazmat.group import BASE, PublicKey, Scalar
 from evote.hazmat.proofs.chaum_pedersen import prove_equal_logs
 from evote.hazmat.proofs.schnorr import prove_knowledge
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
-from evote.hazmat.sealing import EncryptionSecret, ephemeral_point, seal
+from evote.hazmat.sealing import EncryptionSecret, clamp, ephemeral_point, seal
 
 __all__ = ["CeremonyTrustee"]
 
@@ -74,9 +74,7 @@ class CeremonyTrustee(Struct, dict=True):
             parameters=parameters,
             trustee=trustee,
             coefficients=coefficients,
-            encryption_secret=Bytes32(
-                bytes(EncryptionSecret.from_random_bytes(randomness.bytes(32)))
-            ),
+            encryption_secret=Bytes32(clamp(randomness.bytes(32))),  # checked by __post_init__
         )
 
     @cached_property
