@@ -130,7 +130,14 @@ from evote._internal.election.results import (
     compute_results,
     render_results,
 )
-from evote._internal.election.rules import ORDINARY, SPECIAL, Base, DecisionRule, Requirement
+from evote._internal.election.rules import (
+    ORDINARY,
+    SPECIAL,
+    Base,
+    DecisionRule,
+    Evaluation,
+    Requirement,
+)
 from evote._internal.election.tally import (
     QuestionAggregate,
     SelectionAggregate,
@@ -211,6 +218,7 @@ __all__ = [
     "Election",
     "ElectionId",
     "Entry",
+    "Evaluation",
     "Extension",
     "Figures",
     "InclusionReceipt",

@@ -31,7 +31,14 @@ from evote._internal.election.results import (
     compute_results,
     render_results,
 )
-from evote._internal.election.rules import ORDINARY, SPECIAL, Base, Check, DecisionRule, Requirement
+from evote._internal.election.rules import (
+    ORDINARY,
+    SPECIAL,
+    Base,
+    DecisionRule,
+    Evaluation,
+    Requirement,
+)
 from evote._internal.encoding import decode, encode
 from evote._internal.ids import CandidateId, ElectionId, QuestionId
 from evote._internal.registry.roll import Figures, Measure
@@ -1015,15 +1022,15 @@ def test_results_round_trip_as_a_tagged_union() -> None:
     )
 
 
-def test_a_check_that_contradicts_its_figures_cannot_be_decoded() -> None:
+def test_an_evaluation_that_contradicts_its_figures_cannot_be_decoded() -> None:
     requirement = Requirement(
         measure=Measure.HEADCOUNT, base=Base.PARTICIPATING, numerator=1, denominator=2, strict=True
     )
-    check = requirement.check(3, 6, subject="agreeing")
-    assert not check.holds
-    forged = encode(check).replace(b'"holds":false', b'"holds":true')
+    evaluation = requirement.evaluate(3, 6, subject="agreeing")
+    assert not evaluation.holds
+    forged = encode(evaluation).replace(b'"holds":false', b'"holds":true')
     with pytest.raises(InvalidEncoding, match="the figures say otherwise"):
-        decode(forged, Check)
+        decode(forged, Evaluation)
 
 
 def test_render_results_shows_figures_side_by_side_and_the_outcome() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from evote._internal.election.manifest import CommitteeElection
-from evote._internal.election.rules import Check
+from evote._internal.election.rules import Evaluation
 from evote._internal.encoding import Struct
 from evote._internal.ids import CandidateId, QuestionId
 from evote._internal.registry.roll import Figures
@@ -219,7 +219,9 @@ class CandidateResult(Struct):
 
     candidate: CandidateId
     approvals: Figures
-    checks: tuple[Check, ...]  # the rule's approval requirements, approvals against participation
+    checks: tuple[
+        Evaluation, ...
+    ]  # the rule's approval requirements, approvals against participation
     passed_round_one: bool  # every check holds
     rank: int  # 1 + the number of candidates ranked strictly ahead
 
@@ -234,7 +236,7 @@ class CommitteeResult(Struct, tag_field="kind", tag="committee"):
     rule: str
     seats: int
     alternate_places: int
-    quorum: tuple[Check, ...]
+    quorum: tuple[Evaluation, ...]
     quorum_met: bool
     candidates: tuple[CandidateResult, ...]  # in ballot order
     ranking: tuple[CandidateId, ...]  # every candidate by rank; equal ranks in ballot order
@@ -258,10 +260,10 @@ def committee_result(
     The counts must be consistent (:func:`evote._internal.election.results.compute_results` checks them).
     """
     rule = election.rule  # never silence-follows-majority: the manifest refuses it (spec §9.5)
-    quorum = rule.quorum_checks(totals, participation)
+    quorum = rule.evaluate_quorum(totals, participation)
     quorum_met = all(c.holds for c in quorum)
     checks = [
-        rule.approval_checks(a, participating=participation, totals=totals, subject="approving")
+        rule.evaluate_approval(a, participating=participation, totals=totals, subject="approving")
         for a in approvals
     ]
     contenders = [

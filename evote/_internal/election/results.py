@@ -6,7 +6,7 @@ refuses counts that cannot be, and returns one result per question, for publicat
 :class:`MotionResult` decided by its :class:`~.rules.DecisionRule` (here), a
 :class:`~.committee.CommitteeResult` (:mod:`~.committee`) or a :class:`RatingResult` (a
 distribution). Every threshold is decided by :meth:`~.rules.Requirement.holds`, an integer
-cross-multiplication, and reported as a :class:`~.rules.Check` whose sentence names the exact
+cross-multiplication, and reported as an :class:`~.rules.Evaluation` whose sentence names the exact
 figures. :func:`render_results` prints the results as text tables.
 """
 
@@ -17,7 +17,7 @@ from typing import Final
 
 from evote._internal.election.committee import ROUND_TWO_MARK, CommitteeResult, committee_result
 from evote._internal.election.manifest import CommitteeElection, Manifest, Motion, Question, Rating
-from evote._internal.election.rules import Check, format_area, format_count
+from evote._internal.election.rules import Evaluation, format_area, format_count
 from evote._internal.encoding import Struct
 from evote._internal.ids import QuestionId
 from evote._internal.registry.roll import Figures, Measure
@@ -65,8 +65,8 @@ class MotionResult(Struct, tag_field="kind", tag="motion"):
     silence_follows_majority_applied: bool
     deemed_agree: Figures  # agree, plus the non-participants when silence follows agree (§9.5)
     deemed_oppose: Figures  # oppose, plus the non-participants when silence follows oppose (§9.5)
-    quorum: tuple[Check, ...]
-    approval: tuple[Check, ...]
+    quorum: tuple[Evaluation, ...]
+    approval: tuple[Evaluation, ...]
     quorum_met: bool
     approved: bool
     passed: bool
@@ -109,13 +109,13 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
     agree, oppose, abstain = counts.selections
     participation, rule = counts.participation, motion.rule
     silent = totals - participation
-    quorum = rule.quorum_checks(totals, participation)  # spec §9.1, never with the silent
+    quorum = rule.evaluate_quorum(totals, participation)  # spec §9.1, never with the silent
     if rule.silence_follows_majority:  # spec §9.5
         area = _follow_majority(agree.area, oppose.area, silent.area)
         heads = _follow_majority(agree.headcount, oppose.headcount, silent.headcount)
         deemed_agree = Figures(area=area[0], headcount=heads[0])
         deemed_oppose = Figures(area=area[1], headcount=heads[1])
-        approval = rule.approval_checks(
+        approval = rule.evaluate_approval(
             deemed_agree,
             participating=totals,  # participants plus non-participants
             totals=totals,
@@ -124,7 +124,7 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
         )
     else:  # spec §9.2
         deemed_agree, deemed_oppose = agree, oppose
-        approval = rule.approval_checks(agree, participating=participation, totals=totals)
+        approval = rule.evaluate_approval(agree, participating=participation, totals=totals)
     quorum_met = all(c.holds for c in quorum)
     approved = all(c.holds for c in approval)
     return MotionResult(
@@ -148,7 +148,9 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
     )
 
 
-def _motion_reason(quorum: Sequence[Check], approval: Sequence[Check], *, silence: bool) -> str:
+def _motion_reason(
+    quorum: Sequence[Evaluation], approval: Sequence[Evaluation], *, silence: bool
+) -> str:
     """One sentence: the failing checks (the quorum's first), or every approval check (spec §9.2)."""
     failing_quorum = [c.description for c in quorum if not c.holds]
     failing = [c.description for c in approval if not c.holds]
@@ -307,7 +309,7 @@ def _figures_rows(
     return [(label, format_area(f.area), format_count(f.headcount)) for label, f in pairs]
 
 
-def _check_lines(checks: Sequence[Check]) -> list[str]:
+def _check_lines(checks: Sequence[Evaluation]) -> list[str]:
     return [f"  {'✓' if c.holds else '✗'} {c.description}" for c in checks]
 
 

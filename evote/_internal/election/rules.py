@@ -4,7 +4,7 @@ A requirement compares a figure (participating or agreeing area or headcount) ag
 a base (the total of the roll, or the participants), inclusively (≥) or strictly (>), with integers
 only: ``value·d ≥ n·base`` or ``value·d > n·base``. A rule holds when all its quorum requirements and
 all its approval requirements hold. The Civil Code art. 278 presets are :data:`ORDINARY` and
-:data:`SPECIAL` (domain rules 8–11). An evaluated requirement is a :class:`Check`: the figures, the
+:data:`SPECIAL` (domain rules 8–11). An evaluated requirement is an :class:`Evaluation`: the figures, the
 verdict and a sentence naming them, as the published results carry it (spec §9.6).
 """
 
@@ -21,8 +21,8 @@ __all__ = [
     "ORDINARY",
     "SPECIAL",
     "Base",
-    "Check",
     "DecisionRule",
+    "Evaluation",
     "Requirement",
     "format_area",
     "format_count",
@@ -78,7 +78,9 @@ class Requirement(Struct):
         left, right = value * self.denominator, self.numerator * base_value
         return left > right if self.strict else left >= right
 
-    def check(self, value: int, base_value: int, *, subject: str, base: str | None = None) -> Check:
+    def evaluate(
+        self, value: int, base_value: int, *, subject: str, base: str | None = None
+    ) -> Evaluation:
         """Evaluate and say so: "agreeing area 485.00 m² is more than 1/2 of participating area …".
 
         ``subject`` names the figure; ``base`` the base, by default "total" or "participating".
@@ -91,7 +93,7 @@ class Requirement(Struct):
             f"{base or self.base} {measure} {_format(base_value, 1, measure)} "
             f"({_format(n * base_value, d, measure)})"
         )
-        return Check(
+        return Evaluation(
             requirement=self,
             value=value,
             base_value=base_value,
@@ -100,10 +102,10 @@ class Requirement(Struct):
         )
 
 
-class Check(Struct):
+class Evaluation(Struct):
     """A requirement evaluated: ``value`` against ``n/d · base_value`` (spec §9.1, §9.6).
 
-    ``holds`` is :meth:`Requirement.holds`; a check that says otherwise cannot be built or decoded.
+    ``holds`` is :meth:`Requirement.holds`; an evaluation that says otherwise cannot be built or decoded.
     """
 
     requirement: Requirement
@@ -115,7 +117,7 @@ class Check(Struct):
     def __post_init__(self) -> None:
         if self.holds != self.requirement.holds(self.value, self.base_value):
             raise ParameterError(
-                f"check {self.description!r}: holds is {self.holds}, the figures say otherwise"
+                f"evaluation {self.description!r}: holds is {self.holds}, the figures say otherwise"
             )
 
 
@@ -144,14 +146,14 @@ class DecisionRule(Struct):
                     f"decision rule {self.name!r}: a quorum requirement must have base 'total'"
                 )
 
-    def quorum_checks(self, totals: Figures, participation: Figures) -> tuple[Check, ...]:
+    def evaluate_quorum(self, totals: Figures, participation: Figures) -> tuple[Evaluation, ...]:
         """Participation against the roll's totals (spec §9.1)."""
         return tuple(
-            r.check(participation.of(r.measure), totals.of(r.measure), subject="participating")
+            r.evaluate(participation.of(r.measure), totals.of(r.measure), subject="participating")
             for r in self.quorum
         )
 
-    def approval_checks(
+    def evaluate_approval(
         self,
         agreeing: Figures,
         *,
@@ -159,12 +161,12 @@ class DecisionRule(Struct):
         totals: Figures,
         subject: str = "agreeing",
         participating_words: str = "participating",
-    ) -> tuple[Check, ...]:
+    ) -> tuple[Evaluation, ...]:
         """``agreeing`` against ``participating`` or ``totals``, per requirement base (spec §9.1)."""
         return tuple(
-            r.check(agreeing.of(r.measure), totals.of(r.measure), subject=subject)
+            r.evaluate(agreeing.of(r.measure), totals.of(r.measure), subject=subject)
             if r.base is Base.TOTAL
-            else r.check(
+            else r.evaluate(
                 agreeing.of(r.measure),
                 participating.of(r.measure),
                 subject=subject,
