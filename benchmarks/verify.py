@@ -83,7 +83,6 @@ from evote import (
     Window,
     ballot_of,
     check_ballot,
-    check_ballot_proofs,
     decode,
     decrypt_tally,
     encode,
@@ -193,7 +192,7 @@ def _make_ballots(
     for person, choices in orders:
         voter = Voter(PersonId(person), credential(seed, person))
         ballot = voter.prepare_ballot(election, choices).ballot
-        made.append((encode(ballot), check_ballot_proofs(election, ballot)))
+        made.append((encode(ballot), ProofsChecked.check(election, ballot)))
     return made
 
 

@@ -6,7 +6,10 @@ anyone can recount the outcome from the record alone. ``spec/`` says exactly wha
 
 The public API is what this package exports, by role; errors are in :mod:`evote.errors` and the
 hazardous primitives (the group, ElGamal, the proofs, the Merkle tree) in :mod:`evote.hazmat`.
-Everything under ``evote._internal`` may change without notice.
+Everything under ``evote._internal`` may change without notice; its packages are layers that
+import only downwards — the hosts and the verifier over the record and the proceedings, over the
+board's events, the election, the registry and the trustees, over the primitives — as the
+import-linter contracts of ``pyproject.toml`` require (see ``evote._internal``).
 
 - **Convener** — open an election, import the roll, issue codes, run the phases, tally, publish:
   :class:`Manifest` and its questions, :func:`read_roll_csv`, :class:`Convener` (what it signs),

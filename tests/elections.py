@@ -139,11 +139,11 @@ class World:
 
     def bind(self, name: str) -> SigningKey:
         issued = Convener(CONVENER).issue_code(ELECTION, PersonId(name))
-        self.box.admit(at=self.tick())
-        self.registry.issue_code(issued.issue)
+        with self.box.registration(at=self.tick()):
+            self.registry.issue_code(issued.issue)
         voter = Voter.create(PersonId(name))
-        self.box.admit(at=self.tick())
-        self.registry.bind(voter.bind(ELECTION, issued.code))
+        with self.box.registration(at=self.tick()):
+            self.registry.bind(voter.bind(ELECTION, issued.code))
         self.credentials[name] = voter.credential
         return voter.credential
 

@@ -20,6 +20,7 @@ from evote import (
     PersonId,
     PersonKind,
     Phase,
+    ProofsChecked,
     QuestionId,
     Reason,
     Roll,
@@ -29,7 +30,6 @@ from evote import (
     UnitId,
     Voter,
     Window,
-    check_ballot_proofs,
     verify_receipt,
 )
 from evote.cli.demo import ELECTION, board_key, simulate
@@ -124,9 +124,23 @@ def test_proofs_checked_ahead_spare_the_check_for_that_ballot_only() -> None:
     assembly = _assembly()
     voter = _bound(assembly)
     ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot
-    checked = check_ballot_proofs(assembly.election, ballot)
+    checked = ProofsChecked.check(assembly.election, ballot)
     other = voter.prepare_ballot(assembly.election, {QuestionId("m"): [1]}).ballot
     with pytest.raises(UsageError):  # a token for one ballot does not serve another
         assembly.cast(other, at=150, proofs=checked)
     receipt = assembly.cast(ballot, at=150, proofs=checked)
     assert receipt.tracking_code == ballot.tracking_code()
+
+
+def test_a_refused_registration_leaves_the_box_as_it_was() -> None:
+    # The box's clock moves only with an accepted step: a ballot later than every accepted step,
+    # but earlier than a refused binding, is still cast (spec §11.1).
+    assembly = _assembly()
+    voter = _bound(assembly)
+    accepted = assembly.box.accepted
+    with pytest.raises(Refused) as refused:
+        assembly.bind(Voter.create(A).bind(ELECTION, "0" * 20), at=150)
+    assert refused.value.reason is Reason.CODE_INVALID
+    assert assembly.box.accepted == accepted
+    ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot
+    assert assembly.cast(ballot, at=120).entry.at == 120

@@ -153,12 +153,12 @@ class Voting:
     _sums: Tally | None = None
 
     def issue_code(self, issue: CodeIssue, *, at: int) -> None:
-        self.box.admit(at=at)
-        self.registry.issue_code(issue)
+        with self.box.registration(at=at):
+            self.registry.issue_code(issue)
 
     def bind(self, binding: Binding, *, at: int) -> None:
-        self.box.admit(at=at)
-        self.registry.bind(binding)
+        with self.box.registration(at=at):
+            self.registry.bind(binding)
 
     def delegate(self, delegation: Delegation, *, at: int) -> None:
         if self.box.knows(delegation):

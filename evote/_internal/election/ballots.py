@@ -285,23 +285,11 @@ def check_ballot_signature(
     verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what="ballot")
 
 
-@dataclass(frozen=True, slots=True)
-class ProofsChecked:
-    """That every proof of the ballot ``tracking_code`` holds in the election ``fingerprint``.
-
-    :func:`check_ballot_proofs` returns it, in whatever process it runs (a pool of workers), so that
-    the process which casts the ballot need not check the proofs again (spec §10.2, §15.14).
-    """
-
-    tracking_code: bytes
-    fingerprint: bytes
-
-
-def check_ballot_proofs(election: Election, ballot: Ballot) -> ProofsChecked:
+def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
     """The costly part of :func:`check_ballot`: every selection and range proof (spec §10.2).
 
-    Assumes the form was checked (:func:`check_ballot_signature`). Returns what shows that they
-    hold; raises :class:`InvalidProof` naming the question and selection that does not.
+    Assumes the form was checked (:func:`check_ballot_signature`). Raises :class:`InvalidProof`
+    naming the question and selection that does not hold.
     """
     body = ballot.body
     key, fingerprint = election.joint_key, election.fingerprint
@@ -322,7 +310,24 @@ def check_ballot_proofs(election: Election, ballot: Ballot) -> ProofsChecked:
             verify_range(RangeStatement(fingerprint, key, context, total, lo, hi), part.range_proof)
         except InvalidProof as error:
             raise InvalidProof(f"question {part.question}: {error}") from error
-    return ProofsChecked(tracking_code=bytes(ballot.tracking_code()), fingerprint=fingerprint)
+
+
+@dataclass(frozen=True, slots=True)
+class ProofsChecked:
+    """That every proof of the ballot ``tracking_code`` holds in the election ``fingerprint``.
+
+    :meth:`check` makes it, in whatever process it runs (a pool of workers), so that the process
+    which casts the ballot need not check the proofs again (spec §10.2, §14.2).
+    """
+
+    tracking_code: bytes
+    fingerprint: bytes
+
+    @classmethod
+    def check(cls, election: Election, ballot: Ballot) -> ProofsChecked:
+        """Check every proof of ``ballot`` (:func:`check_ballot_proofs`) and say so."""
+        check_ballot_proofs(election, ballot)
+        return cls(tracking_code=bytes(ballot.tracking_code()), fingerprint=election.fingerprint)
 
 
 def check_opened_ballot(

@@ -17,8 +17,9 @@ stands, and the owner replaces or revokes it with the new credential.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -146,13 +147,17 @@ class BallotBox:
         if at < self._manifest.window.opens:
             raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
 
-    def admit(self, *, at: int) -> None:
-        """Admit a registration (a code issue or a binding) at ``at``: the box is not closed then.
+    @contextlib.contextmanager
+    def registration(self, *, at: int) -> Iterator[None]:
+        """A code issue or a binding at ``at``, made by the registry inside the block (spec §14.2).
 
-        Registration belongs to the registry; the box only says whether its window allows it.
+        Registration belongs to the registry; the box only says whether its window allows it: the
+        time (§11.1) and the box not closed, before the block. It records the submission only if
+        the block raises nothing, so that a refusal changes nothing here either.
         """
         self._clock(at)
         self._require_not_closed(at)
+        yield
         self._record(at)
 
     @property

@@ -176,7 +176,7 @@ class Assembly:
         """Cast a ballot and return its receipt under a freshly signed head (spec §13.5).
 
         Sending the same ballot again returns a receipt for the entry already on the board.
-        ``proofs``, from :func:`check_ballot_proofs` run ahead (in a pool of workers), spares
+        ``proofs``, from :meth:`ProofsChecked.check` run ahead (in a pool of workers), spares
         checking this ballot's proofs again; everything else is checked.
         """
         self._require_unbroken()
