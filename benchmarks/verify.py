@@ -62,7 +62,6 @@ from evote import (
     Assembly,
     Ballot,
     Board,
-    CeremonyOutcome,
     CeremonyTrustee,
     CommitteeElection,
     Convener,
@@ -85,9 +84,11 @@ from evote import (
     check_ballot,
     decode,
     decrypt_tally,
+    election_pool,
     encode,
     export_record,
     verify_record,
+    worker_election,
 )
 from evote.hazmat.group import BASE, Scalar
 from evote.simulation import estate, floor_plans
@@ -168,17 +169,6 @@ def expected_counts(roll: Roll, manifest: Manifest, intents: Sequence[Choices]) 
 
 # -- generating the ballots in worker processes ---------------------------------------------------
 
-_WORKER_ELECTION: Election | None = None
-
-
-def _start_worker(manifest: bytes, roll: bytes, outcome: bytes) -> None:
-    global _WORKER_ELECTION  # noqa: PLW0603 -- one election per worker process, set once
-    _WORKER_ELECTION = Election(
-        manifest=decode(manifest, Manifest),
-        roll=decode(roll, Roll),
-        ceremony=decode(outcome, CeremonyOutcome),
-    )
-
 
 def _make_ballots(
     seed: int, orders: list[tuple[str, Choices]]
@@ -186,8 +176,7 @@ def _make_ballots(
     """Each owner's ballot, encrypted, proved and signed, and its proofs checked, as a server's
     workers check them before the ballot is cast (``Assembly.cast(..., proofs=...)``).
     """
-    election = _WORKER_ELECTION
-    assert election is not None
+    election = worker_election()
     made = []
     for person, choices in orders:
         voter = Voter(PersonId(person), credential(seed, person))
@@ -253,10 +242,7 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     chunks = [orders[i : i + size] for i in range(0, len(orders), size)]
     spacing = (CLOSES - OPENS) // (len(orders) + 1)
     cast = 0
-    election = assembly.election
-    arguments = (encode(election.manifest), encode(election.roll), encode(election.ceremony))
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(workers, initializer=_start_worker, initargs=arguments) as pool:
+    with election_pool(assembly.election, workers) as pool:
         for batch in pool.imap(functools.partial(_make_ballots, seed), chunks):
             for data, proofs in batch:
                 ballot = decode(data, Ballot)

@@ -178,6 +178,7 @@ from evote._internal.trustees.decryption import (
 )
 from evote._internal.trustees.keyfile import read_secret_file, write_secret_file
 from evote._internal.trustees.trustee import CeremonyTrustee
+from evote._internal.verify.pipeline import election_pool, worker_election
 from evote._internal.verify.receipts import ReceiptInRecord, verify_receipt_in_record
 from evote._internal.verify.report import CheckResult, Report, Status, Summary
 from evote._internal.verify.verifier import verify_record
@@ -286,6 +287,7 @@ __all__ = [
     "conclude",
     "decode",
     "decrypt_tally",
+    "election_pool",
     "encode",
     "export_record",
     "prepare_ballot",
@@ -298,5 +300,6 @@ __all__ = [
     "verify_receipt",
     "verify_receipt_in_record",
     "verify_record",
+    "worker_election",
     "write_secret_file",
 ]

@@ -27,7 +27,7 @@ from evote._internal.election.manifest import Manifest
 from evote._internal.encoding import decode, encode
 from evote._internal.registry.roll import Roll
 from evote._internal.trustees.ceremony import CeremonyOutcome
-from evote.errors import EvoteError, InvalidProof
+from evote.errors import EvoteError, InvalidProof, UsageError
 
 __all__ = ["CheckedLine", "ProofFinding", "checked_lines", "election_pool", "worker_election"]
 
@@ -57,7 +57,11 @@ _ELECTION: Election | None = None
 
 
 def election_pool(election: Election, processes: int) -> Pool:
-    """``processes`` fresh (spawned) worker processes, each holding ``election``."""
+    """``processes`` fresh (spawned) worker processes, each holding ``election``.
+
+    Where the costly checks of ballots run in parallel: the verifier's (below), a host's that
+    checks ballots' proofs before casting them (:meth:`~evote.ProofsChecked.check`).
+    """
     arguments = (encode(election.manifest), encode(election.roll), encode(election.ceremony))
     context = multiprocessing.get_context("spawn")
     return context.Pool(processes, initializer=_start_worker, initargs=arguments)
@@ -66,7 +70,7 @@ def election_pool(election: Election, processes: int) -> Pool:
 def worker_election() -> Election:
     """The election of this worker process of an :func:`election_pool`."""
     if _ELECTION is None:
-        raise RuntimeError("not a worker process of an election pool")
+        raise UsageError("not a worker process of an election pool")
     return _ELECTION
 
 
