@@ -160,7 +160,7 @@ def _replay(
             times.append(entry.at if entry is not None else None)
             if entry is None:
                 continue
-            for check in (Check.FORMAT, *type(entry.event).checks):
+            for check in (Check.FORMAT, Check.ORDER, *type(entry.event).checks):
                 report.checks[check].checked += 1
             ballot = ballot_of(entry.event)
             if ballot is not None:
