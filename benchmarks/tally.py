@@ -26,8 +26,6 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from evote import (
-    ORDINARY,
-    SPECIAL,
     Bytes32,
     Candidate,
     CandidateId,
@@ -37,6 +35,7 @@ from evote import (
     Election,
     ElectionId,
     Manifest,
+    Matter,
     Motion,
     Question,
     QuestionAggregate,
@@ -61,7 +60,9 @@ ELECTION = ElectionId("benchmark")
 def questions() -> tuple[Question, ...]:
     motions = tuple(
         Motion(
-            id=QuestionId(f"motion-{i}"), title=f"Motion {i}", rule=SPECIAL if i < 3 else ORDINARY
+            id=QuestionId(f"motion-{i}"),
+            title=f"Motion {i}",
+            matter=Matter.RAISE_FUND if i < 3 else Matter.OTHER,
         )
         for i in range(1, 11)
     )

@@ -40,7 +40,9 @@ A whole election, in one process (a server spreads the same calls over devices):
     ...     election=election_id, title="Owners' assembly", convener="Preparatory group",
     ...     convener_key=convener.key, board_key=board_key.verify_key,
     ...     window=Window(opens=1_000, closes=2_000), trustees=3, threshold=2,
-    ...     questions=(Motion(id=renew, title="Renew the property company", rule=ORDINARY),),
+    ...     questions=(
+    ...         Motion(id=renew, title="Renew the property company", matter=Matter.PROPERTY_SERVICE),
+    ...     ),
     ... )
     >>> assembly = Assembly(Board(election_id, MemoryStorage(), board_key))
     >>> assembly.open(manifest, roll, at=100)
@@ -131,7 +133,6 @@ from evote._internal.election.results import (
     QuestionResult,
     RatingResult,
     compute_results,
-    render_results,
 )
 from evote._internal.election.rules import (
     ORDINARY,
@@ -139,7 +140,9 @@ from evote._internal.election.rules import (
     Base,
     DecisionRule,
     Evaluation,
+    Matter,
     Requirement,
+    statutory_rule,
 )
 from evote._internal.election.tally import (
     QuestionAggregate,
@@ -162,6 +165,8 @@ from evote._internal.registry.credentials import Binding, CodeIssue
 from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Figures, Measure, Person, PersonKind, Roll, Unit
 from evote._internal.registry.roll_csv import RollCsvError, RollCsvProblem, read_roll_csv
+from evote._internal.text.language import Language
+from evote._internal.text.results import render_results
 from evote._internal.trustees.ceremony import (
     Announcement,
     CeremonyOutcome,
@@ -227,7 +232,9 @@ __all__ = [
     "Figures",
     "InclusionReceipt",
     "IssuedCode",
+    "Language",
     "Manifest",
+    "Matter",
     "Measure",
     "MemoryStorage",
     "Motion",
@@ -294,6 +301,7 @@ __all__ = [
     "read_roll_csv",
     "read_secret_file",
     "render_results",
+    "statutory_rule",
     "verify_consistency_proof",
     "verify_head",
     "verify_partial_decryption",

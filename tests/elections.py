@@ -7,8 +7,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from evote import (
-    ORDINARY,
-    SPECIAL,
     BallotBox,
     BallotKind,
     Bytes32,
@@ -21,6 +19,7 @@ from evote import (
     Election,
     ElectionId,
     Manifest,
+    Matter,
     Motion,
     OpenedBallot,
     Person,
@@ -52,8 +51,10 @@ CONVENER = SigningKey(bytes(range(32)))
 BOARD = SigningKey(bytes(range(1, 33)))
 
 STANDARD_QUESTIONS: tuple[Question, ...] = (
-    Motion(id=QuestionId("hire"), title="Hire the property company", rule=ORDINARY),
-    Motion(id=QuestionId("fund"), title="Raise the maintenance fund", rule=SPECIAL),
+    Motion(
+        id=QuestionId("hire"), title="Hire the property company", matter=Matter.PROPERTY_SERVICE
+    ),
+    Motion(id=QuestionId("fund"), title="Raise the maintenance fund", matter=Matter.RAISE_FUND),
     CommitteeElection(
         id=QuestionId("committee"),
         title="Owners' committee",

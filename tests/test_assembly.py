@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from evote import (
-    ORDINARY,
     Assembly,
     Board,
     CeremonyTrustee,
     Check,
     Convener,
     Manifest,
+    Matter,
     MemoryStorage,
     Motion,
     Person,
@@ -45,7 +45,7 @@ def _assembly() -> Assembly:
     manifest = Manifest(
         election=ELECTION, title="t", convener="c", convener_key=CONVENER.verify_key,
         board_key=KEY.verify_key, window=Window(opens=100, closes=200), trustees=1, threshold=1,
-        questions=(Motion(id=QuestionId("m"), title="m", rule=ORDINARY),),
+        questions=(Motion(id=QuestionId("m"), title="m", matter=Matter.PROPERTY_SERVICE),),
     )  # fmt: skip
     roll = Roll(
         election=ELECTION,

@@ -14,7 +14,7 @@ from evote._internal.election.box import MAX_EXTENSION, BallotBox
 from evote._internal.election.convener import extend_window
 from evote._internal.election.delegation import Delegation, delegate, revoke
 from evote._internal.election.manifest import Motion, Policy
-from evote._internal.election.rules import ORDINARY
+from evote._internal.election.rules import Matter
 from evote._internal.encoding import Bytes32
 from evote._internal.ids import ElectionId, PersonId, QuestionId
 from evote._internal.registry.roll import Figures
@@ -368,7 +368,7 @@ def test_a_paper_ballot_is_not_challenged() -> None:
 
 
 def test_the_window_can_be_extended_within_three_months_except_for_committee_elections() -> None:
-    motions_only = (Motion(id=HIRE, title="Hire", rule=ORDINARY),)
+    motions_only = (Motion(id=HIRE, title="Hire", matter=Matter.PROPERTY_SERVICE),)
     w = world(HOLDINGS, questions=motions_only)
     w.bind_everyone()
     w.open()

@@ -27,10 +27,12 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
         result.stdout
     )
     for heading in (
-        "Motion renew",
-        "Motion fund",
-        "Committee election committee",
-        "Rating service",
+        "Motion: 续聘物业服务企业 Renew the property company [renew]",
+        "Motion: 使用维修资金更换电梯 Use the fund to replace lifts [fund]",
+        "Committee election: 选举业主委员会 Elect the owners' committee [committee]",
+        "Rating: 物业服务满意度 Satisfaction with the service [service]",
+        "Civil Code art. 278 (5), using the maintenance fund — decided by the statute's rule for "
+        "ordinary matters (more than half)",
     ):
         assert heading in result.stdout
     assert "1 ballot challenged and spoiled" in result.stdout

@@ -18,7 +18,7 @@ from evote._internal.election.ballots import BallotKind
 from evote._internal.election.delegation import delegate, revoke
 from evote._internal.election.manifest import Candidate, CommitteeElection, Motion, Rating
 from evote._internal.election.results import QuestionCounts, compute_results
-from evote._internal.election.rules import ORDINARY
+from evote._internal.election.rules import Matter
 from evote._internal.encoding import Bytes32
 from evote._internal.ids import CandidateId, PersonId, QuestionId
 from evote._internal.registry.roll import Figures, PersonKind
@@ -27,7 +27,7 @@ from evote.hazmat.signing import SigningKey
 from tests.elections import CLOSES, CONVENER, ELECTION, world
 
 QUESTIONS = (
-    Motion(id=QuestionId("hire"), title="Hire", rule=ORDINARY),
+    Motion(id=QuestionId("hire"), title="Hire", matter=Matter.PROPERTY_SERVICE),
     CommitteeElection(
         id=QuestionId("committee"),
         title="Committee",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evote._internal.election.committee import ROUND_TWO_MARK, CommitteeResult, Tie
+from evote._internal.election.committee import CommitteeResult, Tie
 from evote._internal.election.manifest import (
     Candidate,
     CommitteeElection,
@@ -22,14 +22,12 @@ from evote._internal.election.manifest import (
     Window,
 )
 from evote._internal.election.results import (
-    SILENCE_MARK,
     MotionResult,
     QuestionCounts,
     QuestionResult,
     RatingResult,
     ScoreFigures,
     compute_results,
-    render_results,
 )
 from evote._internal.election.rules import (
     ORDINARY,
@@ -37,11 +35,14 @@ from evote._internal.election.rules import (
     Base,
     DecisionRule,
     Evaluation,
+    Matter,
     Requirement,
 )
 from evote._internal.encoding import decode, encode
 from evote._internal.ids import CandidateId, ElectionId, QuestionId
 from evote._internal.registry.roll import Figures, Measure
+from evote._internal.text.language import Language
+from evote._internal.text.results import render_results
 from evote.errors import InvalidEncoding, ParameterError
 from evote.hazmat.signing import SigningKey
 
@@ -81,7 +82,18 @@ def manifest(*questions: Question) -> Manifest:
 
 
 def motion(rule: DecisionRule, qid: str = "m") -> Motion:
-    return Motion(id=QuestionId(qid), title="A motion", rule=rule)
+    """A motion decided by ``rule``: a statutory matter for the presets, a consultation otherwise."""
+    matter = {"ordinary": Matter.OTHER, "special": Matter.RAISE_FUND}.get(rule.name)
+    if rule not in (ORDINARY, SPECIAL):
+        matter = None
+    return Motion(
+        id=QuestionId(qid), title="A motion", matter=matter, rule=None if matter else rule
+    )
+
+
+def render(*results: QuestionResult, language: Language = Language.EN) -> str:
+    """The results written out, titles unknown (each question shown by its id)."""
+    return render_results(manifest(motion(ORDINARY, "unrelated")), results, language=language)
 
 
 def motion_counts(
@@ -128,7 +140,9 @@ class Example:
     rule: DecisionRule
     quorum_met: bool
     passed: bool
-    reason: str
+    failing: tuple[
+        str, ...
+    ]  # the requirements that do not hold: "quorum area", "approval headcount"
 
 
 EXAMPLES = {
@@ -138,8 +152,7 @@ EXAMPLES = {
         ORDINARY,
         quorum_met=True,
         passed=True,
-        reason="passes: agreeing area 485.00 m² is more than 1/2 of participating area 735.00 m² "
-        "(367.50 m²) and agreeing headcount 4 is more than 1/2 of participating headcount 6 (3)",
+        failing=(),
     ),
     "ordinary fails with A H I: a headcount tie 3 vs 3": Example(
         "ABCGHI",
@@ -147,7 +160,7 @@ EXAMPLES = {
         ORDINARY,
         quorum_met=True,
         passed=False,
-        reason="fails: agreeing headcount 3 is not more than 1/2 of participating headcount 6 (3)",
+        failing=("approval headcount",),
     ),
     "special passes with A B C G I": Example(
         "ABCGHI",
@@ -155,8 +168,7 @@ EXAMPLES = {
         SPECIAL,
         quorum_met=True,
         passed=True,
-        reason="passes: agreeing area 625.00 m² is at least 3/4 of participating area 735.00 m² "
-        "(551.25 m²) and agreeing headcount 5 is at least 3/4 of participating headcount 6 (4.5)",
+        failing=(),
     ),
     "special fails with A B C G": Example(
         "ABCGHI",
@@ -164,9 +176,7 @@ EXAMPLES = {
         SPECIAL,
         quorum_met=True,
         passed=False,
-        reason="fails: agreeing area 485.00 m² is not at least 3/4 of participating area "
-        "735.00 m² (551.25 m²); agreeing headcount 4 is not at least 3/4 of participating "
-        "headcount 6 (4.5)",
+        failing=("approval area", "approval headcount"),
     ),
     "quorum fails with 5 participants (ordinary)": Example(
         "ABCGH",
@@ -174,9 +184,7 @@ EXAMPLES = {
         ORDINARY,
         quorum_met=False,
         passed=False,
-        reason="fails: quorum not met: participating area 595.00 m² is not at least 2/3 of total "
-        "area 950.00 m² (633.33… m²); participating headcount 5 is not at least 2/3 of total "
-        "headcount 9 (6)",
+        failing=("quorum area", "quorum headcount"),
     ),
     "quorum fails with 5 participants (special)": Example(
         "ABCGH",
@@ -184,9 +192,7 @@ EXAMPLES = {
         SPECIAL,
         quorum_met=False,
         passed=False,
-        reason="fails: quorum not met: participating area 595.00 m² is not at least 2/3 of total "
-        "area 950.00 m² (633.33… m²); participating headcount 5 is not at least 2/3 of total "
-        "headcount 9 (6)",
+        failing=("quorum area", "quorum headcount"),
     ),
 }
 
@@ -200,7 +206,13 @@ def test_worked_example(case: Example) -> None:
     assert result.non_participants == TOTALS - of(case.participants)
     assert result.agree == of(case.agree)
     assert (result.quorum_met, result.passed) == (case.quorum_met, case.passed)
-    assert result.reason == case.reason
+    failing = tuple(
+        f"{kind} {e.requirement.measure}"
+        for kind, evaluations in (("quorum", result.quorum), ("approval", result.approval))
+        for e in evaluations
+        if not e.holds
+    )
+    assert failing == case.failing
     assert not result.silence_follows_majority_applied
     assert result.deemed_agree == result.agree
 
@@ -218,15 +230,19 @@ def test_worked_example_figures_and_checks() -> None:
         (48500, 73500, True),
         (4, 6, True),
     ]
-    assert result.quorum[0].description == (
-        "participating area 735.00 m² is at least 2/3 of total area 950.00 m² (633.33… m²)"
-    )
-    assert result.quorum[1].description == (
-        "participating headcount 6 is at least 2/3 of total headcount 9 (6)"
-    )
-    assert result.approval[0].description == (
-        "agreeing area 485.00 m² is more than 1/2 of participating area 735.00 m² (367.50 m²)"
-    )
+    lines = render(result).splitlines()
+    assert (
+        "  ✓ participation by area: 735.00 m² of 950.00 m² on the roll — at least 2/3 needed: "
+        "633.34 m² or more"
+    ) in lines
+    assert (
+        "  ✓ participation by headcount: 6 persons of 9 persons on the roll — at least 2/3 "
+        "needed: 6 persons or more"
+    ) in lines
+    assert (
+        "  ✓ agreement by area: 485.00 m² of 735.00 m² participating — more than 1/2 needed: "
+        "367.51 m² or more"
+    ) in lines
     assert (result.quorum_met, result.approved, result.passed) == (True, True, True)
 
 
@@ -414,18 +430,20 @@ def test_threshold_edges(edge: Edge) -> None:
     assert result.passed == (edge.quorum_met and edge.approved)
     failing = [c.requirement.measure for c in (*result.quorum, *result.approval) if not c.holds]
     assert tuple(failing) == edge.failing
-    assert result.reason.startswith("passes: " if result.passed else "fails: ")
+    assert ("PASSED" in render(result)) == result.passed
 
 
 def test_checks_name_exact_figures_of_huge_areas() -> None:
     result = decide(SPECIAL, fig(220_000_000, 2200), fig(150_000_002, 1800), fig(50_000_001, 200))
-    assert result.approval[0].description == (
-        "agreeing area 1 500 000.02 m² is not at least 3/4 of participating area "
-        "2 000 000.03 m² (1 500 000.02… m²)"
-    )
-    assert result.approval[1].description == (
-        "agreeing headcount 1 800 is at least 3/4 of participating headcount 2 000 (1 500)"
-    )
+    lines = render(result).splitlines()
+    assert (
+        "  ✗ agreement by area: 1 500 000.02 m² of 2 000 000.03 m² participating — at least 3/4 "
+        "needed: 1 500 000.03 m² or more"
+    ) in lines
+    assert (
+        "  ✓ agreement by headcount: 1 800 persons of 2 000 persons participating — at least 3/4 "
+        "needed: 1 500 persons or more"
+    ) in lines
 
 
 # --- Committee elections (spec §9.3) -----------------------------------------------------------
@@ -497,18 +515,17 @@ def test_committee_round_one_needs_both_majorities() -> None:
     assert passed == {"a": True, "b": True, "c": False, "d": False}
     c = result.candidates[2]
     assert [check.holds for check in c.checks] == [False, True]  # 600 m² ≯ 367.50 m²
-    assert c.checks[0].description == (
-        "approving area 300.00 m² is not more than 1/2 of participating area 735.00 m² (367.50 m²)"
-    )
+    assert (c.checks[0].value, c.checks[0].base_value) == (30000, 73500)
     d = result.candidates[3]
     assert [check.holds for check in d.checks] == [True, False]  # 3 of 6 is not a majority
     assert result.elected == ("a", "b")
     assert result.round_two_elected == ()
     assert result.unfilled_seats == 1
     assert not result.round_two_applied
-    assert result.notes == (
-        "1 seat(s) stay empty: fewer candidates than seats met the rule, and round 2 is off",
-    )
+    assert (
+        "  note: 1 seat(s) stay empty: fewer candidates met the rule than there are seats, and "
+        "round 2 is off."
+    ) in render(result).splitlines()
 
 
 def test_round_two_fills_the_empty_seat_by_rank_and_is_flagged() -> None:
@@ -523,9 +540,11 @@ def test_round_two_fills_the_empty_seat_by_rank_and_is_flagged() -> None:
     assert result.round_two_applied
     assert result.round_two_elected == ("c",)  # 4 persons before 3, whatever the area
     assert result.unfilled_seats == 0
-    assert ROUND_TWO_MARK == "legally doubtful (older Shenzhen practice)"
-    assert any(ROUND_TWO_MARK in note for note in result.notes)
-    assert f"elected in round 2, {ROUND_TWO_MARK}" in render_results([result])
+    text = render(result)
+    assert "Round 2 filled 1 of 1 empty seat(s) by rank alone" in text
+    assert "legally doubtful" in text
+    assert "elected in round 2 (legally doubtful)" in text
+    assert "第二轮当选（存疑）" in render(result, language=Language.ZH)
 
 
 def test_a_tie_at_the_last_seat_of_round_two_is_reported() -> None:
@@ -542,8 +561,9 @@ def test_a_tie_at_the_last_seat_of_round_two_is_reported() -> None:
     (tie,) = result.ties
     assert (tie.round, tie.candidates, tie.seats, tie.alternates) == (2, ("b", "c"), 1, 0)
     assert result.unfilled_seats == 1
-    assert result.notes[0].startswith("round 2: tie between b, c")
-    assert ROUND_TWO_MARK in result.notes[1]
+    notes = [line for line in render(result).splitlines() if line.startswith("  note: ")]
+    assert notes[0].startswith("  note: Round 2: b, c have equal approving headcount")
+    assert "legally doubtful" in notes[1]
 
 
 def test_round_two_never_elects_a_candidate_nobody_approved() -> None:
@@ -573,8 +593,6 @@ def test_a_tie_at_the_last_seat_is_reported_not_broken() -> None:
             candidates=(CandidateId("b"), CandidateId("c")),
             seats=1,
             alternates=0,
-            note="round 1: tie between b, c (equal approving headcount and area) for 1 seat: "
-            "unfilled until a run-off or a lot drawn by the convener decides (domain rule 16)",
         ),
     )
     assert [c.rank for c in result.candidates] == [1, 2, 2]
@@ -621,7 +639,7 @@ def test_a_tie_at_the_last_alternate_place() -> None:
     assert result.alternates == ()
     (tie,) = result.ties
     assert (tie.round, tie.candidates, tie.seats, tie.alternates) == (1, ("d", "e"), 0, 1)
-    assert "1 alternate place" in tie.note
+    assert "for 1 alternate place, which stay unfilled" in render(result)
     assert result.unfilled_seats == 0
 
 
@@ -644,7 +662,8 @@ def test_a_quorum_failure_elects_nobody() -> None:
     )
     assert not result.round_two_applied
     assert result.unfilled_seats == 2
-    assert result.notes == ("quorum not met: nobody is elected",)
+    assert "  note: The quorum is not met: nobody is elected." in render(result).splitlines()
+    assert "  注: 参与未达法定要求：无人当选。" in render(result, language=Language.ZH).splitlines()
     assert result.ranking == ("b", "a")
 
 
@@ -736,7 +755,7 @@ def test_rating_distribution_and_no_score() -> None:
         ),
         no_score=fig(24000, 2),
     )
-    text = render_results([result])
+    text = render(result)
     assert "no score" in text
     assert "240.00" in text
 
@@ -760,7 +779,7 @@ def test_silence_is_off_by_default() -> None:
     result = decide(ORDINARY, TOTALS, of("ABC"), of("G"), of("HI"))
     assert not result.silence_follows_majority_applied
     assert result.deemed_agree == result.agree
-    assert SILENCE_MARK not in result.reason
+    assert "silence follows the majority" not in render(result)
 
 
 def test_silence_adds_the_non_participants_to_the_majority_and_is_marked() -> None:
@@ -773,9 +792,13 @@ def test_silence_adds_the_non_participants_to_the_majority_and_is_marked() -> No
     assert on.deemed_oppose == of("G")
     assert [(c.value, c.base_value) for c in on.approval] == [(60500, 95000), (6, 9)]
     assert on.passed
-    assert on.reason.startswith(f"passes, with {SILENCE_MARK}: deemed agreeing area 605.00 m²")
-    assert "of participating plus non-participating area 950.00 m²" in on.reason
-    assert "deemed agree" in render_results([on])
+    lines = render(on).splitlines()
+    assert (
+        "  ✓ deemed agreement by area: 605.00 m² of 950.00 m² on the roll — more than 1/2 "
+        "needed: 475.01 m² or more"
+    ) in lines
+    assert lines[-1].startswith("  PASSED: the quorum is met and the motion is approved (silence")
+    assert "  deemed agree" in "\n".join(lines)
 
 
 def test_silence_never_counts_toward_the_quorum() -> None:
@@ -785,7 +808,11 @@ def test_silence_never_counts_toward_the_quorum() -> None:
     assert not on.quorum_met  # ... yet the quorum counts only those who took part
     assert not on.passed
     assert [(c.value, c.base_value) for c in on.quorum] == [(59500, 95000), (5, 9)]
-    assert on.reason.startswith(f"fails, with {SILENCE_MARK}: quorum not met")
+    assert (
+        render(on)
+        .splitlines()[-1]
+        .startswith("  FAILED: the quorum is not met (silence follows the majority")
+    )
 
 
 def test_silence_follows_each_measure_separately_and_a_tie_adds_to_neither() -> None:
@@ -806,7 +833,7 @@ def test_silence_can_follow_oppose() -> None:
 
 def test_silence_is_defined_for_motions_only() -> None:
     # Refused when the manifest is written, not discovered after the vote.
-    with pytest.raises(ParameterError, match="motions only"):
+    with pytest.raises(ParameterError, match="weaker than the statute"):
         CommitteeElection(
             id=QuestionId("c"),
             title="Committee",
@@ -1018,7 +1045,8 @@ def test_results_round_trip_as_a_tagged_union() -> None:
     assert decode(data, tuple[QuestionResult, ...]) == results
     assert [r.__struct_config__.tag for r in results] == ["motion", "committee", "rating"]
     assert data.startswith(
-        b'[{"kind":"motion","question":"m","totals":{"area":95000,"headcount":9}'
+        b'[{"kind":"motion","question":"m","matter":"other-major-matter","binding":true,'
+        b'"custom_rule":false,"totals":{"area":95000,"headcount":9}'
     )
 
 
@@ -1026,7 +1054,7 @@ def test_an_evaluation_that_contradicts_its_figures_cannot_be_decoded() -> None:
     requirement = Requirement(
         measure=Measure.HEADCOUNT, base=Base.PARTICIPATING, numerator=1, denominator=2, strict=True
     )
-    evaluation = requirement.evaluate(3, 6, subject="agreeing")
+    evaluation = requirement.evaluate(3, 6)
     assert not evaluation.holds
     forged = encode(evaluation).replace(b'"holds":false', b'"holds":true')
     with pytest.raises(InvalidEncoding, match="the figures say otherwise"):
@@ -1035,10 +1063,23 @@ def test_an_evaluation_that_contradicts_its_figures_cannot_be_decoded() -> None:
 
 def test_render_results_shows_figures_side_by_side_and_the_outcome() -> None:
     results = compute_results(REFUSAL_MANIFEST, TOTALS, list(VALID.values()))
-    text = render_results(results)
-    assert "Motion m (rule ordinary)" in text
+    text = render_results(REFUSAL_MANIFEST, results)
+    assert "Motion: A motion [m]" in text
+    assert "Civil Code art. 278 (9), another major matter" in text
     assert "area (m²)  headcount" in text
     assert "  roll total            950.00          9" in text
-    assert "PASSED — passes: agreeing area 485.00 m²" in text
-    assert "Committee election c: 2 seat(s), 0 alternate place(s) (rule ordinary)" in text
-    assert "Rating r" in text
+    assert "  PASSED: the quorum is met and the motion is approved" in text
+    assert "Committee election: Committee [c]: 2 seat(s), 0 alternate place(s)" in text
+    assert "Rating: Satisfaction [r]" in text
+
+
+def test_results_read_in_chinese() -> None:
+    results = compute_results(REFUSAL_MANIFEST, TOTALS, list(VALID.values()))
+    text = render_results(REFUSAL_MANIFEST, results, language=Language.ZH)
+    assert "议案：A motion [m]" in text
+    assert "《民法典》第二百七十八条第（九）项：有关共有和共同管理权利的其他重大事项" in text
+    assert "面积（m²）" in text
+    assert "  通过" in text.splitlines()
+    assert "  ✓ 同意人数 4 人，参与人数 6 人：须超过二分之一，即不少于 4 人" in text.splitlines()
+    assert "选举业主委员会：Committee [c]：2个席位，0名候补" in text
+    assert "满意度评价：Satisfaction [r]" in text

@@ -6,7 +6,7 @@ import pytest
 
 from evote._internal.election.manifest import Motion
 from evote._internal.election.results import MotionResult, compute_results
-from evote._internal.election.rules import ORDINARY, SPECIAL
+from evote._internal.election.rules import Matter
 from evote._internal.ids import PersonId, QuestionId
 from evote._internal.registry.roll import Figures
 from tests.elections import World, world
@@ -17,8 +17,8 @@ HOLDINGS = {
     "F": [8500], "G": [9500], "H": [11000], "I": [14000],
 }  # fmt: skip
 QUESTIONS = (
-    Motion(id=QuestionId("ordinary"), title="An ordinary matter", rule=ORDINARY),
-    Motion(id=QuestionId("special"), title="A special matter", rule=SPECIAL),
+    Motion(id=QuestionId("ordinary"), title="An ordinary matter", matter=Matter.PROPERTY_SERVICE),
+    Motion(id=QuestionId("special"), title="A special matter", matter=Matter.RAISE_FUND),
 )
 AGREE, OPPOSE = [Motion.AGREE], [Motion.OPPOSE]
 

@@ -21,9 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evote import (
-    ORDINARY,
     OS_RANDOMNESS,
-    SPECIAL,
     Assembly,
     Board,
     Candidate,
@@ -35,6 +33,7 @@ from evote import (
     Figures,
     InclusionReceipt,
     Manifest,
+    Matter,
     Motion,
     PersonId,
     QuestionCounts,
@@ -62,9 +61,9 @@ ELECTION = ElectionId("demo-2026-assembly")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400  # a 15-day vote (domain rule 21)
 QUESTIONS = (
     Motion(id=QuestionId("renew"), title="续聘物业服务企业 Renew the property company",
-           rule=ORDINARY),
+           matter=Matter.PROPERTY_SERVICE),
     Motion(id=QuestionId("fund"), title="使用维修资金更换电梯 Use the fund to replace lifts",
-           rule=SPECIAL),
+           matter=Matter.USE_FUND),
     CommitteeElection(
         id=QuestionId("committee"), title="选举业主委员会 Elect the owners' committee",
         candidates=tuple(Candidate(id=CandidateId(f"C{i}"), name=f"候选人{i}") for i in range(1, 10)),
@@ -349,7 +348,7 @@ def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     print()
     report = verify_record(record, jobs=jobs)
     print(report.render())
-    print(render_results(assembly.proceedings.results or ()), end="")
+    print(render_results(election.manifest, assembly.proceedings.results or ()), end="")
     print(
         f"\n  recount it yourself:  evote verify {record}\n"
         f"  check a voter's receipt:  evote verify-receipt {receipt_file} --record {record}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
 
 from evote._internal.election.manifest import CommitteeElection
 from evote._internal.election.rules import Evaluation
@@ -23,7 +22,6 @@ from evote._internal.ids import CandidateId, QuestionId
 from evote._internal.registry.roll import Figures
 
 __all__ = [
-    "ROUND_TWO_MARK",
     "CandidateResult",
     "CommitteeResult",
     "Contender",
@@ -33,9 +31,6 @@ __all__ = [
     "place",
     "rank",
 ]
-
-#: How a result flags seats filled in round 2 (domain rule 17, spec §9.3).
-ROUND_TWO_MARK: Final = "legally doubtful (older Shenzhen practice)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +53,6 @@ class Tie(Struct):
     candidates: tuple[CandidateId, ...]  # in ballot order
     seats: int
     alternates: int
-    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +67,6 @@ class Placement:
     round_two_applied: bool
     round_two_elected: tuple[CandidateId, ...]
     unfilled_seats: int
-    notes: tuple[str, ...]
 
 
 def _key(contender: Contender) -> tuple[int, int]:
@@ -89,19 +82,6 @@ def rank(contenders: Sequence[Contender]) -> list[list[Contender]]:
         else:
             groups.append([contender])
     return groups
-
-
-def _describe_tie(group: Sequence[Contender], seats: int, alternates: int, round_: int) -> str:
-    stakes = [
-        f"{n} {what}{'' if n == 1 else 's'}"
-        for n, what in ((seats, "seat"), (alternates, "alternate place"))
-        if n
-    ]
-    return (
-        f"round {round_}: tie between {', '.join(c.candidate for c in group)} (equal approving "
-        f"headcount and area) for {' and '.join(stakes)}: unfilled until a run-off or a lot drawn "
-        f"by the convener decides (domain rule 16)"
-    )
 
 
 def _fill(
@@ -129,14 +109,12 @@ def _fill(
         elif alternate_places == len(group):
             alternate += ids
         else:
-            note = _describe_tie(group, seat_places, alternate_places, round_)
             ties.append(
                 Tie(
                     round=round_,
                     candidates=tuple(ids),
                     seats=seat_places,
                     alternates=alternate_places,
-                    note=note,
                 )
             )
         covered = last
@@ -176,11 +154,9 @@ def place(
             round_two_applied=False,
             round_two_elected=(),
             unfilled_seats=seats,
-            notes=("quorum not met: nobody is elected",),
         )
     passed = [group for group in groups if group[0].passed_round_one]
     elected, alternate, ties = _fill(passed, seats, alternates, 1)
-    notes = [tie.note for tie in ties]
     empty = seats - len(elected) - sum(tie.seats for tie in ties)  # not at stake in a tie
     round_two_elected: list[CandidateId] = []
     if empty and round_two:
@@ -191,16 +167,6 @@ def place(
         ]
         round_two_elected, _, round_two_ties = _fill(others, empty, 0, 2)
         ties += round_two_ties
-        notes += [tie.note for tie in round_two_ties]
-        notes.append(
-            f"round 2 filled {len(round_two_elected)} of {empty} empty seat(s) by rank without the "
-            f"double majority: {ROUND_TWO_MARK} (domain rule 17)"
-        )
-    elif empty:
-        notes.append(
-            f"{empty} seat(s) stay empty: fewer candidates than seats met the rule, "
-            f"and round 2 is off"
-        )
     return Placement(
         ranks=ranks,
         ranking=ranking,
@@ -210,7 +176,6 @@ def place(
         round_two_applied=bool(empty and round_two),
         round_two_elected=tuple(round_two_elected),
         unfilled_seats=seats - len(elected) - len(round_two_elected),
-        notes=tuple(notes),
     )
 
 
@@ -230,10 +195,10 @@ class CommitteeResult(Struct, tag_field="kind", tag="committee"):
     """The outcome of a committee election (spec §9.3, §9.6)."""
 
     question: QuestionId
+    custom_rule: bool  # a community's own, stricter rule instead of the ordinary one
     totals: Figures
     participation: Figures
     non_participants: Figures  # totals − participation
-    rule: str
     seats: int
     alternate_places: int
     quorum: tuple[Evaluation, ...]
@@ -243,10 +208,9 @@ class CommitteeResult(Struct, tag_field="kind", tag="committee"):
     elected: tuple[CandidateId, ...]  # in round 1, in rank order
     alternates: tuple[CandidateId, ...]  # in rank order
     ties: tuple[Tie, ...]
-    round_two_applied: bool  # flagged ROUND_TWO_MARK in the notes
+    round_two_applied: bool  # seats filled by rank alone: legally doubtful (domain rule 17)
     round_two_elected: tuple[CandidateId, ...]
     unfilled_seats: int  # seats − elected − round_two_elected, seats at stake in a tie included
-    notes: tuple[str, ...]
 
 
 def committee_result(
@@ -257,14 +221,14 @@ def committee_result(
 ) -> CommitteeResult:
     """The result from the approvals of each candidate, in ballot order (spec §9.3).
 
-    The counts must be consistent (:func:`evote._internal.election.results.compute_results` checks them).
+    The counts must be consistent (:func:`~evote._internal.election.results.compute_results`
+    checks them).
     """
-    rule = election.rule  # never silence-follows-majority: the manifest refuses it (spec §9.5)
+    rule = election.decision_rule  # never silence-follows-majority (spec §9.5): it is weaker
     quorum = rule.evaluate_quorum(totals, participation)
     quorum_met = all(c.holds for c in quorum)
     checks = [
-        rule.evaluate_approval(a, participating=participation, totals=totals, subject="approving")
-        for a in approvals
+        rule.evaluate_approval(a, participating=participation, totals=totals) for a in approvals
     ]
     contenders = [
         Contender(
@@ -285,10 +249,10 @@ def committee_result(
     )
     return CommitteeResult(
         question=election.id,
+        custom_rule=election.custom_rule,
         totals=totals,
         participation=participation,
         non_participants=totals - participation,
-        rule=rule.name,
         seats=election.seats,
         alternate_places=election.alternates,
         quorum=quorum,
@@ -310,5 +274,4 @@ def committee_result(
         round_two_applied=placement.round_two_applied,
         round_two_elected=placement.round_two_elected,
         unfilled_seats=placement.unfilled_seats,
-        notes=placement.notes,
     )

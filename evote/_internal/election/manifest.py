@@ -4,7 +4,9 @@ Three kinds of question, each with a fixed ballot shape (how many 0/1 selections
 number of chosen ones must lie in):
 
 - :class:`Motion` — agree / oppose / abstain, exactly one; a blank motion is cast as abstain
-  (domain rule 12); decided by a :class:`~evote._internal.election.rules.DecisionRule`.
+  (domain rule 12); it names the matter of Civil Code art. 278 it decides, whose statutory rule
+  decides it — or a stricter custom rule; a question outside art. 278 (a consultation) has any
+  rule and does not bind.
 - :class:`CommitteeElection` — approve up to ``seats`` candidates; winners, alternates and ties per
   domain rules 15–17; an opt-in round 2, flagged as legally doubtful.
 - :class:`Rating` — a satisfaction score 1–5, or none; the result is a distribution.
@@ -18,7 +20,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import ClassVar, Final
 
-from evote._internal.election.rules import ORDINARY, DecisionRule
+from evote._internal.election.rules import ORDINARY, DecisionRule, Matter, statutory_rule
 from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import CandidateId, ElectionId, QuestionId, check_id
 from evote._internal.trustees.ceremony import MAX_TRUSTEES, CeremonyParameters
@@ -58,17 +60,50 @@ class _Question(Struct, tag_field="kind"):
 
 
 class Motion(_Question, tag="motion"):
-    """Agree / oppose / abstain, exactly one, decided by ``rule`` (spec §7.3)."""
+    """Agree / oppose / abstain, exactly one (spec §7.3, §9.2).
+
+    ``matter`` is the item of Civil Code art. 278 the motion decides; the statute's rule for it
+    decides the motion (:func:`~evote._internal.election.rules.statutory_rule`) unless ``rule``
+    gives a custom one, which must be at least as strict in every term. A motion with no matter
+    is a consultation: ``rule`` (required) decides it, and its result does not bind.
+    """
 
     OPTIONS: ClassVar[tuple[str, ...]] = ("agree", "oppose", "abstain")
     AGREE: ClassVar[int] = 0
     OPPOSE: ClassVar[int] = 1
     ABSTAIN: ClassVar[int] = 2
 
-    rule: DecisionRule
+    matter: Matter | None
+    rule: DecisionRule | None = None
 
     def __post_init__(self) -> None:
         self._check_common()
+        if self.matter is None:
+            if self.rule is None:
+                raise ParameterError(
+                    f"question {self.id}: a motion names its matter (art. 278), or, for a "
+                    "consultation, its rule"
+                )
+        elif self.rule is not None:
+            _require_covers(self.id, self.rule, self.matter)
+
+    @property
+    def decision_rule(self) -> DecisionRule:
+        """The rule that decides the motion: the custom one, or the statute's for its matter."""
+        if self.rule is not None:
+            return self.rule
+        assert self.matter is not None  # __post_init__: a motion without a matter has a rule
+        return statutory_rule(self.matter)
+
+    @property
+    def binding(self) -> bool:
+        """Whether the motion decides a matter of art. 278 (a consultation does not bind)."""
+        return self.matter is not None
+
+    @property
+    def custom_rule(self) -> bool:
+        """Whether a statutory matter is decided by the community's own, stricter rule."""
+        return self.matter is not None and self.rule is not None
 
     def bounds(self) -> tuple[int, int]:
         return (1, 1)
@@ -85,16 +120,17 @@ class Candidate(Struct):
 class CommitteeElection(_Question, tag="committee"):
     """Approve up to ``seats`` candidates (spec §7.3, domain rules 15–17).
 
-    A candidate is elected in round 1 when its approvals satisfy ``rule`` (by default the ordinary
-    double majority of the participants). ``alternates`` is how many further passing candidates
-    become alternates (候补委员). ``round_two`` fills seats left empty by ranking alone — an older
-    Shenzhen practice, legally doubtful, off by default and flagged in the result when used.
+    The matter is art. 278 (3). A candidate is elected in round 1 when its approvals satisfy the
+    ordinary double majority of the participants, or ``rule``, a custom one at least as strict.
+    ``alternates`` is how many further passing candidates become alternates (候补委员).
+    ``round_two`` fills seats left empty by ranking alone — an older Shenzhen practice, legally
+    doubtful, off by default and flagged in the result when used.
     """
 
     candidates: tuple[Candidate, ...]
     seats: int
     alternates: int = 0
-    rule: DecisionRule = ORDINARY
+    rule: DecisionRule | None = None
     round_two: bool = False
 
     def __post_init__(self) -> None:
@@ -116,10 +152,16 @@ class CommitteeElection(_Question, tag="committee"):
             )
         if self.alternates < 0:
             raise ParameterError(f"question {self.id}: alternates must not be negative")
-        if self.rule.silence_follows_majority:
-            raise ParameterError(
-                f"question {self.id}: 'silence follows the majority' applies to motions only"
-            )
+        if self.rule is not None:
+            _require_covers(self.id, self.rule, Matter.COMMITTEE)
+
+    @property
+    def decision_rule(self) -> DecisionRule:
+        return ORDINARY if self.rule is None else self.rule
+
+    @property
+    def custom_rule(self) -> bool:
+        return self.rule is not None
 
     def bounds(self) -> tuple[int, int]:
         return (0, self.seats)
@@ -144,6 +186,17 @@ class Rating(_Question, tag="rating"):
 
 
 Question = Motion | CommitteeElection | Rating
+
+
+def _require_covers(question: QuestionId, rule: DecisionRule, matter: Matter) -> None:
+    """Refuse a custom rule weaker than the statute's for ``matter`` in any term (spec §9.1)."""
+    statute = statutory_rule(matter)
+    if not rule.covers(statute):
+        raise ParameterError(
+            f"question {question}: rule {rule.name!r} is weaker than the statute's "
+            f"{statute.name!r} rule for matter ({matter.item}) {matter}: a community may ask for "
+            "more, never for less"
+        )
 
 
 class Window(Struct):

@@ -3,11 +3,11 @@
 :func:`compute_results` takes the manifest, the roll's totals and, per question, the participation
 and the figures (area and headcount) of each selection — the plaintext of the homomorphic tally —
 refuses counts that cannot be, and returns one result per question, for publication: a
-:class:`MotionResult` decided by its :class:`~.rules.DecisionRule` (here), a
-:class:`~.committee.CommitteeResult` (:mod:`~.committee`) or a :class:`RatingResult` (a
-distribution). Every threshold is decided by :meth:`~.rules.Requirement.holds`, an integer
-cross-multiplication, and reported as an :class:`~.rules.Evaluation` whose sentence names the exact
-figures. :func:`render_results` prints the results as text tables.
+:class:`MotionResult` decided by its rule (here), a :class:`~.committee.CommitteeResult`
+(:mod:`~.committee`) or a :class:`RatingResult` (a distribution). Every threshold is decided by
+:meth:`~.rules.Requirement.holds`, an integer cross-multiplication, and reported as an
+:class:`~.rules.Evaluation`. Results are data, never prose: any language writes them
+(:mod:`evote._internal.text`).
 """
 
 from __future__ import annotations
@@ -15,16 +15,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-from evote._internal.election.committee import ROUND_TWO_MARK, CommitteeResult, committee_result
+from evote._internal.election.committee import CommitteeResult, committee_result
 from evote._internal.election.manifest import CommitteeElection, Manifest, Motion, Question, Rating
-from evote._internal.election.rules import Evaluation, format_area, format_count
+from evote._internal.election.rules import Evaluation, Matter
 from evote._internal.encoding import Struct
 from evote._internal.ids import QuestionId
 from evote._internal.registry.roll import Figures, Measure
 from evote.errors import ParameterError
 
 __all__ = [
-    "SILENCE_MARK",
     "CommitteeResult",
     "MotionResult",
     "QuestionCounts",
@@ -32,11 +31,7 @@ __all__ = [
     "RatingResult",
     "ScoreFigures",
     "compute_results",
-    "render_results",
 ]
-
-#: How a result says that silence followed the majority (domain rule 13, spec §9.5).
-SILENCE_MARK: Final = "silence follows the majority (从众) applied"
 
 _NOBODY: Final = Figures(area=0, headcount=0)
 
@@ -52,13 +47,19 @@ class QuestionCounts(Struct):
 
 
 class MotionResult(Struct, tag_field="kind", tag="motion"):
-    """The decision on a motion (spec §9.2, §9.5, §9.6)."""
+    """The decision on a motion (spec §9.2, §9.5, §9.6).
+
+    ``matter`` is the motion's (None for a consultation, whose result does not bind); ``custom_rule``
+    says that a community's own, stricter rule decided a statutory matter.
+    """
 
     question: QuestionId
+    matter: Matter | None
+    binding: bool
+    custom_rule: bool
     totals: Figures
     participation: Figures
     non_participants: Figures  # totals − participation
-    rule: str
     agree: Figures
     oppose: Figures
     abstain: Figures
@@ -70,7 +71,6 @@ class MotionResult(Struct, tag_field="kind", tag="motion"):
     quorum_met: bool
     approved: bool
     passed: bool
-    reason: str
 
 
 class ScoreFigures(Struct):
@@ -107,7 +107,7 @@ def _follow_majority(agree: int, oppose: int, silent: int) -> tuple[int, int]:
 
 def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> MotionResult:
     agree, oppose, abstain = counts.selections
-    participation, rule = counts.participation, motion.rule
+    participation, rule = counts.participation, motion.decision_rule
     silent = totals - participation
     quorum = rule.evaluate_quorum(totals, participation)  # spec §9.1, never with the silent
     if rule.silence_follows_majority:  # spec §9.5
@@ -117,10 +117,8 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
         deemed_oppose = Figures(area=area[1], headcount=heads[1])
         approval = rule.evaluate_approval(
             deemed_agree,
-            participating=totals,  # participants plus non-participants
-            totals=totals,
-            subject="deemed agreeing",
-            participating_words="participating plus non-participating",
+            participating=totals,
+            totals=totals,  # participants and the silent
         )
     else:  # spec §9.2
         deemed_agree, deemed_oppose = agree, oppose
@@ -129,10 +127,12 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
     approved = all(c.holds for c in approval)
     return MotionResult(
         question=motion.id,
+        matter=motion.matter,
+        binding=motion.binding,
+        custom_rule=motion.custom_rule,
         totals=totals,
         participation=participation,
         non_participants=silent,
-        rule=rule.name,
         agree=agree,
         oppose=oppose,
         abstain=abstain,
@@ -144,23 +144,7 @@ def _motion_result(motion: Motion, totals: Figures, counts: QuestionCounts) -> M
         quorum_met=quorum_met,
         approved=approved,
         passed=quorum_met and approved,
-        reason=_motion_reason(quorum, approval, silence=rule.silence_follows_majority),
     )
-
-
-def _motion_reason(
-    quorum: Sequence[Evaluation], approval: Sequence[Evaluation], *, silence: bool
-) -> str:
-    """One sentence: the failing checks (the quorum's first), or every approval check (spec §9.2)."""
-    failing_quorum = [c.description for c in quorum if not c.holds]
-    failing = [c.description for c in approval if not c.holds]
-    if failing_quorum:
-        verdict, because = "fails", "quorum not met: " + "; ".join(failing_quorum)
-    elif failing:
-        verdict, because = "fails", "; ".join(failing)
-    else:
-        verdict, because = "passes", " and ".join(c.description for c in approval)
-    return f"{verdict}, with {SILENCE_MARK}: {because}" if silence else f"{verdict}: {because}"
 
 
 # --- Ratings (spec §9.4) ------------------------------------------------------------------------
@@ -274,99 +258,3 @@ def compute_results(
         else:
             results.append(_rating_result(question, totals, count))
     return tuple(results)
-
-
-# --- Text tables --------------------------------------------------------------------------------
-
-_FIGURES_HEADER: Final = ("", "area (m²)", "headcount")
-_NUMERIC_COLUMNS: Final = frozenset({"rank", "area (m²)", "headcount"})
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    """Columns padded to their widest cell; figures right-aligned, text left-aligned."""
-    table = [header, *rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    right = [name in _NUMERIC_COLUMNS for name in header]
-    return [
-        "  "
-        + "  ".join(
-            cell.rjust(width) if align else cell.ljust(width)
-            for cell, width, align in zip(row, widths, right, strict=True)
-        ).rstrip()
-        for row in table
-    ]
-
-
-def _figures_rows(
-    result: QuestionResult, *labelled: tuple[str, Figures]
-) -> list[tuple[str, str, str]]:
-    pairs = [
-        ("roll total", result.totals),
-        ("participating", result.participation),
-        ("not participating", result.non_participants),
-        *labelled,
-    ]
-    return [(label, format_area(f.area), format_count(f.headcount)) for label, f in pairs]
-
-
-def _check_lines(checks: Sequence[Evaluation]) -> list[str]:
-    return [f"  {'✓' if c.holds else '✗'} {c.description}" for c in checks]
-
-
-def _render_motion(result: MotionResult) -> list[str]:
-    labelled = [("agree", result.agree), ("oppose", result.oppose), ("abstain", result.abstain)]
-    if result.silence_follows_majority_applied:
-        labelled += [("deemed agree", result.deemed_agree), ("deemed oppose", result.deemed_oppose)]
-    return [
-        f"Motion {result.question} (rule {result.rule})",
-        *_table(_FIGURES_HEADER, _figures_rows(result, *labelled)),
-        *_check_lines(result.quorum),
-        *_check_lines(result.approval),
-        f"  {'PASSED' if result.passed else 'FAILED'} — {result.reason}",
-    ]
-
-
-def _render_committee(result: CommitteeResult) -> list[str]:
-    outcome = dict.fromkeys(result.elected, "elected")
-    outcome |= dict.fromkeys(result.alternates, "alternate")
-    outcome |= {c: f"tie (round {t.round})" for t in result.ties for c in t.candidates}
-    outcome |= dict.fromkeys(result.round_two_elected, f"elected in round 2, {ROUND_TWO_MARK}")
-    rows = [
-        (
-            str(c.rank),
-            c.candidate,
-            format_area(c.approvals.area),
-            format_count(c.approvals.headcount),
-            "passed" if c.passed_round_one else "failed",
-            outcome.get(c.candidate, "-"),
-        )
-        for c in sorted(result.candidates, key=lambda c: result.ranking.index(c.candidate))
-    ]
-    header = ("rank", "candidate", "area (m²)", "headcount", "round 1", "outcome")
-    return [
-        f"Committee election {result.question}: {result.seats} seat(s), "
-        f"{result.alternate_places} alternate place(s) (rule {result.rule})",
-        *_table(_FIGURES_HEADER, _figures_rows(result)),
-        *_check_lines(result.quorum),
-        *_table(header, rows),
-        *(f"  note: {note}" for note in result.notes),
-    ]
-
-
-def _render_rating(result: RatingResult) -> list[str]:
-    labelled = [(f"score {s.score}", s.figures) for s in result.distribution]
-    rows = _figures_rows(result, *labelled, ("no score", result.no_score))
-    return [f"Rating {result.question}", *_table(_FIGURES_HEADER, rows)]
-
-
-def render_results(results: Sequence[QuestionResult]) -> str:
-    """The results as text: per question a table of area (m²) and headcount, and the outcome."""
-    blocks: list[list[str]] = []
-    for result in results:
-        if isinstance(result, MotionResult):
-            blocks.append(_render_motion(result))
-        elif isinstance(result, CommitteeResult):
-            blocks.append(_render_committee(result))
-        else:
-            blocks.append(_render_rating(result))
-    return "\n\n".join("\n".join(block) for block in blocks) + "\n"
