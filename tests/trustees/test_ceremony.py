@@ -13,6 +13,7 @@ from evote._internal.trustees.ceremony import (
     Complaint,
     Dealing,
     EncryptedShare,
+    DealingProblem,
     Fault,
     Finding,
     Verdict,
@@ -170,10 +171,11 @@ def test_publicly_invalid_dealings_disqualify_without_complaint() -> None:
     )
     assert run.complaints() == []
     outcome = conclude(run.parameters, run.announcements, run.dealings, [])
-    faults = {d.dealer: (d.fault, d.detail) for d in outcome.disqualified}
-    assert faults[1][0] is Fault.MALFORMED_DEALING
-    assert "expected 2 commitments, found 1" in faults[1][1]
-    assert "proof for coefficient 0 does not verify" in faults[2][1]
+    faults = {d.dealer: (d.fault, d.problem, d.item) for d in outcome.disqualified}
+    assert faults == {
+        1: (Fault.MALFORMED_DEALING, DealingProblem.COMMITMENT_COUNT, None),
+        2: (Fault.MALFORMED_DEALING, DealingProblem.COEFFICIENT_PROOF, 0),
+    }
     assert outcome.qualified == (3, 4)
 
 

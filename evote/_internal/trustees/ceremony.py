@@ -41,6 +41,8 @@ __all__ = [
     "Complaint",
     "ComplaintRuling",
     "Dealing",
+    "DealingError",
+    "DealingProblem",
     "Disqualification",
     "EncryptedShare",
     "Fault",
@@ -185,12 +187,39 @@ class Fault(enum.StrEnum):
     COMPLAINT_UPHELD = "complaint-upheld"
 
 
+class DealingProblem(enum.StrEnum):
+    """What is wrong with a malformed dealing: the first check of spec §6.3 it fails."""
+
+    DEALER_UNKNOWN = "dealer-unknown"
+    COMMITMENT_COUNT = "commitment-count"
+    PROOF_COUNT = "proof-count"
+    COEFFICIENT_PROOF = "coefficient-proof"  # item: the coefficient's degree
+    RECIPIENTS = "recipients"
+    SHARE_BOX = "share-box"  # item: the recipient of the box
+
+
+class DealingError(CeremonyError):
+    """A dealing that is not publicly well-formed, with its :class:`DealingProblem` (spec §6.3)."""
+
+    def __init__(self, message: str, problem: DealingProblem, item: int | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.item = item
+
+
 class Disqualification(Struct):
-    """A dealer left out of the key. ``detail`` is for people and is not part of the protocol."""
+    """A dealer left out of the key, and why: data that every verifier recomputes (spec §6.4).
+
+    ``problem`` and ``item`` say what is wrong with a malformed dealing (the coefficient's degree or
+    the box's recipient, where the problem names one); ``accuser`` is the trustee whose complaint
+    was upheld.
+    """
 
     dealer: TrusteeIndex
     fault: Fault
-    detail: str
+    problem: DealingProblem | None = None
+    item: int | None = None
+    accuser: TrusteeIndex | None = None
 
 
 class CeremonyOutcome(Struct):
@@ -292,14 +321,18 @@ def check_dealing(parameters: CeremonyParameters, dealing: Dealing) -> None:
     dealer = dealing.dealer
     where = f"dealing of trustee {dealer}"
     if dealer not in parameters.indices:
-        raise CeremonyError(f"{where}: dealer outside 1…{parameters.trustees}")
+        raise DealingError(
+            f"{where}: dealer outside 1…{parameters.trustees}", DealingProblem.DEALER_UNKNOWN
+        )
     if len(dealing.commitments) != parameters.threshold:
-        raise CeremonyError(
-            f"{where}: expected {parameters.threshold} commitments, found {len(dealing.commitments)}"
+        raise DealingError(
+            f"{where}: expected {parameters.threshold} commitments, found {len(dealing.commitments)}",
+            DealingProblem.COMMITMENT_COUNT,
         )
     if len(dealing.proofs) != parameters.threshold:
-        raise CeremonyError(
-            f"{where}: expected {parameters.threshold} coefficient proofs, found {len(dealing.proofs)}"
+        raise DealingError(
+            f"{where}: expected {parameters.threshold} coefficient proofs, found {len(dealing.proofs)}",
+            DealingProblem.PROOF_COUNT,
         )
     fingerprint = parameters.fingerprint()
     for degree, (commitment, proof) in enumerate(
@@ -308,16 +341,27 @@ def check_dealing(parameters: CeremonyParameters, dealing: Dealing) -> None:
         if not knowledge_holds(
             coefficient_statement(fingerprint, dealer, degree), proof, commitment
         ):
-            raise CeremonyError(f"{where}: proof for coefficient {degree} does not verify")
+            raise DealingError(
+                f"{where}: proof for coefficient {degree} does not verify",
+                DealingProblem.COEFFICIENT_PROOF,
+                degree,
+            )
     expected = [i for i in parameters.indices if i != dealer]
     recipients = [share.recipient for share in dealing.shares]
     if recipients != expected:
-        raise CeremonyError(f"{where}: expected shares for trustees {expected}, found {recipients}")
+        raise DealingError(
+            f"{where}: expected shares for trustees {expected}, found {recipients}",
+            DealingProblem.RECIPIENTS,
+        )
     for share in dealing.shares:
         try:
             ephemeral_point(share.box)
         except InvalidPoint as error:
-            raise CeremonyError(f"{where}, share for trustee {share.recipient}: {error}") from None
+            raise DealingError(
+                f"{where}, share for trustee {share.recipient}: {error}",
+                DealingProblem.SHARE_BOX,
+                share.recipient,
+            ) from None
 
 
 def share_matches(commitments: Sequence[Point], recipient: int, share: Scalar) -> bool:
@@ -383,12 +427,17 @@ def conclude(
         if dealer in disqualified:
             continue
         if dealer not in by_dealer:
-            disqualified[dealer] = (Fault.NO_DEALING, "no dealing")
+            disqualified[dealer] = Disqualification(dealer=dealer, fault=Fault.NO_DEALING)
             continue
         try:
             check_dealing(parameters, by_dealer[dealer])
-        except CeremonyError as error:
-            disqualified[dealer] = (Fault.MALFORMED_DEALING, str(error))
+        except DealingError as error:
+            disqualified[dealer] = Disqualification(
+                dealer=dealer,
+                fault=Fault.MALFORMED_DEALING,
+                problem=error.problem,
+                item=error.item,
+            )
     rulings = [
         rule_on_complaint(parameters, keys, by_dealer[complaint.dealer], complaint)
         for complaint in complaints
@@ -396,8 +445,9 @@ def conclude(
     ]
     for ruling in rulings:
         if ruling.verdict is Verdict.UPHELD and ruling.dealer not in disqualified:
-            detail = f"complaint of trustee {ruling.accuser} upheld: {ruling.finding}"
-            disqualified[ruling.dealer] = (Fault.COMPLAINT_UPHELD, detail)
+            disqualified[ruling.dealer] = Disqualification(
+                dealer=ruling.dealer, fault=Fault.COMPLAINT_UPHELD, accuser=ruling.accuser
+            )
     qualified = tuple(i for i in parameters.indices if i not in disqualified)
     if len(qualified) < parameters.threshold:
         raise CeremonyError(
@@ -417,26 +467,23 @@ def conclude(
         joint_key=joint_key,
         verification_keys=verification_keys,
         qualified=qualified,
-        disqualified=tuple(
-            Disqualification(dealer=dealer, fault=fault, detail=detail)
-            for dealer, (fault, detail) in sorted(disqualified.items())
-        ),
+        disqualified=tuple(disqualified[dealer] for dealer in sorted(disqualified)),
         rulings=tuple(rulings),
     )
 
 
 def _index_dealings(
     parameters: CeremonyParameters, dealings: Iterable[Dealing]
-) -> tuple[dict[int, Dealing], dict[int, tuple[Fault, str]]]:
+) -> tuple[dict[int, Dealing], dict[int, Disqualification]]:
     """Dealings by dealer; a dealer with two different dealings is disqualified for equivocation."""
     by_dealer: dict[int, Dealing] = {}
-    equivocated: dict[int, tuple[Fault, str]] = {}
+    equivocated: dict[int, Disqualification] = {}
     for dealing in dealings:
         dealer = dealing.dealer
         if dealer not in parameters.indices:
             continue  # not a trustee of this ceremony: nothing to disqualify
         if dealer in by_dealer and by_dealer[dealer] != dealing:
-            equivocated[dealer] = (Fault.EQUIVOCATION, f"trustee {dealer} published two dealings")
+            equivocated[dealer] = Disqualification(dealer=dealer, fault=Fault.EQUIVOCATION)
         by_dealer.setdefault(dealer, dealing)
     return by_dealer, equivocated
 
