@@ -231,10 +231,10 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     keys = [t.finish(outcome, dealings) for t in trustees]
 
     for person in roll.persons:
-        issued = convener.issue_code(ELECTION, person.id)
+        issued = convener.issue_code(manifest, person.id)
         assembly.issue_code(issued.issue, at=tick())
         voter = Voter(person.id, credential(seed, person.id))
-        assembly.bind(voter.bind(ELECTION, issued.code), at=tick())
+        assembly.bind(voter.bind(manifest, issued.code), at=tick())
 
     intents = [intent(manifest, rng) for _ in roll.persons]
     orders = [(str(p.id), c) for p, c in zip(roll.persons, intents, strict=True)]
@@ -264,7 +264,7 @@ def generate(ballots: int, seed: int, directory: Path, workers: int) -> None:
     if decrypted != expected_counts(roll, manifest, intents):
         raise SystemExit("the decrypted tally differs from the owners' choices: a bug")
     results = convener.notice(
-        ELECTION, "Results", "The results of the benchmark vote.", until=CLOSES + 15 * 86_400
+        manifest, "Results", "The results of the benchmark vote.", until=CLOSES + 15 * 86_400
     )
     assembly.notice(results, at=CLOSES + 240)
     board.sign_head(at=CLOSES + 300)

@@ -63,10 +63,10 @@ A whole election, in one process (a server spreads the same calls over devices):
 
     >>> voters = {}
     >>> for person in roll.persons:
-    ...     issued = convener.issue_code(election_id, person.id)  # the code goes to the owner
+    ...     issued = convener.issue_code(manifest, person.id)  # the code goes to the owner
     ...     assembly.issue_code(issued.issue, at=104)
     ...     voters[person.id] = Voter.create(person.id)
-    ...     assembly.bind(voters[person.id].bind(election_id, issued.code), at=104)
+    ...     assembly.bind(voters[person.id].bind(manifest, issued.code), at=104)
     >>> for voter, choice in zip(voters.values(), [Motion.AGREE, Motion.AGREE, Motion.OPPOSE]):
     ...     opened = voter.prepare_ballot(assembly.election, {renew: [choice]})
     ...     receipt = assembly.cast(opened.ballot, at=1_500)

@@ -134,17 +134,21 @@ class World:
         self.now = max(self.now + 1, at or 0)
         return self.now
 
+    @property
+    def manifest_hash(self) -> Bytes32:
+        return Bytes32(self.election.manifest.hash())
+
     def bind_everyone(self) -> None:
         for person in self.election.roll.persons:
             self.bind(person.id)
 
     def bind(self, name: str) -> SigningKey:
-        issued = Convener(CONVENER).issue_code(ELECTION, PersonId(name))
+        issued = Convener(CONVENER).issue_code(self.election.manifest, PersonId(name))
         with self.box.registration(at=self.tick()):
             self.registry.issue_code(issued.issue)
         voter = Voter.create(PersonId(name))
         with self.box.registration(at=self.tick()):
-            self.registry.bind(voter.bind(ELECTION, issued.code))
+            self.registry.bind(voter.bind(self.election.manifest, issued.code))
         self.credentials[name] = voter.credential
         return voter.credential
 
@@ -193,5 +197,5 @@ def world(
     the_manifest = manifest(questions, policy)
     outcome, keys = _ceremony(the_manifest)
     election = Election(manifest=the_manifest, roll=roll(holdings, kinds), ceremony=outcome)
-    registry = Registry(election.roll, the_manifest.convener_key)
+    registry = Registry(election.roll, the_manifest.convener_key, the_manifest.hash())
     return World(election=election, keys=keys, registry=registry, box=BallotBox(election, registry))

@@ -68,7 +68,7 @@ from evote._internal.board.events import (
 )
 from evote._internal.election.ballots import BallotBody
 from evote._internal.election.delegation import DelegationBody, RevocationBody
-from evote._internal.encoding import Struct, to_builtins
+from evote._internal.encoding import Struct, decode, to_builtins
 from evote._internal.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE
 from evote._internal.registry.credentials import BindingBody
 from evote.cli.demo import ELECTION, board_key, simulate
@@ -197,7 +197,7 @@ def _roles(entries: list[Entry]) -> Roles:
     (overridden,) = [o for o in owners if o in direct]
     (delegated,) = [o for o in owners if o not in (revoked, overridden)]
     (challenger,) = [e.opened.ballot.body.person for e in events if isinstance(e, BallotChallenged)]
-    (paper,) = [e.ballot.body.person for e in events if isinstance(e, PaperEntered)]
+    paper = next(e.ballot.body.person for e in events if isinstance(e, PaperEntered))
     (revoter,) = {p for p in direct if direct.count(p) == 2}
     special = {proxy, revoked, overridden, delegated, challenger, revoter, paper}
     voter = next(p for p in direct if p not in special)
@@ -264,6 +264,13 @@ class Draft:
     @property
     def roles(self) -> Roles:
         return self.demo.roles
+
+    @property
+    def manifest_hash(self) -> Bytes32:
+        """The hash of the record's manifest (entry 0): what every signed item names."""
+        data = msgspec.json.encode(self.demo.entries[0]["event"]["manifest"])
+        manifest = decode(data, Manifest)
+        return Bytes32(manifest.hash())
 
     # -- finding ----------------------------------------------------------------------------
 

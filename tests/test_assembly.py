@@ -65,7 +65,7 @@ def test_a_refused_step_publishes_nothing() -> None:
     size = len(assembly.board)
     stranger = Voter.create(A)
     with pytest.raises(Refused) as refused:
-        assembly.bind(stranger.bind(ELECTION, "0" * 20), at=5)
+        assembly.bind(stranger.bind(assembly.election.manifest, "0" * 20), at=5)
     assert (refused.value.reason, refused.value.check) == (Reason.CODE_INVALID, Check.REGISTRATION)
     assert refused.value.index == size
     assert len(assembly.board) == size
@@ -76,10 +76,10 @@ def test_a_refused_step_publishes_nothing() -> None:
 
 
 def _bound(assembly: Assembly) -> Voter:
-    issued = Convener(CONVENER).issue_code(ELECTION, A)
+    issued = Convener(CONVENER).issue_code(assembly.election.manifest, A)
     assembly.issue_code(issued.issue, at=5)
     voter = Voter.create(A)
-    assembly.bind(voter.bind(ELECTION, issued.code), at=6)
+    assembly.bind(voter.bind(assembly.election.manifest, issued.code), at=6)
     return voter
 
 
@@ -139,7 +139,7 @@ def test_a_refused_registration_leaves_the_box_as_it_was() -> None:
     voter = _bound(assembly)
     accepted = assembly.box.accepted
     with pytest.raises(Refused) as refused:
-        assembly.bind(Voter.create(A).bind(ELECTION, "0" * 20), at=150)
+        assembly.bind(Voter.create(A).bind(assembly.election.manifest, "0" * 20), at=150)
     assert refused.value.reason is Reason.CODE_INVALID
     assert assembly.box.accepted == accepted
     ballot = voter.prepare_ballot(assembly.election, {QuestionId("m"): [0]}).ballot

@@ -142,7 +142,13 @@ def test_activation_codes() -> None:
     assert all(c in ALPHABET for c in code.replace("-", ""))
     assert normalize_code(code.lower().replace("-", " ")) == code.replace("-", "")
     assert normalize_code("OIL" + code.replace("-", "")[3:]) == "011" + code.replace("-", "")[3:]
-    assert code_hash(ELECTION, PersonId("A"), code) != code_hash(ELECTION, PersonId("B"), code)
+    first, rerun = bytes(32), bytes([1] * 32)  # two manifests of the same election id
+    assert code_hash(ELECTION, first, PersonId("A"), code) != code_hash(
+        ELECTION, first, PersonId("B"), code
+    )
+    assert code_hash(ELECTION, first, PersonId("A"), code) != code_hash(
+        ELECTION, rerun, PersonId("A"), code
+    )
     with pytest.raises(ParameterError, match="20 symbols"):
         normalize_code("ABC")
     with pytest.raises(ParameterError):

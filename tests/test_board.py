@@ -34,10 +34,11 @@ from evote.hazmat.signing import SigningKey
 
 ELECTION = ElectionId("board-test")
 KEY = SigningKey(bytes(range(32)))
+MANIFEST_HASH = Bytes32(bytes(32))  # the board stores notices without checking them
 
 
 def _notice(i: int) -> NoticePosted:
-    return NoticePosted(notice=post_notice(ELECTION, f"notice {i}", "公示", i, KEY))
+    return NoticePosted(notice=post_notice(ELECTION, MANIFEST_HASH, f"notice {i}", "公示", i, KEY))
 
 
 def _filled(storage: MemoryStorage | SqliteStorage, count: int) -> Board:
@@ -120,7 +121,9 @@ def test_consistency_between_heads() -> None:
         verify_consistency_proof(backwards, KEY.verify_key)
     # A board that rewrote its history cannot prove the new head extends the old one.
     forked = _filled(MemoryStorage(), 4)
-    forked.append(NoticePosted(notice=post_notice(ELECTION, "rewritten", "", 0, KEY)), at=4)
+    forked.append(
+        NoticePosted(notice=post_notice(ELECTION, MANIFEST_HASH, "rewritten", "", 0, KEY)), at=4
+    )
     for i in range(5, 12):
         forked.append(_notice(i), at=i + 10)
     fork_head = forked.sign_head(at=30)

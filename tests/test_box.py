@@ -185,41 +185,70 @@ def test_delegation_refusals() -> None:
     a = w.credentials["A"]
     expires = CLOSES + 100
     refusals = [
-        delegate(ELECTION, A, a, a.verify_key, expires=expires),  # to oneself
-        delegate(ELECTION, A, a, proxy.verify_key, expires=w.now),  # expired
-        delegate(ELECTION, A, a, proxy.verify_key, expires=expires, scope=[QuestionId("nope")]),
-        delegate(ELECTION, A, a, SigningKey.generate().verify_key, expires=expires),  # unbound
+        delegate(ELECTION, w.manifest_hash, A, a, a.verify_key, expires=expires),  # to oneself
+        delegate(ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=w.now),  # expired
+        delegate(
+            ELECTION,
+            w.manifest_hash,
+            A,
+            a,
+            proxy.verify_key,
+            expires=expires,
+            scope=[QuestionId("nope")],
+        ),
+        delegate(
+            ELECTION, w.manifest_hash, A, a, SigningKey.generate().verify_key, expires=expires
+        ),  # unbound
     ]
     for delegation in refusals:
         _refused(w.box, Reason.DELEGATION_INVALID, functools.partial(_delegate, w, delegation))
-    foreign = delegate(ElectionId("elsewhere"), A, a, proxy.verify_key, expires=expires)
+    foreign = delegate(
+        ElectionId("elsewhere"), w.manifest_hash, A, a, proxy.verify_key, expires=expires
+    )
     _refused(w.box, Reason.WRONG_ELECTION, functools.partial(_delegate, w, foreign))
-    not_owner = delegate(ELECTION, A, w.credentials["B"], proxy.verify_key, expires=expires)
+    # The same id, another manifest (a re-run): a delegation signed for it never replays here.
+    reused = delegate(ELECTION, Bytes32(bytes(32)), A, a, proxy.verify_key, expires=expires)
+    _refused(w.box, Reason.WRONG_ELECTION, functools.partial(_delegate, w, reused))
+    not_owner = delegate(
+        ELECTION, w.manifest_hash, A, w.credentials["B"], proxy.verify_key, expires=expires
+    )
     _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.delegate(not_owner, at=w.tick()))
-    w.box.delegate(delegate(ELECTION, A, a, proxy.verify_key, expires=expires), at=w.tick())
-    over_cap = delegate(ELECTION, B, w.credentials["B"], proxy.verify_key, expires=expires)
+    w.box.delegate(
+        delegate(ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=expires), at=w.tick()
+    )
+    over_cap = delegate(
+        ELECTION, w.manifest_hash, B, w.credentials["B"], proxy.verify_key, expires=expires
+    )
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(over_cap, at=w.tick()))
-    twice = delegate(ELECTION, A, a, w.credentials["C"].verify_key, expires=expires)
+    twice = delegate(
+        ELECTION, w.manifest_hash, A, a, w.credentials["C"].verify_key, expires=expires
+    )
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(twice, at=w.tick()))
 
 
 def test_redelegation_depth_and_cycles() -> None:
     w, proxy = _delegation_world(Policy(delegation_depth=2))
     a, b = w.credentials["A"], w.credentials["B"]
-    first = delegate(ELECTION, A, a, b.verify_key, expires=CLOSES + 100)
+    first = delegate(ELECTION, w.manifest_hash, A, a, b.verify_key, expires=CLOSES + 100)
     w.box.delegate(first, at=w.tick())
-    back = delegate(ELECTION, A, b, a.verify_key, expires=CLOSES + 100, parent=first.id())
+    back = delegate(
+        ELECTION, w.manifest_hash, A, b, a.verify_key, expires=CLOSES + 100, parent=first.id()
+    )
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(back, at=w.tick()))
-    onward = delegate(ELECTION, A, b, proxy.verify_key, expires=CLOSES + 100, parent=first.id())
+    onward = delegate(
+        ELECTION, w.manifest_hash, A, b, proxy.verify_key, expires=CLOSES + 100, parent=first.id()
+    )
     w.box.delegate(onward, at=w.tick())
-    third = delegate(ELECTION, A, proxy, w.credentials["C"].verify_key,
+    third = delegate(ELECTION, w.manifest_hash, A, proxy, w.credentials["C"].verify_key,
                      expires=CLOSES + 100, parent=onward.id())  # fmt: skip
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(third, at=w.tick()))
     # Depth 1 (the default) refuses any passing on.
     w1, proxy1 = _delegation_world()
-    top = delegate(ELECTION, A, w1.credentials["A"], proxy1.verify_key, expires=CLOSES + 100)
+    top = delegate(
+        ELECTION, w1.manifest_hash, A, w1.credentials["A"], proxy1.verify_key, expires=CLOSES + 100
+    )
     w1.box.delegate(top, at=w1.tick())
-    passed = delegate(ELECTION, A, proxy1, w1.credentials["C"].verify_key,
+    passed = delegate(ELECTION, w1.manifest_hash, A, proxy1, w1.credentials["C"].verify_key,
                       expires=CLOSES + 100, parent=top.id())  # fmt: skip
     _refused(w1.box, Reason.DELEGATION_INVALID, lambda: w1.box.delegate(passed, at=w1.tick()))
 
@@ -227,7 +256,9 @@ def test_redelegation_depth_and_cycles() -> None:
 def test_proxy_ballot_refusals() -> None:
     w, proxy = _delegation_world()
     a = w.credentials["A"]
-    delegation = delegate(ELECTION, A, a, proxy.verify_key, expires=CLOSES + 100, scope=[HIRE])
+    delegation = delegate(
+        ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=CLOSES + 100, scope=[HIRE]
+    )
     unknown = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
                        delegation=delegation.id()).ballot  # fmt: skip
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(unknown, at=w.tick()))
@@ -237,7 +268,7 @@ def test_proxy_ballot_refusals() -> None:
     for_b = w.ballot("B", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
                      delegation=delegation.id()).ballot  # fmt: skip
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(for_b, at=w.tick()))
-    w.box.revoke(revoke(ELECTION, delegation.id(), a), at=w.tick())
+    w.box.revoke(revoke(ELECTION, w.manifest_hash, delegation.id(), a), at=w.tick())
     revoked = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, questions=[HIRE],
                        delegation=delegation.id()).ballot  # fmt: skip
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(revoked, at=w.tick()))
@@ -245,7 +276,9 @@ def test_proxy_ballot_refusals() -> None:
 
 def test_expired_delegation_cannot_be_used() -> None:
     w, proxy = _delegation_world()
-    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=w.now + 5)
+    delegation = delegate(
+        ELECTION, w.manifest_hash, A, w.credentials["A"], proxy.verify_key, expires=w.now + 5
+    )
     w.box.delegate(delegation, at=w.tick())
     late = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
     _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.cast(late.ballot, at=w.now + 10))
@@ -273,7 +306,9 @@ def test_a_revote_replaces_and_resending_is_idempotent() -> None:
 @pytest.mark.parametrize("owner_first", [True, False])
 def test_the_owners_own_ballot_overrides_the_proxy_whatever_the_order(owner_first: bool) -> None:
     w, proxy = _delegation_world()
-    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9)
+    delegation = delegate(
+        ELECTION, w.manifest_hash, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9
+    )
     w.box.delegate(delegation, at=w.tick())
     own = w.ballot("A", NO).ballot
     by_proxy = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
@@ -285,12 +320,16 @@ def test_the_owners_own_ballot_overrides_the_proxy_whatever_the_order(owner_firs
 
 def test_a_proxy_votes_with_the_owners_weight_and_revocation_voids_it() -> None:
     w, proxy = _delegation_world()
-    delegation = delegate(ELECTION, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9)
+    delegation = delegate(
+        ELECTION, w.manifest_hash, A, w.credentials["A"], proxy.verify_key, expires=CLOSES + 9
+    )
     w.box.delegate(delegation, at=w.tick())
     by_proxy = w.ballot("A", YES, signer=proxy, kind=BallotKind.PROXY, delegation=delegation.id())
     w.box.cast(by_proxy.ballot, at=w.tick())
     assert w.box.participation()[HIRE] == Figures(area=22000, headcount=1)
-    w.box.revoke(revoke(ELECTION, delegation.id(), w.credentials["A"]), at=w.tick())
+    w.box.revoke(
+        revoke(ELECTION, w.manifest_hash, delegation.id(), w.credentials["A"]), at=w.tick()
+    )
     assert w.box.participation()[HIRE] == Figures(area=0, headcount=0)
     w.close()
     assert _hire(w) == {"agree": 0, "oppose": 0}
@@ -337,12 +376,12 @@ def test_rebinding_keeps_what_the_old_credential_signed_and_the_new_one_replaces
 def test_passing_on_part_of_a_delegation() -> None:
     w = _open_world(Policy(delegation_depth=2))
     a, b, d = w.credentials["A"], w.credentials["B"], w.credentials["D"]
-    top = delegate(ELECTION, A, a, b.verify_key, expires=CLOSES + 9)
+    top = delegate(ELECTION, w.manifest_hash, A, a, b.verify_key, expires=CLOSES + 9)
     w.box.delegate(top, at=w.tick())
     first = w.ballot("A", YES, signer=b, kind=BallotKind.PROXY, delegation=top.id()).ballot
     w.box.cast(first, at=w.tick())
     service = QuestionId("service")
-    onward = delegate(ELECTION, A, b, d.verify_key, expires=CLOSES + 9, scope=[service],
+    onward = delegate(ELECTION, w.manifest_hash, A, b, d.verify_key, expires=CLOSES + 9, scope=[service],
                       parent=top.id())  # fmt: skip
     w.box.delegate(onward, at=w.tick())
     assert w.box.participation()[HIRE].headcount == 1  # B still votes for A on "hire"
@@ -376,14 +415,18 @@ def test_the_window_can_be_extended_within_three_months_except_for_committee_ele
     _refused(
         w.box,
         Reason.EXTENSION_INVALID,
-        lambda: w.box.extend(extend_window(ELECTION, too_far, CONVENER), at=w.tick()),
+        lambda: w.box.extend(
+            extend_window(ELECTION, w.manifest_hash, too_far, CONVENER), at=w.tick()
+        ),
     )
     _refused(
         w.box,
         Reason.EXTENSION_INVALID,
-        lambda: w.box.extend(extend_window(ELECTION, CLOSES - 1, CONVENER), at=w.tick()),
+        lambda: w.box.extend(
+            extend_window(ELECTION, w.manifest_hash, CLOSES - 1, CONVENER), at=w.tick()
+        ),
     )
-    w.box.extend(extend_window(ELECTION, CLOSES + 86_400, CONVENER), at=w.tick())
+    w.box.extend(extend_window(ELECTION, w.manifest_hash, CLOSES + 86_400, CONVENER), at=w.tick())
     w.box.cast(w.ballot("A", YES).ballot, at=CLOSES + 10)  # after the original close
     _refused(w.box, Reason.OUTSIDE_WINDOW, lambda: w.box.close(at=CLOSES + 20))
     w.box.close(at=CLOSES + 86_400)
@@ -392,7 +435,8 @@ def test_the_window_can_be_extended_within_three_months_except_for_committee_ele
         with_committee.box,
         Reason.EXTENSION_INVALID,
         lambda: with_committee.box.extend(
-            extend_window(ELECTION, CLOSES + 86_400, CONVENER), at=with_committee.tick()
+            extend_window(ELECTION, with_committee.manifest_hash, CLOSES + 86_400, CONVENER),
+            at=with_committee.tick(),
         ),
     )
 

@@ -155,12 +155,17 @@ def test_decrypted_tally_equals_the_plaintext_intentions(plan: Plan) -> None:
     for step, (verb, person, chosen) in enumerate(plan.actions):
         if verb == "delegate":
             proxy = w.credentials[plan.proxies[person]]
-            delegation = delegate(ELECTION, PersonId(person), w.credentials[person], proxy.verify_key,
-                                  expires=CLOSES + 100)  # fmt: skip
+            delegation = delegate(
+                ELECTION, w.manifest_hash, PersonId(person), w.credentials[person],
+                proxy.verify_key, expires=CLOSES + 100,
+            )  # fmt: skip
             w.box.delegate(delegation, at=w.tick())
             proxies[person] = (proxy, delegation.id())
         elif verb == "revoke":
-            w.box.revoke(revoke(ELECTION, proxies[person][1], w.credentials[person]), at=w.tick())
+            w.box.revoke(
+                revoke(ELECTION, w.manifest_hash, proxies[person][1], w.credentials[person]),
+                at=w.tick(),
+            )
         elif verb == "proxy":
             proxy, identity = proxies[person]
             ballot = w.ballot(person, chosen or {}, signer=proxy, kind=BallotKind.PROXY,

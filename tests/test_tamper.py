@@ -349,12 +349,12 @@ def bind_with_used_code(draft: Draft) -> None:
     """The operator binds its own key to the absent owner with the code their binding revealed."""
     position = draft.find("binding", draft.roles.absent)
     code = draft.event(position)["binding"]["body"]["code"]
-    binding = bind(ELECTION, PersonId(draft.roles.absent), STRANGER, code)
+    binding = bind(ELECTION, draft.manifest_hash, PersonId(draft.roles.absent), STRANGER, code)
     draft.insert(position + 1, CredentialBound(binding=binding))
 
 
 def bind_unissued(draft: Draft) -> None:
-    binding = bind(ELECTION, PersonId(draft.roles.paper), STRANGER, CODE)
+    binding = bind(ELECTION, draft.manifest_hash, PersonId(draft.roles.paper), STRANGER, CODE)
     draft.insert(draft.find("binding", nth=-1) + 1, CredentialBound(binding=binding))
 
 
@@ -362,22 +362,29 @@ def issue_and_bind(draft: Draft) -> None:
     """The operator issues a code itself, to the owner who votes on paper, and binds its own key."""
     person = PersonId(draft.roles.paper)
     position = draft.find("binding", nth=-1) + 1
-    issue = issue_code(ELECTION, person, CODE, STRANGER)  # the operator lacks the convener's key
+    issue = issue_code(
+        ELECTION, draft.manifest_hash, person, CODE, STRANGER
+    )  # the operator lacks the convener's key
     draft.insert(position, CodeIssued(issue=issue))
-    draft.insert(position + 1, CredentialBound(binding=bind(ELECTION, person, STRANGER, CODE)))
+    draft.insert(
+        position + 1,
+        CredentialBound(binding=bind(ELECTION, draft.manifest_hash, person, STRANGER, CODE)),
+    )
 
 
 def delegate_for_absent(draft: Draft) -> None:
     """A delegation of the absent owner's vote to the proxy, signed by the operator."""
     position = draft.find("delegation")
     proxy = VerifyKey.from_hex(draft.event(position)["delegation"]["body"]["proxy"])
-    delegation = delegate(ELECTION, PersonId(draft.roles.absent), STRANGER, proxy, expires=CLOSES)
+    delegation = delegate(
+        ELECTION, draft.manifest_hash, PersonId(draft.roles.absent), STRANGER, proxy, expires=CLOSES
+    )
     draft.insert(position + 1, DelegationGiven(delegation=delegation))
 
 
 def revoke_by_stranger(draft: Draft) -> None:
     position = draft.find("delegation", draft.roles.delegated)
-    revocation = revoke(ELECTION, draft.payload(position).id(), STRANGER)
+    revocation = revoke(ELECTION, draft.manifest_hash, draft.payload(position).id(), STRANGER)
     draft.insert(position + 1, DelegationRevoked(revocation=revocation))
 
 
@@ -444,7 +451,7 @@ def paper_by_stranger(draft: Draft) -> None:
 
 def extend_the_window(draft: Draft) -> None:
     # Signed with the operator's own key: it lacks the convener's (and 120 days is too long anyway).
-    extension = extend_window(ELECTION, CLOSES + 120 * 86_400, STRANGER)
+    extension = extend_window(ELECTION, draft.manifest_hash, CLOSES + 120 * 86_400, STRANGER)
     draft.insert(draft.find("close"), WindowExtended(extension=extension))
 
 
@@ -579,8 +586,8 @@ CASES = [
     case("manifest: the threshold",
          operator(change(first("manifest"), "manifest.threshold", 3)),
          Check.CEREMONY, entry("announcement")),
-    case("manifest: a rule's fraction",
-         operator(change(first("manifest"), "manifest.questions.1.rule.approval.0.numerator", 1)),
+    case("manifest: a motion's matter",
+         operator(change(first("manifest"), "manifest.questions.1.matter", "rebuild")),
          Check.CEREMONY, entry("announcement")),
     case("manifest: the window",
          operator(change(first("manifest"), "manifest.window.closes", CLOSES + 86_400)),
@@ -739,8 +746,8 @@ CASES = [
     case("results: a motion passes",
          operator(change(first("results"), "results.1.passed", lambda passed: not passed)),
          Check.RESULTS),
-    case("results: a reason",
-         operator(change(first("results"), "results.0.reason", "passes unanimously")),
+    case("results: the quorum",
+         operator(change(first("results"), "results.0.quorum_met", lambda met: not met)),
          Check.RESULTS),
     case("record ends before the results",
          operator(remove(first("notice"), first("results"))),

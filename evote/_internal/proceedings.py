@@ -377,8 +377,12 @@ class Proceedings:
         manifest = self.manifest
         if bytes(notice.signature) in self._notices:
             raise _refused(Reason.DUPLICATE, "this notice is on the board already")
-        if notice.body.election != manifest.election:
-            raise _refused(Reason.WRONG_ELECTION, f"a notice for election {notice.body.election!r}")
+        body = notice.body
+        if body.election != manifest.election or bytes(body.manifest) != manifest.hash():
+            raise _refused(
+                Reason.WRONG_ELECTION,
+                f"a notice for election {body.election!r} with another manifest",
+            )
         with refusing():
             verify_signature(
                 manifest.convener_key, Domain.SIGN_NOTICE, notice.body, notice.signature,
@@ -419,7 +423,7 @@ class Proceedings:
             election = Election(manifest=state.manifest, roll=state.roll, ceremony=outcome)
         except ParameterError as error:
             raise _refused(Reason.CEREMONY_INVALID, str(error)) from error
-        registry = Registry(state.roll, state.manifest.convener_key)
+        registry = Registry(state.roll, state.manifest.convener_key, state.manifest.hash())
         box = BallotBox(election, registry, check_proofs=self.check_proofs)
         self._state = Voting(election=election, registry=registry, box=box)
 

@@ -64,6 +64,8 @@ QUESTIONS = (
            matter=Matter.PROPERTY_SERVICE),
     Motion(id=QuestionId("fund"), title="使用维修资金更换电梯 Use the fund to replace lifts",
            matter=Matter.USE_FUND),
+    Motion(id=QuestionId("raise"), title="续筹维修资金 Replenish the maintenance fund",
+           matter=Matter.RAISE_FUND),
     CommitteeElection(
         id=QuestionId("committee"), title="选举业主委员会 Elect the owners' committee",
         candidates=tuple(Candidate(id=CandidateId(f"C{i}"), name=f"候选人{i}") for i in range(1, 10)),
@@ -80,10 +82,12 @@ Choices = dict[QuestionId, list[int]]
 def _choices(rng: random.Random) -> Choices:
     renew = rng.choices([Motion.AGREE, Motion.OPPOSE, Motion.ABSTAIN], weights=(6, 3, 1))[0]
     fund = rng.choices([Motion.AGREE, Motion.OPPOSE, Motion.ABSTAIN], weights=(7, 2, 1))[0]
+    more = rng.choices([Motion.AGREE, Motion.OPPOSE, Motion.ABSTAIN], weights=(7, 2, 1))[0]
     approved = [i for i, p in enumerate(POPULARITY) if rng.random() < p]
     return {
         QuestionId("renew"): [renew],
         QuestionId("fund"): [fund],
+        QuestionId("raise"): [more],
         QuestionId("committee"): sorted(rng.sample(approved, min(5, len(approved)))),
         QuestionId("service"): [] if rng.random() < 0.1 else [rng.choice(range(5))],
     }
@@ -141,14 +145,15 @@ class _Simulation:
 
     def register(self) -> None:
         """The convener issues codes; most owners bind a phone, the others will vote on paper."""
+        manifest = self.assembly.election.manifest
         for person in self.assembly.election.roll.persons:
             if self.rng.random() < 0.06:
                 self.paper_voters.append(person.id)
                 continue
-            issued = self.convener.issue_code(ELECTION, person.id, randomness=self.randomness)
+            issued = self.convener.issue_code(manifest, person.id, randomness=self.randomness)
             self.assembly.issue_code(issued.issue, at=self.tick())
             voter = Voter.create(person.id, randomness=self.randomness)
-            self.assembly.bind(voter.bind(ELECTION, issued.code), at=self.tick())
+            self.assembly.bind(voter.bind(manifest, issued.code), at=self.tick())
             self.voters[person.id] = voter
             self.events["bound"] += 1
 
@@ -167,7 +172,7 @@ class _Simulation:
         election = self.assembly.election
         for index, owner in enumerate(owners):
             proxy = self.voters[proxies[index % len(proxies)]]
-            delegation = self.voters[owner].delegate(ELECTION, proxy.key, expires=CLOSES)
+            delegation = self.voters[owner].delegate(election.manifest, proxy.key, expires=CLOSES)
             self.assembly.delegate(delegation, at=self.tick())
             self.events["delegated"] += 1
             intent = _choices(self.rng)
@@ -188,7 +193,7 @@ class _Simulation:
         return owners
 
     def own_votes(self, delegating: list[PersonId]) -> None:
-        """Most others vote on their phone; one audits it first (Benaloh); a few vote twice."""
+        """Most others vote on their phone; one audits it first (Benaloh); one votes again."""
         for person, voter in sorted(self.voters.items()):
             if person in delegating or self.rng.random() > 0.82:
                 continue
@@ -201,7 +206,7 @@ class _Simulation:
                 self.events["challenged"] += 1
             self.cast(voter, intent)
             self.events["direct"] += 1
-            if self.rng.random() < 0.05:
+            if self.events["direct"] == 2:  # changes their mind: the later ballot counts
                 intent = _choices(self.rng)
                 self.cast(voter, intent)
                 self.events["re-votes"] += 1
@@ -256,7 +261,7 @@ def simulate(
         assembly.add_share(share, at=CLOSES + 120)
     assembly.publish_results(at=CLOSES + 180)
     results = simulation.convener.notice(
-        ELECTION, "表决结果公告 Results", "The results of the 2026 assembly vote.",
+        assembly.election.manifest, "表决结果公告 Results", "The results of the 2026 assembly vote.",
         until=CLOSES + 15 * 86_400,
     )  # fmt: skip
     assembly.notice(results, at=CLOSES + 240)

@@ -106,8 +106,8 @@ class BallotBox:
     ) -> None:
         # ``check_proofs`` replaces check_ballot_proofs where the proofs of every ballot are
         # checked ahead, in parallel (the verifier, spec §15.14); it raises the same errors.
-        if registry.roll != election.roll:
-            raise UsageError("the registry's roll is not the election's")
+        if registry.roll != election.roll or registry.manifest != election.manifest.hash():
+            raise UsageError("the registry is not the election's")
         self.election = election
         self.registry = registry
         self._check_proofs = check_proofs or (lambda b: check_ballot_proofs(election, b))
@@ -177,8 +177,7 @@ class BallotBox:
         self._clock(at)
         self._require_not_closed(at)
         body = extension.body
-        if body.election != self._manifest.election:
-            raise Refused(Reason.WRONG_ELECTION, f"extension for election {body.election!r}")
+        self.registry.require_election(body.election, body.manifest, "extension")
         with refusing():
             verify_signature(
                 self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
@@ -262,10 +261,7 @@ class BallotBox:
     def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
-        if body.election != self._manifest.election:
-            raise Refused(
-                Reason.WRONG_ELECTION, f"the delegation is for election {body.election!r}"
-            )
+        self.registry.require_election(body.election, body.manifest, "delegation")
         self._require_on_roll(body.owner)
         with refusing():
             verify_signature(
@@ -338,8 +334,7 @@ class BallotBox:
         if state is not None and state.revoked:
             return  # revoked already: nothing changes
         self._require_not_closed(at)
-        if body.election != self._manifest.election:
-            raise Refused(Reason.WRONG_ELECTION, f"revocation for election {body.election!r}")
+        self.registry.require_election(body.election, body.manifest, "revocation")
         if state is None:
             raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
         owner = state.delegation.body.owner

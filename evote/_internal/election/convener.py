@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from evote._internal.election.ballots import Ballot, BallotKind, prepare_ballot
 from evote._internal.election.election import Election
+from evote._internal.election.manifest import Manifest
 from evote._internal.encoding import Bytes32, Struct
 from evote._internal.ids import ElectionId, PersonId, QuestionId
 from evote._internal.registry.credentials import CodeIssue, issue_code, new_activation_code
@@ -36,6 +37,7 @@ class ExtensionBody(Struct):
     """The voting window of ``election`` now closes at ``closes`` (Unix seconds; domain rule 26)."""
 
     election: ElectionId
+    manifest: Bytes32
     closes: int
 
 
@@ -48,6 +50,7 @@ class NoticeBody(Struct):
     """A notice (公示): its subject and text, posted until ``until`` (Unix seconds)."""
 
     election: ElectionId
+    manifest: Bytes32
     subject: str
     text: str
     until: int
@@ -58,15 +61,22 @@ class Notice(Struct):
     signature: Signature
 
 
-def extend_window(election: ElectionId, closes: int, convener: SigningKey) -> Extension:
-    body = ExtensionBody(election=election, closes=closes)
+def extend_window(
+    election: ElectionId, manifest: Bytes32, closes: int, convener: SigningKey
+) -> Extension:
+    body = ExtensionBody(election=election, manifest=manifest, closes=closes)
     return Extension(body=body, signature=convener.sign(Domain.SIGN_EXTENSION, body))
 
 
 def post_notice(
-    election: ElectionId, subject: str, text: str, until: int, convener: SigningKey
+    election: ElectionId,
+    manifest: Bytes32,
+    subject: str,
+    text: str,
+    until: int,
+    convener: SigningKey,
 ) -> Notice:
-    body = NoticeBody(election=election, subject=subject, text=text, until=until)
+    body = NoticeBody(election=election, manifest=manifest, subject=subject, text=text, until=until)
     return Notice(body=body, signature=convener.sign(Domain.SIGN_NOTICE, body))
 
 
@@ -94,11 +104,12 @@ class Convener:
         return self._key.verify_key
 
     def issue_code(
-        self, election: ElectionId, person: PersonId, *, randomness: Randomness = OS_RANDOMNESS
+        self, manifest: Manifest, person: PersonId, *, randomness: Randomness = OS_RANDOMNESS
     ) -> IssuedCode:
         """A fresh one-time activation code for ``person``, and its signed issue (spec §10.1)."""
         code = new_activation_code(randomness=randomness)
-        return IssuedCode(code=code, issue=issue_code(election, person, code, self._key))
+        issue = issue_code(manifest.election, _hash(manifest), person, code, self._key)
+        return IssuedCode(code=code, issue=issue)
 
     def paper_ballot(
         self,
@@ -124,10 +135,14 @@ class Convener:
         )
         return opened.ballot
 
-    def extend(self, election: ElectionId, closes: int) -> Extension:
-        """Extend the voting window of ``election`` to ``closes`` (domain rule 26)."""
-        return extend_window(election, closes, self._key)
+    def extend(self, manifest: Manifest, closes: int) -> Extension:
+        """Extend the voting window of the election to ``closes`` (domain rule 26)."""
+        return extend_window(manifest.election, _hash(manifest), closes, self._key)
 
-    def notice(self, election: ElectionId, subject: str, text: str, *, until: int) -> Notice:
+    def notice(self, manifest: Manifest, subject: str, text: str, *, until: int) -> Notice:
         """A notice (公示) posted until ``until``."""
-        return post_notice(election, subject, text, until, self._key)
+        return post_notice(manifest.election, _hash(manifest), subject, text, until, self._key)
+
+
+def _hash(manifest: Manifest) -> Bytes32:
+    return Bytes32(manifest.hash())

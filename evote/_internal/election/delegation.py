@@ -36,6 +36,7 @@ class DelegationBody(Struct):
     """
 
     election: ElectionId
+    manifest: Bytes32
     owner: PersonId
     delegator: VerifyKey
     proxy: VerifyKey
@@ -57,6 +58,7 @@ class RevocationBody(Struct):
     """``revoker`` (the delegator, or the owner) withdraws delegation ``delegation``."""
 
     election: ElectionId
+    manifest: Bytes32
     delegation: Bytes32
     revoker: VerifyKey
 
@@ -68,6 +70,7 @@ class Revocation(Struct):
 
 def delegate(
     election: ElectionId,
+    manifest: Bytes32,
     owner: PersonId,
     delegator: SigningKey,
     proxy: VerifyKey,
@@ -79,6 +82,7 @@ def delegate(
     """Sign a delegation of ``owner``'s vote to ``proxy`` (spec §10.4)."""
     body = DelegationBody(
         election=election,
+        manifest=manifest,
         owner=owner,
         delegator=delegator.verify_key,
         proxy=proxy,
@@ -89,7 +93,11 @@ def delegate(
     return Delegation(body=body, signature=delegator.sign(Domain.SIGN_DELEGATION, body))
 
 
-def revoke(election: ElectionId, delegation: Bytes32, revoker: SigningKey) -> Revocation:
+def revoke(
+    election: ElectionId, manifest: Bytes32, delegation: Bytes32, revoker: SigningKey
+) -> Revocation:
     """Sign the revocation of a delegation, by its delegator or by the owner (spec §10.4)."""
-    body = RevocationBody(election=election, delegation=delegation, revoker=revoker.verify_key)
+    body = RevocationBody(
+        election=election, manifest=manifest, delegation=delegation, revoker=revoker.verify_key
+    )
     return Revocation(body=body, signature=revoker.sign(Domain.SIGN_REVOCATION, body))

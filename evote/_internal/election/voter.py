@@ -17,7 +17,9 @@ from collections.abc import Collection, Mapping, Sequence
 from evote._internal.election.ballots import BallotKind, OpenedBallot, prepare_ballot
 from evote._internal.election.delegation import Delegation, Revocation, delegate, revoke
 from evote._internal.election.election import Election
-from evote._internal.ids import ElectionId, PersonId, QuestionId
+from evote._internal.election.manifest import Manifest
+from evote._internal.encoding import Bytes32
+from evote._internal.ids import PersonId, QuestionId
 from evote._internal.registry.credentials import Binding, bind
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import SigningKey, VerifyKey
@@ -28,11 +30,8 @@ __all__ = ["Voter"]
 class Voter:
     """The device of ``person``, holding ``credential``: a secret that never leaves the device.
 
-    >>> owner, proxy = Voter.create(PersonId("A")), Voter.create(PersonId("B"))
-    >>> binding = owner.bind(ElectionId("e"), "0000-0000-0000-0000-0000")
-    >>> delegation = owner.delegate(ElectionId("e"), proxy.key, expires=2_000_000_000)
-    >>> delegation.body.owner, delegation.body.proxy == proxy.key
-    ('A', True)
+    Everything it signs names the election and its manifest hash, so that nothing it signed for
+    one election can be replayed into another that reuses the id (spec §10).
     """
 
     __slots__ = ("credential", "person")
@@ -51,9 +50,9 @@ class Voter:
         """The credential's public key: what a binding publishes and a delegation names."""
         return self.credential.verify_key
 
-    def bind(self, election: ElectionId, code: str) -> Binding:
+    def bind(self, manifest: Manifest, code: str) -> Binding:
         """Bind this credential to the person with the activation code they received (§10.1)."""
-        return bind(election, self.person, self.credential, code)
+        return bind(manifest.election, Bytes32(manifest.hash()), self.person, self.credential, code)
 
     def prepare_ballot(
         self,
@@ -98,7 +97,7 @@ class Voter:
 
     def delegate(
         self,
-        election: ElectionId,
+        manifest: Manifest,
         proxy: VerifyKey,
         *,
         expires: int,
@@ -108,7 +107,15 @@ class Voter:
 
         ``scope`` lists the questions it covers; None, every question.
         """
-        return delegate(election, self.person, self.credential, proxy, expires=expires, scope=scope)
+        return delegate(
+            manifest.election,
+            Bytes32(manifest.hash()),
+            self.person,
+            self.credential,
+            proxy,
+            expires=expires,
+            scope=scope,
+        )
 
     def pass_on(
         self,
@@ -122,6 +129,7 @@ class Voter:
         body = delegation.body
         return delegate(
             body.election,
+            body.manifest,
             body.owner,
             self.credential,
             proxy,
@@ -132,4 +140,5 @@ class Voter:
 
     def revoke(self, delegation: Delegation) -> Revocation:
         """Withdraw a delegation this device gave or passed on — or one given for its person."""
-        return revoke(delegation.body.election, delegation.id(), self.credential)
+        body = delegation.body
+        return revoke(body.election, body.manifest, delegation.id(), self.credential)

@@ -59,11 +59,16 @@ def normalize_code(text: str) -> str:
     return compact
 
 
-def code_hash(election: ElectionId, person: PersonId, code: str) -> Bytes32:
-    """``SHA-256(TAG "evote/v1/activation-code" ‖ TEXT election ‖ TEXT person ‖ TEXT code)``."""
+def code_hash(election: ElectionId, manifest: bytes, person: PersonId, code: str) -> Bytes32:
+    """``SHA-256(TAG activation-code ‖ TEXT election ‖ BYTES manifest ‖ TEXT person ‖ TEXT code)``.
+
+    ``manifest`` is the election's manifest hash: a code is for one election's content, never for
+    another that reuses its id (spec §10.1).
+    """
     digest = (
         Transcript(Domain.ACTIVATION_CODE)
         .text(election)
+        .data(manifest)
         .text(person)
         .text(normalize_code(code))
         .digest()
@@ -72,7 +77,10 @@ def code_hash(election: ElectionId, person: PersonId, code: str) -> Bytes32:
 
 
 class CodeIssueBody(Struct):
+    """``manifest`` is the manifest hash of the election: the issue serves that election only."""
+
     election: ElectionId
+    manifest: Bytes32
     person: PersonId
     code_hash: Bytes32
 
@@ -85,17 +93,21 @@ class CodeIssue(Struct):
 
 
 def issue_code(
-    election: ElectionId, person: PersonId, code: str, convener: SigningKey
+    election: ElectionId, manifest: Bytes32, person: PersonId, code: str, convener: SigningKey
 ) -> CodeIssue:
     """What the convener publishes when it gives ``person`` the activation code ``code``."""
     body = CodeIssueBody(
-        election=election, person=person, code_hash=code_hash(election, person, code)
+        election=election,
+        manifest=manifest,
+        person=person,
+        code_hash=code_hash(election, manifest, person, code),
     )
     return CodeIssue(body=body, signature=convener.sign(Domain.SIGN_CODE_ISSUE, body))
 
 
 class BindingBody(Struct):
     election: ElectionId
+    manifest: Bytes32
     person: PersonId
     credential: VerifyKey
     code: str
@@ -108,10 +120,13 @@ class Binding(Struct):
     signature: Signature
 
 
-def bind(election: ElectionId, person: PersonId, credential: SigningKey, code: str) -> Binding:
+def bind(
+    election: ElectionId, manifest: Bytes32, person: PersonId, credential: SigningKey, code: str
+) -> Binding:
     """What the owner's device sends to bind ``credential`` to ``person`` with ``code``."""
     body = BindingBody(
         election=election,
+        manifest=manifest,
         person=person,
         credential=credential.verify_key,
         code=normalize_code(code),

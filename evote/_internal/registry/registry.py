@@ -25,12 +25,15 @@ __all__ = ["Registry"]
 class Registry:
     """Who may vote, and with which credential: the roll, its codes and its bindings (spec §11.2).
 
-    ``convener_key`` signs the code issues; it can never be bound as a credential.
+    ``convener_key`` signs the code issues; it can never be bound as a credential. Issues and
+    bindings name the election and its manifest hash ``manifest``: one signed for another election
+    that reused the id is refused as ``wrong-election`` (spec §10.1).
     """
 
-    def __init__(self, roll: Roll, convener_key: VerifyKey) -> None:
+    def __init__(self, roll: Roll, convener_key: VerifyKey, manifest: bytes) -> None:
         self.roll = roll
         self._convener_key = convener_key
+        self.manifest = bytes(manifest)
         self._codes: dict[bytes, PersonId] = {}  # code hash → the person it was issued to
         self._used_codes: set[bytes] = set()
         self._credential: dict[PersonId, VerifyKey] = {}
@@ -67,13 +70,22 @@ class Registry:
         """The persons of the roll who have bound no credential yet, in roll order."""
         return [p.id for p in self.roll.persons if p.id not in self._credential]
 
+    def require_election(self, election: str, manifest: bytes, what: str) -> None:
+        """Refuse as ``wrong-election`` what was signed for another election or manifest."""
+        if election != self.roll.election:
+            raise Refused(Reason.WRONG_ELECTION, f"{what} for election {election!r}")
+        if bytes(manifest) != self.manifest:
+            raise Refused(
+                Reason.WRONG_ELECTION,
+                f"{what} for another manifest of election {election!r} (a reused id)",
+            )
+
     # -- codes and bindings (spec §10.1, §11.2) ------------------------------------------------
 
     def issue_code(self, issue: CodeIssue) -> None:
         """Record the hash of an activation code the convener issued to a person."""
         body = issue.body
-        if body.election != self.roll.election:
-            raise Refused(Reason.WRONG_ELECTION, f"code issue for election {body.election!r}")
+        self.require_election(body.election, body.manifest, "code issue")
         self.person(body.person)
         with refusing():
             verify_signature(
@@ -87,8 +99,7 @@ class Registry:
     def bind(self, binding: Binding) -> None:
         """Bind a credential with a one-time code; a second binding replaces the first."""
         body = binding.body
-        if body.election != self.roll.election:
-            raise Refused(Reason.WRONG_ELECTION, f"binding for election {body.election!r}")
+        self.require_election(body.election, body.manifest, "binding")
         self.person(body.person)
         with refusing():
             verify_signature(
@@ -100,7 +111,7 @@ class Registry:
             canonical = False
         if not canonical:
             raise Refused(Reason.CODE_INVALID, "the code is not in canonical form (spec §10.1)")
-        digest = bytes(code_hash(body.election, body.person, body.code))
+        digest = bytes(code_hash(body.election, body.manifest, body.person, body.code))
         if self._codes.get(digest) != body.person:
             raise Refused(Reason.CODE_INVALID, f"no such activation code for {body.person!r}")
         if digest in self._used_codes:
