@@ -96,7 +96,7 @@ from evote.simulation import estate, floor_plans
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(__file__).resolve().parent / ".cache"
 #: Part of the cache key: bump it whenever the generated records change.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 ELECTION = ElectionId("verify-benchmark")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400
 #: How likely an owner approves each of the 15 candidates.

@@ -67,6 +67,7 @@ class Reason(enum.StrEnum):
     WRONG_FINGERPRINT = "wrong-fingerprint"
     NOT_AUTHORISED = "not-authorised"
     REPLAY = "replay"
+    COUNTER_USED = "counter-used"
     SPOILED = "spoiled"
     REVOTING_DISABLED = "revoting-disabled"
     DELEGATION_INVALID = "delegation-invalid"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -129,6 +130,8 @@ class World:
     box: BallotBox
     credentials: dict[str, SigningKey] = field(default_factory=dict)
     now: int = 0
+    #: The last ballot counter of each (signer, person): each new ballot takes the next one.
+    counters: Counter[tuple[bytes, str]] = field(default_factory=Counter)
 
     def tick(self, at: int | None = None) -> int:
         self.now = max(self.now + 1, at or 0)
@@ -162,12 +165,18 @@ class World:
         questions: Sequence[str] | None = None,
         delegation: Bytes32 | None = None,
         scan: Bytes32 | None = None,
+        counter: int | None = None,
     ) -> OpenedBallot:
+        signer = signer or self.credentials[person]
+        if counter is None:
+            self.counters[bytes(signer.verify_key), person] += 1
+            counter = self.counters[bytes(signer.verify_key), person]
         return prepare_ballot(
             self.election,
             PersonId(person),
-            signer or self.credentials[person],
+            signer,
             {QuestionId(q): c for q, c in choices.items()},
+            counter=counter,
             kind=kind,
             questions=None if questions is None else [QuestionId(q) for q in questions],
             delegation=delegation,

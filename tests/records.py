@@ -68,7 +68,7 @@ from evote._internal.board.events import (
 )
 from evote._internal.election.ballots import BallotBody
 from evote._internal.election.delegation import DelegationBody, RevocationBody
-from evote._internal.encoding import Struct, decode, to_builtins
+from evote._internal.encoding import Struct, to_builtins
 from evote._internal.record import ENTRY_FILES, FILE_OF, HEADS_FILE, INDEX_FILE
 from evote._internal.registry.credentials import BindingBody
 from evote.cli.demo import ELECTION, board_key, simulate

@@ -167,6 +167,46 @@ def test_revoting_disabled() -> None:
     _refused(w.box, Reason.REVOTING_DISABLED, lambda: w.box.cast(again, at=w.tick()))
 
 
+def test_counter_used_or_out_of_range() -> None:
+    w = _open_world()
+    w.box.cast(w.ballot("A", YES, counter=7).ballot, at=w.tick())
+    again = w.ballot("A", NO, counter=7).ballot  # another ballot, the same counter
+    _refused(w.box, Reason.COUNTER_USED, lambda: w.box.cast(again, at=w.tick()))
+    for counter in (0, 2**53):
+        outside = _resign(w.ballot("B", YES).ballot, w.credentials["B"], counter=counter)
+        _refused(w.box, Reason.MALFORMED, lambda b=outside: w.box.cast(b, at=w.tick()))
+
+
+def _counted(w: World, person: str = "A") -> Bytes32:
+    (vote,) = [v for v in w.box.votes()[HIRE] if v.person == person]
+    return vote.tracking_code
+
+
+def test_the_voters_last_ballot_counts_in_whatever_order_it_arrives() -> None:
+    # The board receives the re-vote (counter 2) before the first vote (counter 1): the operator's
+    # order of appending does not decide which counts, the voter's does (spec §11.3).
+    w = _open_world()
+    first, second = w.ballot("A", YES, counter=1).ballot, w.ballot("A", NO, counter=2).ballot
+    w.box.cast(second, at=w.tick())
+    w.box.cast(first, at=w.tick())
+    assert _counted(w) == second.tracking_code()
+    # A new phone starts its own series: its first ballot follows everything the old one signed.
+    w.bind("A")
+    newest = w.ballot("A", YES, counter=1).ballot
+    w.box.cast(newest, at=w.tick())
+    assert _counted(w) == newest.tracking_code()
+
+
+def test_a_later_paper_entry_replaces_an_earlier_one_by_its_counter() -> None:
+    w = _open_world()
+    scan = Bytes32(bytes(32))
+    corrected = w.ballot("B", NO, kind=BallotKind.PAPER, signer=CONVENER, scan=scan, counter=2)
+    entered = w.ballot("B", YES, kind=BallotKind.PAPER, signer=CONVENER, scan=scan, counter=1)
+    w.box.enter_paper(corrected.ballot, at=w.tick())
+    w.box.enter_paper(entered.ballot, at=w.tick())
+    assert _counted(w, "B") == corrected.ballot.tracking_code()
+
+
 # -- delegations -------------------------------------------------------------------------------
 
 
@@ -398,6 +438,48 @@ def test_passing_on_part_of_a_delegation() -> None:
     assert w.box.participation()[service] == Figures(area=22000, headcount=1)
     w.close()
     assert _hire(w) == {"agree": 0, "oppose": 1}
+
+
+def test_delegating_and_revoking_again_and_again_leaves_nothing_to_scan() -> None:
+    # White box: each delegation is checked against the standing ones only, so one owner who
+    # delegates and revokes n times costs O(n), not O(n²) (spec §11.2). Before, every revoked
+    # delegation stayed in the lists scanned.
+    w = _open_world(Policy(delegation_depth=2, max_delegations_per_proxy=1))
+    a, b, d = w.credentials["A"], w.credentials["B"], w.credentials["D"]
+    for _ in range(30):
+        top = delegate(ELECTION, w.manifest_hash, A, a, b.verify_key, expires=CLOSES + 9)
+        w.box.delegate(top, at=w.tick())
+        onward = delegate(ELECTION, w.manifest_hash, A, b, d.verify_key, expires=CLOSES + 9,
+                          parent=top.id())  # fmt: skip
+        w.box.delegate(onward, at=w.tick())
+        w.box.revoke(revoke(ELECTION, w.manifest_hash, top.id(), a), at=w.tick())
+    given = w.box._given[A]
+    assert (given.members, given.unexpired, given.covered) == ({}, {}, {})
+    assert w.box._held == {B: {}, PersonId("D"): {}}
+    # Nobody holds A's vote any more: D may take another owner under its cap of one.
+    c_to_d = delegate(ELECTION, w.manifest_hash, PersonId("C"), w.credentials["C"], d.verify_key,
+                      expires=CLOSES + 9)  # fmt: skip
+    w.box.delegate(c_to_d, at=w.tick())
+    assert w.box._held[PersonId("D")] == {PersonId("C"): 1}
+
+
+def test_an_expired_delegation_leaves_the_scan_once_no_step_can_precede_its_expiry() -> None:
+    w, proxy = _delegation_world()
+    a = w.credentials["A"]
+    short = delegate(ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=w.now + 3)
+    w.box.delegate(short, at=w.tick())
+    later = delegate(ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=CLOSES + 9)
+    # Refused at a time long after the expiry (B is not A's credential): the refusal must not
+    # forget the short delegation, which still stands at the next accepted step.
+    by_b = delegate(ELECTION, w.manifest_hash, A, w.credentials["B"], proxy.verify_key,
+                    expires=CLOSES + 9)  # fmt: skip
+    _refused(w.box, Reason.NOT_AUTHORISED, lambda: w.box.delegate(by_b, at=w.now + 100))
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(later, at=w.tick()))
+    w.box.delegate(later, at=w.tick(w.now + 5))  # the short one has expired: A delegates anew
+    # The next check drops the expired one: no later step can come before its expiry.
+    twice = delegate(ELECTION, w.manifest_hash, A, a, proxy.verify_key, expires=CLOSES + 8)
+    _refused(w.box, Reason.DELEGATION_INVALID, lambda: w.box.delegate(twice, at=w.tick()))
+    assert list(w.box._given[A].unexpired) == [bytes(later.id())]
 
 
 def test_a_paper_ballot_is_not_challenged() -> None:

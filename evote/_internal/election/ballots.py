@@ -19,6 +19,7 @@ import enum
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Final
 
 from evote._internal.election.election import Election
 from evote._internal.election.manifest import Motion, Question
@@ -40,6 +41,7 @@ from evote.hazmat.signing import Signature, SigningKey, VerifyKey, verify_signat
 from evote.hazmat.transcript import Domain, Transcript
 
 __all__ = [
+    "MAX_COUNTER",
     "Ballot",
     "BallotBody",
     "BallotKind",
@@ -55,6 +57,10 @@ __all__ = [
     "prepare_ballot",
     "proof_context",
 ]
+
+
+#: The largest ballot counter: a JSON-safe integer (spec §10.2).
+MAX_COUNTER: Final = 2**53 - 1
 
 
 class BallotKind(enum.StrEnum):
@@ -75,8 +81,10 @@ class QuestionBallot(Struct):
 class BallotBody(Struct):
     """What the credential signs (spec §10.2).
 
-    ``delegation`` is set exactly for proxy ballots (the delegation's id), ``scan`` exactly for paper
-    ballots (SHA-256 of the scanned paper).
+    ``counter`` orders the ballots one credential signs for one person: the signer's order, not
+    the order in which the board received them (1 … 2^53 − 1; each used once). ``delegation`` is
+    set exactly for proxy ballots (the delegation's id), ``scan`` exactly for paper ballots
+    (SHA-256 of the scanned paper).
     """
 
     election: str
@@ -84,6 +92,7 @@ class BallotBody(Struct):
     person: PersonId
     kind: BallotKind
     credential: VerifyKey
+    counter: int
     delegation: Bytes32 | None
     scan: Bytes32 | None
     questions: tuple[QuestionBallot, ...]
@@ -157,6 +166,7 @@ def prepare_ballot(
     signer: SigningKey,
     choices: Mapping[QuestionId, Collection[int]],
     *,
+    counter: int,
     kind: BallotKind = BallotKind.DIRECT,
     questions: Sequence[QuestionId] | None = None,
     delegation: Bytes32 | None = None,
@@ -166,10 +176,14 @@ def prepare_ballot(
     """Encrypt, prove and sign a ballot on the voter's device (spec §10.2).
 
     ``choices`` maps each question to the indices of its chosen selections (see each question's
-    ``options()``); a question left out is blank. ``questions`` limits the ballot to some questions
-    (a proxy's delegated scope); by default it covers all of them, in manifest order. The result
-    keeps the openings: cast ``.ballot``, or publish the whole to challenge it.
+    ``options()``); a question left out is blank. ``counter`` is greater than that of every earlier
+    ballot ``signer`` signed for ``person``: of their ballots the box counts the greatest.
+    ``questions`` limits the ballot to some questions (a proxy's delegated scope); by default it
+    covers all of them, in manifest order. The result keeps the openings: cast ``.ballot``, or
+    publish the whole to challenge it.
     """
+    if not 1 <= counter <= MAX_COUNTER:
+        raise ParameterError(f"a ballot counter is 1 … {MAX_COUNTER}, not {counter}")
     manifest = election.manifest
     covered = _covered_questions(election, questions)
     unknown = set(choices) - {q.id for q in covered}
@@ -188,6 +202,7 @@ def prepare_ballot(
         person=person,
         kind=kind,
         credential=credential,
+        counter=counter,
         delegation=delegation,
         scan=scan,
         questions=tuple(parts),

@@ -7,7 +7,9 @@ counts is then a pure function of them (spec §11.3):
 
 - per person and question, the live vote is the ballot of highest precedence — the person's own
   electronic ballot, then a paper ballot entered for them, then a proxy's — and, among equals, the
-  latest (a re-vote replaces, unless the policy forbids re-voting);
+  one signed last: by the latest credential or delegation, then by the highest counter its signer
+  gave it, whatever order the board received them in (a re-vote replaces, unless the policy
+  forbids re-voting);
 - a proxy's ballot stops counting when its delegation, or one it derives from, is revoked, and on
   the questions its proxy has passed on to another proxy.
 
@@ -18,12 +20,13 @@ stands, and the owner replaces or revokes it with the new credential.
 from __future__ import annotations
 
 import contextlib
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
 from evote._internal.election.ballots import (
+    MAX_COUNTER,
     Ballot,
     BallotKind,
     OpenedBallot,
@@ -78,20 +81,75 @@ class _Accepted:
     delegation: bytes | None
     covers: frozenset[QuestionId]
     selections: dict[QuestionId, tuple[Ciphertext, ...]]
+    #: (precedence, epoch, counter): among a person's live ballots on a question, the greatest
+    #: counts (spec §11.3).
+    order: tuple[int, int, int]
 
 
-@dataclass
+@dataclass(eq=False)
+class _Given:
+    """The unrevoked delegations given from one place: an owner's own, or one proxy's pass-ons.
+
+    Only these are scanned, so that delegating and revoking again and again costs each time the
+    same, never more (spec §11.2).
+    """
+
+    members: dict[bytes, _DelegationState] = field(default_factory=dict)
+    covered: Counter[QuestionId] = field(default_factory=Counter)  # members covering each question
+    unexpired: dict[bytes, _DelegationState] = field(default_factory=dict)  # pruned as they expire
+
+    def add(self, identity: bytes, state: _DelegationState) -> None:
+        self.members[identity] = state
+        self.unexpired[identity] = state
+        self.covered.update(state.scope)
+
+    def remove(self, identity: bytes) -> None:
+        state = self.members.pop(identity)
+        self.unexpired.pop(identity, None)
+        self.covered.subtract(state.scope)
+        for question in state.scope:
+            if self.covered[question] == 0:
+                del self.covered[question]
+
+    def overlaps(self, scope: frozenset[QuestionId], at: int, settled: int | None) -> bool:
+        """Whether one usable at ``at`` covers some of ``scope``.
+
+        Those expired by ``settled`` — the time of the box's last accepted step, which no later
+        step precedes — are dropped for good.
+        """
+        if settled is not None:
+            expired = [i for i, s in self.unexpired.items() if settled >= s.delegation.body.expires]
+            for identity in expired:
+                del self.unexpired[identity]
+        return any(s.stands(at) and s.scope & scope for s in self.unexpired.values())
+
+
+@dataclass(eq=False)
 class _DelegationState:
     delegation: Delegation
     chain: tuple[PersonId, ...]  # the owner, then every proxy down to this one
     scope: frozenset[QuestionId]
+    epoch: int  # 1 + the number of delegations accepted before it: orders its proxy's ballots
     revoked: bool = False
-    children: list[_DelegationState] = field(default_factory=list)
+    fallen: bool = False  # revoked, or derived from a revoked delegation: it counts no more
+    #: What its proxy passed on: by id, and how many of them cover each question.
+    children: _Given = field(default_factory=_Given)
 
     @property
     def depth(self) -> int:
         """1 for an owner's own delegation, one more for each pass-on (spec §11.2)."""
         return len(self.chain) - 1
+
+    @property
+    def proxy(self) -> PersonId:
+        return self.chain[-1]
+
+    def stands(self, at: int | None = None) -> bool:
+        """Unrevoked, as is every delegation it derives from — and, given ``at``, usable then.
+
+        A pass-on never outlasts its parent, so its own expiry stands for its whole chain.
+        """
+        return not self.fallen and (at is None or at < self.delegation.body.expires)
 
 
 class BallotBox:
@@ -116,9 +174,11 @@ class BallotBox:
         self._closes = election.manifest.window.closes
         self._last_at: int | None = None
         self._closed = False
-        self._delegations: dict[bytes, _DelegationState] = {}
-        self._delegations_to: dict[PersonId, list[_DelegationState]] = defaultdict(list)
-        self._roots: dict[PersonId, list[_DelegationState]] = defaultdict(list)
+        self._delegations: dict[bytes, _DelegationState] = {}  # every one accepted, by id
+        self._given: dict[PersonId, _Given] = defaultdict(_Given)  # owners' own, unrevoked
+        #: Per proxy, the owners whose standing delegations it holds, and how many of each.
+        self._held: dict[PersonId, Counter[PersonId]] = defaultdict(Counter)
+        self._counters: set[tuple[bytes, PersonId, int]] = set()  # (credential, person, counter)
         self._accepted: list[_Accepted] = []
         self._accepted_for: dict[PersonId, list[_Accepted]] = defaultdict(list)
         self._by_tracking: dict[bytes, _Accepted] = {}
@@ -221,25 +281,16 @@ class BallotBox:
 
     # -- delegations (spec §11.2) --------------------------------------------------------------
 
-    def _stands(self, state: _DelegationState, at: int | None = None) -> bool:
-        """Whether a delegation and every delegation it derives from are unrevoked — and, given
-        ``at``, none of them expired at ``at`` (usable then).
-        """  # noqa: D205
-        current: _DelegationState | None = state
-        while current is not None:
-            if current.revoked or (at is not None and at >= current.delegation.body.expires):
-                return False
-            parent = current.delegation.body.parent
-            current = self._delegations[bytes(parent)] if parent is not None else None
-        return True
-
     def _passed_on(self, state: _DelegationState) -> frozenset[QuestionId]:
-        """The questions its proxy has passed on through a standing child delegation."""
-        passed: set[QuestionId] = set()
-        for child in state.children:
-            if self._stands(child):
-                passed |= child.scope
-        return frozenset(passed)
+        """The questions its proxy has passed on through an unrevoked child delegation."""
+        return frozenset(state.children.covered)
+
+    def _giver(self, state: _DelegationState) -> _Given:
+        """Where ``state`` was given from: its owner's own delegations, or its parent's pass-ons."""
+        parent = state.delegation.body.parent
+        if parent is None:
+            return self._given[state.delegation.body.owner]
+        return self._delegations[bytes(parent)].children
 
     def delegate(self, delegation: Delegation, *, at: int) -> None:
         """Accept a delegation (spec §11.2): checked against the roll, the bindings and the policy."""
@@ -249,13 +300,9 @@ class BallotBox:
             return  # the same delegation again: already accepted
         self._require_not_closed(at)
         state = self._check_delegation(delegation, at)
-        parent = delegation.body.parent
-        if parent is None:
-            self._roots[delegation.body.owner].append(state)
-        else:
-            self._delegations[bytes(parent)].children.append(state)
         self._delegations[identity] = state
-        self._delegations_to[state.chain[-1]].append(state)
+        self._giver(state).add(identity, state)
+        self._held[state.proxy][state.chain[0]] += 1
         self._record(at)
 
     def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
@@ -280,18 +327,22 @@ class BallotBox:
             raise Refused(invalid, "a delegation to oneself")
         if proxy in chain:
             raise Refused(invalid, "the delegation would form a cycle")
-        if any(self._stands(s, at) and s.scope & scope for s in siblings):
+        if siblings.overlaps(scope, at, self._last_at):
             raise Refused(invalid, "a delegation already covers some of these questions")
         cap = self._manifest.policy.max_delegations_per_proxy
-        if cap is not None:
-            held = {s.chain[0] for s in self._delegations_to[proxy] if self._stands(s)}
-            if body.owner not in held and len(held) >= cap:
-                raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
-        return _DelegationState(delegation=delegation, chain=(*chain, proxy), scope=scope)
+        held: Mapping[PersonId, int] = self._held.get(proxy, {})
+        if cap is not None and body.owner not in held and len(held) >= cap:
+            raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
+        return _DelegationState(
+            delegation=delegation,
+            chain=(*chain, proxy),
+            scope=scope,
+            epoch=len(self._delegations) + 1,
+        )
 
     def _lineage(
         self, delegation: Delegation, scope: frozenset[QuestionId], at: int
-    ) -> tuple[tuple[PersonId, ...], list[_DelegationState]]:
+    ) -> tuple[tuple[PersonId, ...], _Given]:
         """The persons it passes through so far, and the delegations it must not overlap."""
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
@@ -300,9 +351,9 @@ class BallotBox:
                 raise Refused(
                     Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
                 )
-            return (body.owner,), self._roots[body.owner]
+            return (body.owner,), self._given.get(body.owner, _Given())
         parent = self._delegations.get(bytes(body.parent))
-        if parent is None or not self._stands(parent, at):
+        if parent is None or not parent.stands(at):
             raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
         parent_body = parent.delegation.body
         if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
@@ -347,7 +398,25 @@ class BallotBox:
             )  # fmt: skip
         self.registry.require_live(body.revoker)
         state.revoked = True
+        if not state.fallen:
+            self._giver(state).remove(bytes(body.delegation))
+            self._fall(state)
         self._record(at)
+
+    def _fall(self, state: _DelegationState) -> None:
+        """A revoked delegation and everything derived from it count no more (spec §11.2).
+
+        Each delegation falls once: the work of all revocations together is linear.
+        """
+        falling = [state]
+        while falling:
+            current = falling.pop()
+            current.fallen = True
+            held = self._held[current.proxy]
+            held[current.chain[0]] -= 1
+            if held[current.chain[0]] == 0:
+                del held[current.chain[0]]
+            falling.extend(current.children.members.values())
 
     # -- ballots (spec §11.2) ------------------------------------------------------------------
 
@@ -401,9 +470,16 @@ class BallotBox:
         if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
             raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
         self._refuse_replays(ballot)
+        body = ballot.body
+        counter = (bytes(body.credential), body.person, body.counter)
+        if counter in self._counters:
+            raise Refused(
+                Reason.COUNTER_USED,
+                f"this credential signed a ballot for {body.person!r} with counter "
+                f"{body.counter} before",
+            )
         with refusing():
             self._check_proofs(ballot)
-        body = ballot.body
         accepted = _Accepted(
             sequence=len(self._accepted),
             tracking_code=Bytes32(tracking),
@@ -412,7 +488,9 @@ class BallotBox:
             delegation=None if body.delegation is None else bytes(body.delegation),
             covers=covers,
             selections={part.question: part.selections for part in body.questions},
+            order=(PRECEDENCE[body.kind], self._epoch(ballot), body.counter),
         )
+        self._counters.add(counter)
         self._accepted.append(accepted)
         self._accepted_for[ballot.body.person].append(accepted)
         self._by_tracking[tracking] = accepted
@@ -420,10 +498,22 @@ class BallotBox:
         self._record(at)
         return Receipt(tracking_code=Bytes32(tracking), sequence=accepted.sequence)
 
+    def _epoch(self, ballot: Ballot) -> int:
+        """Which of a person's credentials or delegations signed it: later ones come after."""
+        body = ballot.body
+        if body.kind is BallotKind.DIRECT:
+            return self.registry.epoch(body.credential)
+        if body.kind is BallotKind.PROXY:
+            assert body.delegation is not None
+            return self._delegations[bytes(body.delegation)].epoch
+        return 0  # paper: the convener's, one series per person
+
     def _admissible(self, ballot: Ballot, at: int) -> list[QuestionId]:
         """Window, election, roll and authority; the questions the ballot must cover."""
         body = ballot.body
         self._require_window(at)
+        if not 1 <= body.counter <= MAX_COUNTER:
+            raise Refused(Reason.MALFORMED, f"the ballot counter must be 1 … {MAX_COUNTER}")
         if (
             body.election != self._manifest.election
             or body.fingerprint != self.election.fingerprint
@@ -458,7 +548,7 @@ class BallotBox:
         delegation = state.delegation.body
         if delegation.owner != body.person or delegation.proxy != body.credential:
             raise Refused(invalid, "the delegation is not from this owner to this credential")
-        if not self._stands(state, at):
+        if not state.stands(at):
             raise Refused(invalid, "the delegation is revoked or expired")
         scope = state.scope - self._passed_on(state)
         if not scope:
@@ -485,7 +575,7 @@ class BallotBox:
             return accepted.covers
         assert accepted.delegation is not None
         state = self._delegations[accepted.delegation]
-        if not self._stands(state):
+        if not state.stands():
             return frozenset()
         return accepted.covers - self._passed_on(state)
 
@@ -493,12 +583,11 @@ class BallotBox:
         """The live vote of every person on every question, in manifest order (spec §11.3)."""
         best: dict[tuple[PersonId, QuestionId], _Accepted] = {}
         for accepted in self._accepted:
-            rank = PRECEDENCE[accepted.kind]
             for question in self._live_questions(accepted):
                 key = (accepted.person, question)
                 current = best.get(key)
-                if current is None or rank >= PRECEDENCE[current.kind]:
-                    best[key] = accepted  # later ballots of equal rank replace earlier ones
+                if current is None or accepted.order > current.order:
+                    best[key] = accepted
         result: dict[QuestionId, list[Vote]] = {q.id: [] for q in self._manifest.questions}
         for (person, question), accepted in sorted(best.items()):
             result[question].append(

@@ -118,17 +118,20 @@ class Convener:
         choices: Mapping[QuestionId, Collection[int]],
         *,
         scan: bytes,
+        counter: int = 1,
         randomness: Randomness = OS_RANDOMNESS,
     ) -> Ballot:
         """The returned paper ballot of ``person``, encrypted and signed for entry (spec §10.2).
 
-        ``scan`` is the scanned paper; its SHA-256 goes into the ballot.
+        ``scan`` is the scanned paper; its SHA-256 goes into the ballot. ``counter`` numbers the
+        paper ballots entered for ``person``: a later paper (a corrected entry) takes a greater one.
         """
         opened = prepare_ballot(
             election,
             person,
             self._key,
             choices,
+            counter=counter,
             kind=BallotKind.PAPER,
             scan=Bytes32(hashlib.sha256(scan).digest()),
             randomness=randomness,

@@ -34,11 +34,19 @@ class Voter:
     one election can be replayed into another that reuses the id (spec §10).
     """
 
-    __slots__ = ("credential", "person")
+    __slots__ = ("counter", "credential", "person")
 
-    def __init__(self, person: PersonId, credential: SigningKey) -> None:
+    def __init__(self, person: PersonId, credential: SigningKey, *, counter: int = 0) -> None:
         self.person = person
         self.credential = credential
+        #: The counter of the last ballot this device prepared: the next one has a greater one, so
+        #: that its last ballot counts, in whatever order they reach the board (spec §10.2).
+        #: A device restoring its state passes it back.
+        self.counter = counter
+
+    def _next_counter(self) -> int:
+        self.counter += 1
+        return self.counter
 
     @classmethod
     def create(cls, person: PersonId, *, randomness: Randomness = OS_RANDOMNESS) -> Voter:
@@ -67,7 +75,12 @@ class Voter:
         the rest secret, or publish it all to challenge the device.
         """
         return prepare_ballot(
-            election, self.person, self.credential, choices, randomness=randomness
+            election,
+            self.person,
+            self.credential,
+            choices,
+            counter=self._next_counter(),
+            randomness=randomness,
         )
 
     def prepare_proxy_ballot(
@@ -89,6 +102,7 @@ class Voter:
             body.owner,
             self.credential,
             choices,
+            counter=self._next_counter(),
             kind=BallotKind.PROXY,
             questions=body.scope if questions is None else questions,
             delegation=delegation.id(),

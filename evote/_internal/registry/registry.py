@@ -38,6 +38,7 @@ class Registry:
         self._used_codes: set[bytes] = set()
         self._credential: dict[PersonId, VerifyKey] = {}
         self._holder: dict[VerifyKey, PersonId] = {}
+        self._epoch: dict[VerifyKey, int] = {}  # 1 for the first binding accepted, and so on
         self._replaced: set[VerifyKey] = set()
 
     # -- who is who ----------------------------------------------------------------------------
@@ -56,6 +57,10 @@ class Registry:
     def holder(self, credential: VerifyKey) -> PersonId | None:
         """The person whose credential this is or was (a replaced one included)."""
         return self._holder.get(credential)
+
+    def epoch(self, credential: VerifyKey) -> int:
+        """The place of this credential's binding among all bindings: 1, 2, … (spec §11.3)."""
+        return self._epoch[credential]
 
     def is_replaced(self, credential: VerifyKey) -> bool:
         """Whether a later binding replaced this credential: it can sign nothing more."""
@@ -124,3 +129,4 @@ class Registry:
         self._used_codes.add(digest)
         self._credential[body.person] = body.credential
         self._holder[body.credential] = body.person
+        self._epoch[body.credential] = len(self._epoch) + 1
