@@ -174,7 +174,7 @@ def test_counter_used_or_out_of_range() -> None:
     _refused(w.box, Reason.COUNTER_USED, lambda: w.box.cast(again, at=w.tick()))
     for counter in (0, 2**53):
         outside = _resign(w.ballot("B", YES).ballot, w.credentials["B"], counter=counter)
-        _refused(w.box, Reason.MALFORMED, lambda b=outside: w.box.cast(b, at=w.tick()))
+        _refused(w.box, Reason.MALFORMED, functools.partial(w.box.cast, outside, at=w.tick()))
 
 
 def _counted(w: World, person: str = "A") -> Bytes32:
