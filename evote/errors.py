@@ -18,7 +18,9 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Iterator
-from typing import ClassVar
+from typing import ClassVar, Final
+
+from evote._internal.messages import Figure, Language, Message, Text, printable
 
 __all__ = [
     "CeremonyError",
@@ -104,31 +106,35 @@ class Check(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _TITLES[self]
+        """Its title, in English."""
+        return _TITLES[self].en
+
+    def title(self, language: Language = Language.EN) -> str:
+        return _TITLES[self].render(language)
 
 
-_TITLES: dict[Check, str] = {
-    Check.FORMAT: "Record format and files",
-    Check.BOARD: "Board: Merkle tree and signed heads",
-    Check.SETUP: "Manifest and roll",
-    Check.CEREMONY: "Key ceremony",
-    Check.REGISTRATION: "Activation codes and bindings",
-    Check.DELEGATIONS: "Delegations and revocations",
-    Check.BALLOT_PROOFS: "Ballot signatures and proofs",
-    Check.BOX_RULES: "Ballot box rules",
-    Check.TALLY: "Homomorphic tally",
-    Check.DECRYPTION: "Decryption shares and decoding",
-    Check.RESULTS: "Results against the rules",
-    Check.ORDER: "Order and time",
+_TITLES: Final[dict[Check, Text]] = {
+    Check.FORMAT: Text("15.1", "Record format and files", "记录格式与文件"),
+    Check.BOARD: Text("15.2", "Board: Merkle tree and signed heads", "公告板：默克尔树与签名树头"),
+    Check.SETUP: Text("15.3", "Manifest and roll", "选举清单与业主名册"),
+    Check.CEREMONY: Text("15.4", "Key ceremony", "密钥生成仪式"),
+    Check.REGISTRATION: Text("15.5", "Activation codes and bindings", "激活码与凭证绑定"),
+    Check.DELEGATIONS: Text("15.6", "Delegations and revocations", "委托与撤销委托"),
+    Check.BALLOT_PROOFS: Text("15.7", "Ballot signatures and proofs", "选票签名与证明"),
+    Check.BOX_RULES: Text("15.8", "Ballot box rules", "投票箱规则"),
+    Check.TALLY: Text("15.9", "Homomorphic tally", "同态计票"),
+    Check.DECRYPTION: Text("15.10", "Decryption shares and decoding", "解密份额与解码"),
+    Check.RESULTS: Text("15.11", "Results against the rules", "依规则核对结果"),
+    Check.ORDER: Text("15.12", "Order and time", "顺序与时间"),
 }
 
 
 class EvoteError(Exception):
     """Base class of every error evote raises deliberately."""
 
-    def diagnostics(self) -> str:
-        """A human-readable explanation, suitable for printing as it is."""
-        return str(self)
+    def diagnostics(self, language: Language = Language.EN) -> str:  # noqa: ARG002 -- English
+        """A human-readable explanation, safe to print as it is (spec §15.13)."""
+        return printable(str(self), lines=True)
 
 
 # -- bad data from outside -----------------------------------------------------------------------
@@ -139,28 +145,43 @@ class InvalidInput(EvoteError, ValueError):  # noqa: N818 -- names the input, as
 
     ``reason`` is the stable code (each subclass has its own default); ``check`` and ``index`` say
     where on a board the data was refused, when it was: the verifier's check it falls under and the
-    board index of its entry (see :meth:`placed`). ``message`` is for people.
+    board index of its entry (see :meth:`placed`). ``said`` is what it tells people: a text and its
+    figures, written in English by ``message`` and in any language by :meth:`render`. A plain
+    string is a detail in English only (from a primitive, or a decoder).
     """
 
     default_reason: ClassVar[Reason] = Reason.MALFORMED
 
     def __init__(
         self,
-        message: str,
+        message: str | Text | Message,
+        /,
         *,
         reason: Reason | None = None,
         check: Check | None = None,
         index: int | None = None,
+        **figures: Figure,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.said = message_of(message, figures)
+        super().__init__(self.said.render())
         self.reason = reason or self.default_reason
         self.check = check
         self.index = index
 
+    @property
+    def message(self) -> str:
+        """What went wrong, in English."""
+        return self.said.render()
+
+    def render(self, language: Language = Language.EN) -> str:
+        """Where, and what went wrong, in ``language``; not yet made printable."""
+        return f"{_where(self.index, language)}{self.said.render(language)}"
+
+    def diagnostics(self, language: Language = Language.EN) -> str:
+        return printable(self.render(language), lines=True)
+
     def __str__(self) -> str:
-        where = f"entry {self.index}: " if self.index is not None else ""
-        return f"{where}{self.message}"
+        return self.render()
 
 
 class Refused(InvalidInput):
@@ -169,23 +190,25 @@ class Refused(InvalidInput):
     def __init__(
         self,
         reason: Reason,
-        message: str,
+        message: str | Text | Message,
+        /,
         *,
         check: Check | None = None,
         index: int | None = None,
+        **figures: Figure,
     ) -> None:
-        super().__init__(message, reason=reason, check=check, index=index)
+        super().__init__(message, reason=reason, check=check, index=index, **figures)
 
     def placed(self, check: Check, index: int) -> Refused:
         """The same refusal, of entry ``index`` of a board, under verification check ``check``."""
-        return Refused(self.reason, self.message, check=check, index=index)
+        return Refused(self.reason, self.said, check=check, index=index)
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_refused, (self.reason, self.message, self.check, self.index))
+        return (_refused, (self.reason, self.said, self.check, self.index))
 
-    def __str__(self) -> str:
-        where = f"entry {self.index}: " if self.index is not None else ""
-        return f"{where}refused ({self.reason}): {self.message}"
+    def render(self, language: Language = Language.EN) -> str:
+        refused = _REFUSED.render(language, {"reason": self.reason.value})
+        return f"{_where(self.index, language)}{refused}{self.said.render(language)}"
 
 
 @contextlib.contextmanager
@@ -200,11 +223,29 @@ def refusing(reason: Reason | None = None) -> Iterator[None]:
     except Refused:
         raise
     except InvalidInput as error:
-        raise Refused(reason or error.reason, error.message) from error
+        raise Refused(reason or error.reason, error.said) from error
 
 
-def _refused(reason: Reason, message: str, check: Check | None, index: int | None) -> Refused:
-    return Refused(reason, message, check=check, index=index)
+def _refused(reason: Reason, said: Message, check: Check | None, index: int | None) -> Refused:
+    return Refused(reason, said, check=check, index=index)
+
+
+#: A detail in English only: a primitive's or a decoder's message.
+DETAIL: Final = Text("detail", "{detail}", "{detail}")
+_ENTRY: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
+_REFUSED: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
+
+
+def message_of(message: str | Text | Message, figures: dict[str, Figure]) -> Message:
+    if isinstance(message, Message):
+        return message
+    if isinstance(message, Text):
+        return Message(message, figures)
+    return Message(DETAIL, {"detail": message})
+
+
+def _where(index: int | None, language: Language) -> str:
+    return "" if index is None else _ENTRY.render(language, {"index": index})
 
 
 class InvalidEncoding(InvalidInput):

@@ -418,7 +418,7 @@ def _write(directory: Path, lines: list[bytes], heads: list[SignedTreeHead]) -> 
     (directory / HEADS_FILE).write_bytes(b"".join(encode(h) + b"\n" for h in heads))
     index = RecordIndex(
         format="evote-record",
-        version=1,
+        version=2,
         election=ELECTION,
         size=len(lines),
         head=heads[-1],

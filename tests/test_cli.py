@@ -36,12 +36,25 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
     ):
         assert heading in result.stdout
     assert "1 ballot challenged and spoiled" in result.stdout
+    # Every command the demo prints works as printed.
+    for label in ("recount it yourself:", "check a voter's receipt:"):
+        (command,) = [ln.split(label)[1] for ln in result.stdout.splitlines() if label in ln]
+        printed = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, text=True,
+                                 timeout=300, check=False)  # fmt: skip
+        assert printed.returncode == 0, (command, printed.stdout, printed.stderr)
     record = tmp_path / "demo-record"
     assert (record / "record.json").is_file()
     verified = _evote("verify", str(record), "--json", "--jobs", "2")
     assert verified.returncode == 0, verified.stderr
     report = json.loads(verified.stdout)
     assert report["valid"] is True
+    # The outcome recounted, as data: the motions decided, the committee elected (spec §15.13).
+    results = {r["question"]: r for r in report["summary"]["results"]}
+    assert [results[q]["kind"] for q in ("renew", "fund", "raise", "committee", "service")] == [
+        "motion", "motion", "motion", "committee", "rating",
+    ]  # fmt: skip
+    assert isinstance(results["fund"]["passed"], bool)
+    assert results["fund"]["agree"]["headcount"] > 0
     assert [c["id"] for c in report["checks"]] == [f"15.{i}" for i in range(1, 13)]
     assert all(c["status"] == "pass" for c in report["checks"])
     receipt = _evote(
@@ -77,3 +90,65 @@ def test_demo_refuses_a_bad_argument(tmp_path: Path) -> None:
 def test_version_and_help() -> None:
     assert _evote("--version").stdout.startswith("evote ")
     assert "demo" in _evote("--help").stdout
+
+
+def test_verify_prints_the_outcome_it_recounted_in_either_language(tmp_path: Path) -> None:
+    assert _evote("demo", "--owners", "12", cwd=tmp_path).returncode == 0
+    record = str(tmp_path / "demo-record")
+    english = _evote("verify", record, "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert "Outcome recounted from the record alone:" in english.stdout
+    assert "Motion: 续筹维修资金 Replenish the maintenance fund [raise]" in english.stdout
+    assert "--manifest-hash HASH --board-key KEY --head FILE" in english.stdout
+    chinese = _evote("verify", record, "--lang", "zh")
+    assert chinese.returncode == 0, chinese.stderr
+    assert "有效：全部核对通过" in chinese.stdout
+    assert "仅依据记录重新计票的结果" in chinese.stdout
+    assert "议案：续筹维修资金" in chinese.stdout
+
+
+def test_a_record_cannot_make_the_terminal_lie(tmp_path: Path) -> None:
+    """An election id holding ANSI escapes (clear screen, green, a forged VALID line) is shown
+    escaped, and the record is invalid (spec §15.13).
+    """
+    assert _evote("demo", "--owners", "10", cwd=tmp_path).returncode == 0
+    index_path = tmp_path / "demo-record" / "record.json"
+    index = json.loads(index_path.read_text(encoding="utf-8"))
+    index["election"] = "x\x1b[2J\x1b[H\x1b[32m  VALID: every check passed\u202e"
+    index_path.write_text(json.dumps(index), encoding="utf-8")
+    for extra in ((), ("--json",)):
+        result = _evote("verify", str(tmp_path / "demo-record"), *extra)
+        assert result.returncode == 1
+        shown = result.stdout + result.stderr
+        assert "\x1b" not in shown
+        assert "\u202e" not in shown
+    text = _evote("verify", str(tmp_path / "demo-record")).stdout
+    assert "INVALID" in text
+    assert "contains a control or invisible formatting character" in text
+
+
+def test_verify_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:
+    missing = _evote("verify", str(tmp_path / "no-such-record"))
+    assert missing.returncode == 1
+    assert missing.stdout == ""
+    assert (
+        missing.stderr.strip()
+        == f"evote: error: no record directory at {tmp_path / 'no-such-record'}"
+    )
+    for jobs in ("0", "-3", "two"):
+        refused = _evote("verify", str(tmp_path), "--jobs", jobs)
+        assert refused.returncode == 2
+        assert "argument --jobs" in refused.stderr
+
+
+def test_a_published_record_is_readable_by_everyone(tmp_path: Path) -> None:
+    result = subprocess.run(
+        ["sh", "-c", f"umask 077 && {sys.executable} -m evote.cli.main demo --owners 5"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    record = tmp_path / "demo-record"
+    assert record.stat().st_mode & 0o777 == 0o755
+    files = list(record.iterdir())
+    assert len(files) == 11
+    assert {f.stat().st_mode & 0o777 for f in files} == {0o644}

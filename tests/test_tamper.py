@@ -522,9 +522,19 @@ CASES = [
     case("two lines of a file swapped",
          by_hand(swap_lines("ballots.jsonl", 3, 4)),
          Check.FORMAT, saying("out of order, in ballots.jsonl")),
-    case("record.json: version 2",
-         by_hand(edit_json(INDEX_FILE, 0, setting("version", 2)), reindexed=False),
-         Check.FORMAT, saying("record format version 2")),
+    case("record.json: version 3",
+         by_hand(edit_json(INDEX_FILE, 0, setting("version", 3)), reindexed=False),
+         Check.FORMAT, saying("record format version 3")),
+    case("record.json: version 1 (the format before manifest-bound signatures)",
+         by_hand(edit_json(INDEX_FILE, 0, setting("version", 1)), reindexed=False),
+         Check.FORMAT, saying("record format version 1; this evote reads 2")),
+    case("record.json: the files listed out of order",
+         by_hand(edit_json(INDEX_FILE, 0, lambda index: {**index, "files": index["files"][::-1]}),
+                 reindexed=False),
+         Check.FORMAT, saying("each once and in this order")),
+    case("record.json: an election id with terminal escapes",
+         by_hand(edit_json(INDEX_FILE, 0, setting("election", "x\u001b[2J\u001b[32m"))),
+         Check.FORMAT, saying("contains a control or invisible formatting character")),
     case("record.json: an unknown field",
          by_hand(edit_json(INDEX_FILE, 0, setting("signed_by", "me")), reindexed=False),
          Check.FORMAT, saying("record.json: not an evote record index")),
@@ -800,8 +810,29 @@ def test_the_voters_order_of_re_votes_decides_not_the_boards(
     directory, _ = operator(swap_revote).tamper(demo, tmp_path / "record")
     report = verify_record(directory)
     assert report.valid, report.render()
-    original = verify_record(demo.directory).to_json()
-    assert report.to_json()["summary"] == original["summary"]
+    original = verify_record(demo.directory).summary
+    assert report.summary.results is not None
+    assert report.summary.results == original.results
+
+
+def test_one_unreadable_line_is_one_finding(demo: DemoRecord, tmp_path: Path) -> None:
+    # A binding's line is cut short: the replay stops there, so the ballots it would have allowed
+    # are not reported as refused; the stages after it are marked as not checked (spec §15.1).
+    directory = demo.copy(tmp_path / "record")
+    path = directory / "registration.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[3] = lines[3][:40] + b"\n"
+    path.write_bytes(b"".join(lines))
+    reindex(directory)
+    report = verify_record(directory)
+    failures = [(c.id, f) for c in report.checks.values() for f in c.failures]
+    # The line, and — since the board signed another line there — its heads, as one finding.
+    assert [check for check, _ in failures] == [Check.FORMAT, Check.BOARD], failures
+    assert "a line of registration.jsonl does not decode" in failures[0][1]
+    assert "heads, of sizes" in failures[1][1]
+    for later in (Check.TALLY, Check.DECRYPTION, Check.RESULTS):
+        assert report.checks[later].status is Status.SKIP
+        assert "the replay stopped at entry" in report.checks[later].message
 
 
 def test_at_least_thirty_kinds_are_caught() -> None:

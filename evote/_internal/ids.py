@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Final, NewType
 
+from evote._internal.messages import INVISIBLE
 from evote.errors import ParameterError
 
 __all__ = ["CandidateId", "ElectionId", "PersonId", "QuestionId", "UnitId", "check_id"]
@@ -21,18 +22,6 @@ QuestionId = NewType("QuestionId", str)
 CandidateId = NewType("CandidateId", str)
 
 MAX_ID_LENGTH: Final = 64
-#: A fixed set, not a Unicode category, so that the rule does not move with Unicode versions
-#: (spec §7.1): the C0 and C1 controls, the soft hyphen, the Arabic letter mark, the Mongolian vowel
-#: separator, the zero-width characters and marks, and every bidirectional formatting character.
-_FORBIDDEN: Final = frozenset(
-    [chr(c) for c in range(0x20)]
-    + [chr(c) for c in range(0x7F, 0xA0)]
-    + ["\u00ad", "\u061c", "\u180e"]
-    + [chr(c) for c in range(0x200B, 0x2010)]
-    + [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2060, 0x206A)]
-    + ["\ufeff"]
-)
 
 
 def check_id(value: str, what: str) -> None:
@@ -41,7 +30,7 @@ def check_id(value: str, what: str) -> None:
         raise ParameterError(f"{what} {value!r}: expected 1 to {MAX_ID_LENGTH} characters")
     if value != value.strip():
         raise ParameterError(f"{what} {value!r}: leading or trailing whitespace")
-    if any(c in _FORBIDDEN or "\ud800" <= c <= "\udfff" for c in value):
+    if any(c in INVISIBLE or "\ud800" <= c <= "\udfff" for c in value):
         raise ParameterError(
             f"{what} {value!r}: contains a control or invisible formatting character"
         )

@@ -36,7 +36,7 @@ import msgspec
 from evote._internal.board.events import KINDS
 from evote._internal.board.heads import SignedTreeHead
 from evote._internal.encoding import Bytes32, Struct, decode, encode
-from evote._internal.ids import ElectionId
+from evote._internal.ids import ElectionId, check_id
 from evote.errors import EvoteError, RecordError, UsageError
 
 __all__ = [
@@ -52,7 +52,7 @@ __all__ = [
 ]
 
 FORMAT: Final = "evote-record"
-VERSION: Final = 1
+VERSION: Final = 2
 INDEX_FILE: Final = "record.json"
 HEADS_FILE: Final = "heads.jsonl"
 
@@ -71,11 +71,14 @@ class RecordIndex(Struct):
     """``record.json`` (spec §14.1)."""
 
     format: Literal["evote-record"]
-    version: Literal[1]
+    version: Literal[2]
     election: ElectionId
     size: int
     head: SignedTreeHead
     files: tuple[RecordFile, ...]
+
+    def __post_init__(self) -> None:
+        check_id(self.election, "election")  # never print what a record names unchecked (§7.1)
 
 
 class _Peek(msgspec.Struct):
@@ -163,11 +166,22 @@ def write_record(
             files=tuple(files),
         )
         (staging / INDEX_FILE).write_bytes(encode(index) + b"\n")
+        _publishable(staging)
         os.replace(staging, directory)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return index
+
+
+def _publishable(directory: Path) -> None:
+    """A record is for everyone to read: the directory 0755, its files 0644 (spec §14.1).
+
+    (``mkdtemp`` makes a private directory, and the umask may hide files from others.)
+    """
+    directory.chmod(0o755)
+    for path in directory.iterdir():
+        path.chmod(0o644)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +218,12 @@ class RecordReader:
     def check_files(self) -> list[str]:
         """Every problem with the files: missing, unlisted, altered or miscounted (spec §15.1)."""
         problems = []
+        names = [f.name for f in self.index.files]
+        if names != [*ENTRY_FILES, HEADS_FILE]:
+            problems.append(
+                f"{INDEX_FILE} must list {', '.join((*ENTRY_FILES, HEADS_FILE))}, each once and in "
+                f"this order; it lists {', '.join(names) or 'none'}"
+            )
         expected = {*ENTRY_FILES, HEADS_FILE}
         listed = set(self.files)
         problems += [f"{name}: not listed in {INDEX_FILE}" for name in sorted(expected - listed)]

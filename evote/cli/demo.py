@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shlex
 import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from evote import (
     OS_RANDOMNESS,
@@ -32,6 +34,7 @@ from evote import (
     ElectionId,
     Figures,
     InclusionReceipt,
+    Language,
     Manifest,
     Matter,
     Motion,
@@ -49,9 +52,9 @@ from evote import (
     decrypt_tally,
     encode,
     export_record,
-    render_results,
     verify_record,
 )
+from evote.cli.invocation import evote_command
 from evote.errors import UsageError
 from evote.simulation import estate
 
@@ -313,7 +316,41 @@ def _fresh(path: Path, marker: str) -> None:
         raise UsageError(f"{path} exists and is not an earlier demo's output; choose another path")
 
 
-def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
+#: What the demo says, in each language.
+_SAY: Final = {
+    Language.EN: {
+        "title": "evote demo — {title}",
+        "roll": "  roll: {persons} persons (the property developer, for its unsold units, counts as "
+        "one), {units} units, {area:,.2f} m²; 3 trustees, any 2 decrypt",
+        "events": "  {bound} owners bound a phone; {delegated} delegated to a proxy ({revoked} "
+        "revoked, {overridden} voted in person after all); {direct} voted in person, {re_votes} of "
+        "them twice; {paper} paper ballots; {challenged} ballot challenged and spoiled",
+        "decrypted": "  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the "
+        "intentions",
+        "board": "  board: {entries} entries in {board}; record exported to {record}/",
+        "recount": "  recount it yourself:  {command}",
+        "receipt": "  check a voter's receipt:  {command}",
+        "done": "  done in {seconds:.1f} s",
+    },
+    Language.ZH: {
+        "title": "evote 演示 — {title}",
+        "roll": "  业主名册：{persons} 人（开发建设单位的未售出房屋合计为一人），{units} 个专有部分，"
+        "{area:,.2f} m²；3 名受托人，任意 2 名即可解密",
+        "events": "  {bound} 名业主绑定了手机；{delegated} 名委托了代理人（{revoked} 名撤销委托，"
+        "{overridden} 名最终亲自投票）；{direct} 名亲自投票，其中 {re_votes} 名投了两次；"
+        "{paper} 张纸质选票；{challenged} 张选票被查验并作废",
+        "decrypted": "  由受托人 1 和 3 解密（受托人 2 缺席）；总数与投票意愿一致",
+        "board": "  公告板：{entries} 条，保存在 {board}；记录已导出至 {record}/",
+        "recount": "  自行重新计票：  {command}",
+        "receipt": "  核对业主的回执：  {command}",
+        "done": "  用时 {seconds:.1f} 秒",
+    },
+}
+
+
+def run_demo(
+    *, owners: int, seed: int, record: Path, jobs: int, language: Language = Language.EN
+) -> int:
     if owners < 3:
         raise UsageError("--owners must be at least 3")
     started = time.perf_counter()
@@ -329,34 +366,27 @@ def run_demo(*, owners: int, seed: int, record: Path, jobs: int) -> int:
     assembly = outcome.assembly
     election = assembly.election
     roll = election.roll
-    print(f"evote demo — {election.manifest.title}")
-    print(
-        f"  roll: {roll.totals.headcount} persons (incl. the developer), {len(roll.units)} units, "
-        f"{roll.totals.area / 100:,.2f} m²; 3 trustees, any 2 decrypt"
-    )
-    print(
-        "  {bound} owners bound a phone; {delegated} delegated to a proxy ({revoked} revoked, "
-        "{overridden} voted in person after all); {direct} voted in person, {re-votes} of them "
-        "twice; {paper} paper ballots; {challenged} ballot challenged and spoiled".format(
-            **outcome.events
-        )
-    )
+    say = _SAY[language]
+    print(say["title"].format(title=election.manifest.title))
+    print(say["roll"].format(persons=roll.totals.headcount, units=len(roll.units),
+                             area=roll.totals.area / 100))  # fmt: skip
+    print(say["events"].format_map({k.replace("-", "_"): v for k, v in outcome.events.items()}))
     counts = assembly.proceedings.counts
     if counts is None or list(counts) != expected_counts(roll, outcome.counted):
         raise RuntimeError("the decrypted tally differs from the simulated intentions: a bug")
-    print("  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the intentions")
+    print(say["decrypted"])
     export_record(board, record)
     storage.close()
     if outcome.receipt is not None:
         receipt_file.write_bytes(encode(outcome.receipt) + b"\n")
-    print(f"  board: {len(board)} entries in {board_file}; record exported to {record}/")
+    print(say["board"].format(entries=len(board), board=board_file, record=record))
     print()
     report = verify_record(record, jobs=jobs)
-    print(report.render())
-    print(render_results(election.manifest, assembly.proceedings.results or ()), end="")
-    print(
-        f"\n  recount it yourself:  evote verify {record}\n"
-        f"  check a voter's receipt:  evote verify-receipt {receipt_file} --record {record}"
-    )
-    print(f"  done in {time.perf_counter() - started:.1f} s")
+    evote = evote_command()
+    print(report.render(language, command=evote), end="")
+    print()
+    print(say["recount"].format(command=f"{evote} verify {shlex.quote(str(record))}"))
+    receipt = f"{evote} verify-receipt {shlex.quote(str(receipt_file))} --record "
+    print(say["receipt"].format(command=receipt + shlex.quote(str(record))))
+    print(say["done"].format(seconds=time.perf_counter() - started))
     return 0 if report.valid else 1

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from evote import __version__
+from evote import Language, __version__
 from evote.errors import EvoteError
 
 __all__ = ["main"]
@@ -43,7 +43,8 @@ def _parser() -> argparse.ArgumentParser:
         "--record", type=Path, default=Path("demo-record"),
         help="directory to export the record to (default demo-record; an earlier demo's is replaced)",
     )  # fmt: skip
-    demo.add_argument("--jobs", type=int, default=_cores(), help="processes for verification")
+    demo.add_argument("--jobs", type=_positive, default=_cores(), help="processes for verification")
+    _language_option(demo)
 
     verify = commands.add_parser(
         "verify",
@@ -57,7 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("record", type=Path, help="the record directory")
     verify.add_argument("--json", action="store_true", help="print the report as JSON")
-    verify.add_argument("--jobs", type=int, default=1, help="processes checking ballot proofs")
+    verify.add_argument(
+        "--jobs", type=_positive, default=1, help="processes checking ballot proofs (default 1)"
+    )
+    _language_option(verify)
     verify.add_argument("--no-progress", action="store_true", help="no progress bar")
     verify.add_argument(
         "--head",
@@ -100,6 +104,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive(text: str) -> int:
+    """An integer of at least 1, for argparse."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below 1")
+    return value
+
+
+def _language_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang",
+        type=Language,
+        choices=list(Language),
+        default=_default_language(),
+        help="language of the report and results: en or zh (default: from LANG, else en)",
+    )
+
+
+def _default_language() -> Language:
+    """Chinese where the environment asks for it (``LANG=zh_CN.UTF-8``), English otherwise."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return Language.ZH if value.lower().startswith("zh") else Language.EN
+    return Language.EN
+
+
 def _cores() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -115,6 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seed=arguments.seed,
                 record=arguments.record,
                 jobs=arguments.jobs,
+                language=arguments.lang,
             )
         from evote.cli import verification  # noqa: PLC0415
 
@@ -127,6 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 heads=arguments.head,
                 board_key=arguments.board_key,
                 manifest_hash=arguments.manifest_hash,
+                language=arguments.lang,
             )
         if arguments.command == "verify-receipt":
             return verification.verify_receipt_command(

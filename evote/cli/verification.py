@@ -10,6 +10,7 @@ from evote import (
     Bytes32,
     ConsistencyProof,
     InclusionReceipt,
+    Language,
     Report,
     SignedTreeHead,
     VerifyKey,
@@ -19,6 +20,7 @@ from evote import (
     verify_receipt_in_record,
     verify_record,
 )
+from evote.cli.invocation import evote_command
 from evote.errors import InvalidInput, UsageError
 
 __all__ = ["verify", "verify_consistency_command", "verify_receipt_command"]
@@ -33,8 +35,11 @@ def verify(
     heads: Sequence[Path] = (),
     board_key: str | None = None,
     manifest_hash: str | None = None,
+    language: Language = Language.EN,
 ) -> int:
     """Verify a record; print the report; 0 when valid, 1 otherwise."""
+    if not Path(record).is_dir():
+        raise UsageError(f"no record directory at {record}")
     anchors = [_anchor(path) for path in heads]
     key = None if board_key is None else _key(board_key)
     manifest = None if manifest_hash is None else _hash(manifest_hash)
@@ -59,9 +64,9 @@ def verify(
             task = bar.add_task("verifying", total=size)
             report = run(lambda n: bar.advance(task, n))
     if as_json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+        print(report.to_json_text(language))
     else:
-        print(report.render(), end="")
+        print(report.render(language, command=evote_command()), end="")
     return 0 if report.valid else 1
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from evote._internal.ids import ElectionId, PersonId, UnitId, check_id
+from evote._internal.messages import printable
 from evote._internal.registry.roll import MAX_UNIT_AREA, Person, PersonKind, Roll, Unit
 from evote.errors import InvalidInput, ParameterError, Reason
 
@@ -32,7 +33,7 @@ _BOM: Final = "\ufeff"
 
 def _q(text: str) -> str:
     """``text`` in double quotes, control characters escaped, cut after 64 characters."""
-    return json.dumps(text if len(text) <= 64 else text[:64] + "…", ensure_ascii=False)
+    return printable(json.dumps(text if len(text) <= 64 else text[:64] + "…", ensure_ascii=False))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,10 +8,10 @@ requirement needs is the smallest integer figure that meets it (spec §9.1), so 
 
 from __future__ import annotations
 
-import enum
 from typing import Final
 
 from evote._internal.election.rules import Requirement
+from evote._internal.messages import Language
 from evote._internal.registry.roll import Measure
 
 __all__ = [
@@ -22,11 +22,6 @@ __all__ = [
     "fraction",
     "minimum",
 ]
-
-
-class Language(enum.StrEnum):
-    EN = "en"
-    ZH = "zh"
 
 
 def format_count(value: int) -> str:

@@ -15,6 +15,7 @@ from evote._internal.election.manifest import CommitteeElection, Manifest
 from evote._internal.election.results import MotionResult, QuestionResult, RatingResult
 from evote._internal.election.rules import Base, Evaluation, Matter
 from evote._internal.ids import CandidateId
+from evote._internal.messages import printable, width
 from evote._internal.registry.roll import Figures, Measure
 from evote._internal.text.language import (
     Language,
@@ -97,10 +98,6 @@ def _table(
     header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]
 ) -> list[str]:
     """Columns padded to their widest cell (a Chinese character counts twice); figures right."""
-
-    def width(text: str) -> int:
-        return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
-
     table = [header, *rows]
     widths = [max(width(row[i]) for row in table) for i in range(len(header))]
     lines = []
@@ -244,7 +241,7 @@ def _render_motion(result: MotionResult, title: str, language: Language) -> list
 def _names(question: CommitteeElection | None) -> dict[CandidateId, str]:
     if question is None:
         return {}
-    return {c.id: f"{c.name} ({c.id})" for c in question.candidates}
+    return {c.id: printable(f"{c.name} ({c.id})") for c in question.candidates}
 
 
 def _places(tie: Tie, language: Language) -> str:
@@ -380,7 +377,8 @@ def render_results(
     blocks: list[list[str]] = []
     for result in results:
         question = questions.get(result.question)
-        title = question.title if question is not None else str(result.question)
+        # Titles and names come from the manifest: printed, they must not move the terminal.
+        title = printable(question.title if question is not None else str(result.question))
         if isinstance(result, MotionResult):
             blocks.append(_render_motion(result, title, language))
         elif isinstance(result, CommitteeResult):

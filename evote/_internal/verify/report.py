@@ -1,21 +1,36 @@
-"""The verification report: one result per numbered check (spec §15).
+"""The verification report: one result per numbered check, and the outcome recounted (spec §15).
 
-Primitives raise; the verifier collects: every problem found is recorded under the check it
-breaks, with a message that says where (entry, file, trustee, question), and verification goes on.
+Primitives raise; the verifier collects: every problem found is a :class:`Finding` under the check it
+breaks — a text and its figures, saying where (entry, file, trustee, question) — and verification
+goes on. The report is data: it renders in English or Chinese, as text for people or as JSON for
+programs, which compare the codes and figures, never the words (spec §15.13).
 """
 
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from typing import Any, Final
 
 import msgspec
 
+from evote._internal.election.manifest import Manifest
+from evote._internal.election.results import QuestionResult
+from evote._internal.messages import (
+    Figure,
+    Language,
+    Message,
+    Text,
+    json_printable,
+    pad,
+    printable,
+)
 from evote._internal.registry.roll import Figures
-from evote.errors import Check
+from evote._internal.text.results import render_results
+from evote.errors import Check, Reason, Refused, message_of
 
-__all__ = ["CheckResult", "HeadSummary", "QuestionSummary", "Report", "Status", "Summary"]
+__all__ = ["CheckResult", "Finding", "HeadSummary", "Report", "Status", "Summary"]
 
 MAX_MESSAGES: Final = 20
 
@@ -26,15 +41,44 @@ class Status(enum.StrEnum):
     SKIP = "skip"  # nothing to check: the record ends before this stage
 
 
+_ENTRY: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
+_REFUSED: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
+_CHECKED: Final = Text("checked", "{count} item(s) checked", "已核对 {count} 项")
+_MORE: Final = Text("more", "; and {count} more", "；另有 {count} 项")
+_SEPARATOR: Final = {Language.EN: "; ", Language.ZH: "；"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: what is wrong, at which entry, and — for a step the rules refuse — the reason."""
+
+    said: Message
+    index: int | None = None
+    reason: Reason | None = None
+
+    def render(self, language: Language = Language.EN) -> str:
+        where = "" if self.index is None else _ENTRY.render(language, {"index": self.index})
+        refused = "" if self.reason is None else _REFUSED.render(language, {"reason": self.reason})
+        return f"{where}{refused}{self.said.render(language)}"
+
+    def to_json(self, language: Language) -> dict[str, object]:
+        return {
+            "entry": self.index,
+            "reason": None if self.reason is None else self.reason.value,
+            **self.said.to_json(),
+            "message": self.render(language),
+        }
+
+
 @dataclass
 class CheckResult:
-    """What one numbered check found: how many items it checked, its failures, or why it skipped."""
+    """What one numbered check found: how many items it checked, its findings, or why it skipped."""
 
     id: Check
     checked: int = 0
-    failures: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     failed: int = 0
-    skipped: str | None = None
+    skipped: Message | None = None
 
     @property
     def title(self) -> str:
@@ -47,18 +91,27 @@ class CheckResult:
         return Status.SKIP if self.skipped else Status.PASS
 
     @property
-    def message(self) -> str:
-        if self.failed:
-            more = self.failed - len(self.failures)
-            return "; ".join(self.failures) + (f"; and {more} more" if more > 0 else "")
-        if self.skipped:
-            return self.skipped
-        return f"{self.checked} item(s) checked"
+    def failures(self) -> list[str]:
+        """The findings, in English."""
+        return [finding.render() for finding in self.findings]
 
-    def fail(self, message: str) -> None:
+    @property
+    def message(self) -> str:
+        return self.render_message(Language.EN)
+
+    def render_message(self, language: Language) -> str:
+        if self.failed:
+            more = self.failed - len(self.findings)
+            said = _SEPARATOR[language].join(f.render(language) for f in self.findings)
+            return said + (_MORE.render(language, {"count": more}) if more > 0 else "")
+        if self.skipped:
+            return self.skipped.render(language)
+        return _CHECKED.render(language, {"count": self.checked})
+
+    def add(self, finding: Finding) -> None:
         self.failed += 1
-        if len(self.failures) < MAX_MESSAGES:
-            self.failures.append(message)
+        if len(self.findings) < MAX_MESSAGES:
+            self.findings.append(finding)
 
 
 class HeadSummary(msgspec.Struct):
@@ -69,16 +122,12 @@ class HeadSummary(msgspec.Struct):
     at: int
 
 
-class QuestionSummary(msgspec.Struct):
-    question: str
-    participation_headcount: int
-
-
 class Summary(msgspec.Struct, omit_defaults=True):
-    """What names the election and the board, and the headline figures (spec §15.13).
+    """What names the election and the board, and the outcome recounted (spec §15.13).
 
     Each field is present once the record reached what it is about: the manifest, the conclusion
-    of the ceremony, the results.
+    of the ceremony, the results. ``results`` are the results the verifier recomputed from the
+    decrypted counts and the rules, present when they are the ones published.
     """
 
     final_head: HeadSummary | None = None
@@ -87,7 +136,36 @@ class Summary(msgspec.Struct, omit_defaults=True):
     fingerprint: str | None = None
     ballots_accepted: int | None = None
     participation: dict[str, Figures] | None = None
-    results: list[QuestionSummary] | None = None
+    results: tuple[QuestionResult, ...] | None = None
+
+
+_LABELS: Final = {
+    "manifest hash": Text("manifest-hash", "manifest hash", "清单哈希"),
+    "board key": Text("board-key", "board key", "公告板公钥"),
+    "fingerprint": Text("fingerprint", "fingerprint", "选举指纹"),
+    "final head": Text("final-head", "final head", "最终树头"),
+}
+_HEADING: Final = Text(
+    "heading", "Record {record} — election {election}, {entries} entries",
+    "记录 {record} — 选举 {election}，共 {entries} 条",
+)  # fmt: skip
+_HEAD: Final = Text(
+    "head", "size {size}, root {root}, at {at}", "大小 {size}，根 {root}，时间 {at}"
+)
+_ANCHOR: Final = Text(
+    "anchor",
+    "  A valid record proves itself, not that it is this election's record: check these against\n"
+    "  what the convener and the board published, with\n"
+    "    {command} verify {record} --manifest-hash HASH --board-key KEY --head FILE",
+    "  记录有效只证明其自身一致，并不证明它就是本次选举的记录：请与召集人和公告板公布的数据核对：\n"
+    "    {command} verify {record} --manifest-hash 哈希 --board-key 公钥 --head 文件",
+)
+_VALID: Final = Text("valid", "VALID: every check passed", "有效：全部核对通过")
+_INVALID: Final = Text("invalid", "INVALID: see the failed checks", "无效：见未通过的核对项")
+_OUTCOME: Final = Text(
+    "outcome", "Outcome recounted from the record alone:", "仅依据记录重新计票的结果："
+)
+_MARKS: Final = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "–"}
 
 
 @dataclass
@@ -101,38 +179,65 @@ class Report:
         default_factory=lambda: {check: CheckResult(id=check) for check in Check}
     )
     summary: Summary = field(default_factory=Summary)
+    manifest: Manifest | None = None  # to name the questions and candidates of the results
 
     @property
     def valid(self) -> bool:
         return all(c.status is Status.PASS for c in self.checks.values())
 
-    def fail(self, check: Check, message: str) -> None:
-        self.checks[check].fail(message)
+    def fail(
+        self, check: Check, message: str | Text | Message, /, *, index: int | None = None,
+        **figures: Figure,
+    ) -> None:  # fmt: skip
+        """Record a finding of the verifier itself under ``check``."""
+        self.checks[check].add(Finding(message_of(message, figures), index))
 
-    def to_json(self) -> dict[str, Any]:
+    def refused(self, refusal: Refused, check: Check) -> None:
+        """Record a step the rules refused, under its own check or ``check``."""
+        finding = Finding(refusal.said, refusal.index, refusal.reason)
+        self.checks[refusal.check or check].add(finding)
+
+    def skip(self, check: Check, message: Text, **figures: Figure) -> None:
+        self.checks[check].skipped = Message(message, figures)
+
+    def to_json(self, language: Language = Language.EN) -> dict[str, Any]:
         return {
             "valid": self.valid,
             "record": self.record,
             "election": self.election,
             "entries": self.entries,
+            "language": language.value,
             "checks": [
                 {
                     "id": c.id.value,
-                    "title": c.title,
+                    "title": c.id.title(language),
                     "status": c.status.value,
-                    "message": c.message,
+                    "message": c.render_message(language),
                     "checked": c.checked,
                     "failed": c.failed,
-                    "failures": c.failures,
+                    "findings": [f.to_json(language) for f in c.findings],
                 }
                 for c in self.checks.values()
             ],
             "summary": msgspec.to_builtins(self.summary),
         }
 
-    def render(self) -> str:
-        marks = {Status.PASS: "✓", Status.FAIL: "✗", Status.SKIP: "–"}
-        lines = [f"Record {self.record} — election {self.election}, {self.entries} entries"]
+    def to_json_text(self, language: Language = Language.EN) -> str:
+        """The JSON report as printable text: the same JSON, with no character that moves a
+        terminal (spec §15.13).
+        """  # noqa: D205
+        return json_printable(json.dumps(self.to_json(language), ensure_ascii=False, indent=2))
+
+    def render(self, language: Language = Language.EN, *, command: str = "evote") -> str:
+        """The report as text for people, safe to print (spec §15.13).
+
+        ``command`` is how the reader runs evote, for the command the report suggests.
+        """
+        heading = _HEADING.render(
+            language,
+            {"record": self.record, "election": str(self.election), "entries": self.entries},
+        )
+        lines = [printable(heading)]
         summary = self.summary
         for label, value in (
             ("manifest hash", summary.manifest_hash),
@@ -140,17 +245,22 @@ class Report:
             ("fingerprint", summary.fingerprint),
         ):
             if value is not None:
-                lines.append(f"  {label:<14} {value}")
+                lines.append(f"  {pad(_LABELS[label].render(language), 14)} {value}")
         head = summary.final_head
         if head is not None:
-            lines.append(f"  {'final head':<14} size {head.size}, root {head.root}, at {head.at}")
+            figures: dict[str, Figure] = {"size": head.size, "root": head.root, "at": head.at}
+            label = _LABELS["final head"].render(language)
+            lines.append(f"  {pad(label, 14)} {_HEAD.render(language, figures)}")
         if len(lines) > 1:
-            lines.append(
-                "  (compare these with what the convener and the board published elsewhere)"
-            )
-        lines += [
-            f"  {marks[c.status]} {c.id:<5} {c.title}: {c.message}" for c in self.checks.values()
-        ]
-        verdict = "VALID: every check passed" if self.valid else "INVALID: see the failed checks"
-        lines.append(f"  {verdict}")
-        return "\n".join(lines) + "\n"
+            anchor = _ANCHOR.render(language, {"record": self.record, "command": command})
+            lines.append(printable(anchor, lines=True))
+        for c in self.checks.values():
+            said = printable(c.render_message(language))
+            colon = "：" if language is Language.ZH else ": "
+            lines.append(f"  {_MARKS[c.status]} {c.id:<5} {c.id.title(language)}{colon}{said}")
+        lines.append(f"  {(_VALID if self.valid else _INVALID).render(language)}")
+        text = "\n".join(lines) + "\n"
+        if self.manifest is not None and summary.results:
+            outcome = render_results(self.manifest, summary.results, language=language)
+            text += f"\n{_OUTCOME.render(language)}\n\n{outcome}"
+        return text

@@ -25,10 +25,11 @@ from evote._internal.board.heads import (
 from evote._internal.election.ballots import Ballot, check_ballot_proofs
 from evote._internal.election.manifest import Manifest
 from evote._internal.encoding import decode, decode_prevalidated, encode
+from evote._internal.messages import Message, Text
 from evote._internal.proceedings import Phase, Proceedings
-from evote._internal.record import FILE_OF, RecordLine, RecordReader
+from evote._internal.record import FILE_OF, HEADS_FILE, RecordLine, RecordReader
 from evote._internal.verify.pipeline import CheckedLine, ProofFinding, checked_lines
-from evote._internal.verify.report import HeadSummary, QuestionSummary, Report
+from evote._internal.verify.report import HeadSummary, Report
 from evote.errors import (
     Check,
     EvoteError,
@@ -36,12 +37,111 @@ from evote.errors import (
     InvalidSignature,
     RecordError,
     Refused,
+    UsageError,
     VerificationFailed,
 )
 from evote.hazmat.merkle import MerkleTree, leaf_hash
 from evote.hazmat.signing import VerifyKey
 
 __all__ = ["verify_record"]
+
+# What the verifier itself finds (spec §15); a step the rules refuse says what its refusal says.
+_UNREADABLE_RECORD = Text("record-unreadable", "the record cannot be read", "无法读取该记录")
+_NO_ROLL = Text("no-roll", "the record has no roll", "记录中没有业主名册")
+_NO_CEREMONY = Text("no-ceremony", "the key ceremony never concluded", "密钥生成仪式未完成")
+_NO_TALLY = Text("no-tally", "the record ends before the tally", "记录在计票之前结束")
+_NO_DECRYPTION = Text("no-decryption", "the record ends before decryption", "记录在解密之前结束")
+_NO_RESULTS = Text("no-results", "the record ends before the results", "记录在公布结果之前结束")
+_HALTED = Text(
+    "halted", "not checked: the replay stopped at entry {index}, which cannot be read",
+    "未核对：重放在第 {index} 条停止，该条无法读取",
+)  # fmt: skip
+_SIZE = Text(
+    "size", "{found} entries, {size} in record.json", "共 {found} 条，record.json 记载 {size} 条"
+)
+_WRONG_FILE = Text("wrong-file", "a {kind!r} entry in {file}", "{file} 中有一条 {kind!r} 记录")
+_UNDECODABLE = Text(
+    "undecodable", "a line of {file} does not decode: {detail}", "{file} 中有一行无法解码：{detail}"
+)
+_NOT_CANONICAL = Text(
+    "not-canonical", "entry {entry} in {file} is not in canonical form",
+    "{file} 中的第 {entry} 条不是规范格式",
+)  # fmt: skip
+_NO_INDEX = Text("no-index", "a line of {file} has no readable index", "{file} 中有一行读不出序号")
+_REPEATED = Text(
+    "repeated", "entry {entry} appears again, or out of order, in {file}",
+    "第 {entry} 条在 {file} 中重复或顺序错乱",
+)  # fmt: skip
+_MISSING = Text(
+    "missing", "entry {missing} missing (found entry {entry} in {file})",
+    "缺少第 {missing} 条（在 {file} 中发现第 {entry} 条）",
+)  # fmt: skip
+_NO_MANIFEST = Text(
+    "no-manifest", "no manifest, so no board key to check the heads with",
+    "没有选举清单，因而没有用于核对树头的公告板公钥",
+)  # fmt: skip
+_OTHER_ELECTION = Text(
+    "index-election", "record.json names election {index_election!r}, the manifest {election!r}",
+    "record.json 记载的选举为 {index_election!r}，选举清单为 {election!r}",
+)  # fmt: skip
+_HEAD_PROBLEM = Text(
+    "head",
+    "the head{origin} of size {size} at {at}: {problem}",
+    "{origin}大小为 {size}、时间为 {at} 的树头：{problem}",
+)
+_HEADS_PROBLEM = Text(
+    "heads",
+    "{count} heads{origin}, of sizes {first} to {last}, as the first: {problem}",
+    "{count} 个{origin}树头（大小 {first} 至 {last}），与第一个相同：{problem}",
+)
+_KEPT_OUTSIDE = Text("kept-outside", " kept outside", "外部保存的")
+_NOWHERE = Text("published", "", "")
+_RECEIPT = Text(
+    "receipt", "the receipt of entry {entry}: {detail}", "第 {entry} 条的回执：{detail}"
+)
+_FINAL_SIZE = Text(
+    "final-size", "the final head covers {size} of {entries} entries",
+    "最终树头只覆盖 {entries} 条中的 {size} 条",
+)  # fmt: skip
+_FINAL_NOT_LAST = Text(
+    "final-not-last", "the final head of record.json is not the last of heads.jsonl",
+    "record.json 的最终树头不是 heads.jsonl 的最后一个",
+)  # fmt: skip
+_HEADS_SHRINK = Text(
+    "heads-shrink",
+    "the heads of heads.jsonl do not grow in size",
+    "heads.jsonl 中的树头大小没有递增",
+)
+_HEADS_BACK = Text(
+    "heads-back", "the heads of heads.jsonl go back in time", "heads.jsonl 中的树头时间倒退"
+)
+_NOT_BOARD_SIGNED = Text(
+    "head-signature",
+    "not signed by the board key of the manifest",
+    "不是由选举清单中的公告板公钥签名",
+)
+_HEAD_ELECTION = Text("head-election", "for election {election!r}", "属于选举 {election!r}")
+_HEAD_SIZE = Text(
+    "head-size",
+    "not a size of the {entries} entries of the record",
+    "不是记录中 {entries} 条的有效大小",
+)
+_HEAD_EARLY = Text(
+    "head-early",
+    "signed before the time of its last entry, {at}",
+    "签名时间早于其最后一条的时间 {at}",
+)
+_HEAD_ROOT = Text(
+    "head-root", "its root is not the root of the first {size} entries", "其根不是前 {size} 条的根"
+)
+_BOARD_KEY = Text(
+    "board-key", "the board key is {key}, not the expected one", "公告板公钥为 {key}，与预期不符"
+)
+_MANIFEST_HASH = Text(
+    "manifest-hash",
+    "the manifest hash is {hash}, not the expected one",
+    "选举清单哈希为 {hash}，与预期不符",
+)
 
 
 class _Proofs:
@@ -113,32 +213,37 @@ def verify_record(
     that nothing published before it was removed or changed. ``board_key`` and ``manifest_hash``
     are the board key and manifest hash the record must have (spec §15.3).
     """
+    if jobs < 1:
+        raise UsageError(f"jobs must be at least 1, not {jobs}")
     report = Report(record=str(directory))
     try:
         reader = RecordReader(directory)
     except RecordError as error:
-        report.fail(Check.FORMAT, str(error))
-        for check in report.checks.values():
-            if check.id != Check.FORMAT:
-                check.skipped = "the record cannot be read"
+        report.fail(Check.FORMAT, error.said)
+        for check in Check:
+            if check is not Check.FORMAT:
+                report.skip(check, _UNREADABLE_RECORD)
         return report
     report.election = reader.index.election
     report.entries = reader.index.size
     for problem in reader.check_files():
         report.fail(Check.FORMAT, problem)
-    proceedings, tree, times = _replay(report, reader, jobs, progress)
+    proceedings, tree, times, halted = _replay(report, reader, jobs, progress)
     _check_board(report, reader, proceedings, tree, heads, times)
     _check_anchors(report, proceedings, board_key, manifest_hash)
-    _summarise(report, proceedings)
+    _summarise(report, proceedings, halted)
     return report
 
 
 def _replay(
     report: Report, reader: RecordReader, jobs: int, progress: Callable[[int], None] | None
-) -> tuple[Proceedings, MerkleTree, list[int | None]]:
+) -> tuple[Proceedings, MerkleTree, list[int | None], int | None]:
     """Read every entry in index order, build the tree and apply each entry by the rules (§15).
 
-    Returns the proceedings, the tree, and each line's time (None if it did not decode).
+    An entry that cannot be read stops the replay there: what follows is read for the tree and the
+    times, and not applied, so that one bad line is one finding, not a cascade (spec §15.1).
+    Returns the proceedings, the tree, each line's time (None if it did not decode), and the
+    index of the entry the replay stopped at, if it did.
     """
     ahead = _CheckedAhead(reader, jobs)
     proceedings = Proceedings()
@@ -147,18 +252,24 @@ def _replay(
     tree = MerkleTree()
     times: list[int | None] = []
     expected = 0
+    halted: int | None = None
     try:
         for line in reader.entries():
             if progress is not None:
                 progress(1)
             tree.append(leaf_hash(line.data))
-            if line.index != expected:
+            if line.index != expected and line.kind is not None:  # else it does not decode
                 report.fail(Check.FORMAT, _index_problem(line.index, expected, line.file))
-            expected = max(expected, line.index) + 1
-            checked = ahead.take(proceedings, line.data) if line.file == BALLOTS_FILE else None
+            position, expected = expected, max(expected, line.index) + 1
+            checked = None
+            if line.file == BALLOTS_FILE and halted is None:
+                checked = ahead.take(proceedings, line.data)
             entry = _entry(report, line, checked)
             times.append(entry.at if entry is not None else None)
             if entry is None:
+                halted = position if halted is None else halted
+                continue
+            if halted is not None:
                 continue
             for check in (Check.FORMAT, Check.ORDER, *type(entry.event).checks):
                 report.checks[check].checked += 1
@@ -168,20 +279,20 @@ def _replay(
             try:
                 proceedings.apply(entry)
             except Refused as refused:
-                report.fail(refused.check or Check.ORDER, str(refused))
+                report.refused(refused, Check.ORDER)
     finally:
         ahead.close()
     if expected != reader.index.size:
-        report.fail(Check.FORMAT, f"{expected} entries, {reader.index.size} in record.json")
-    return proceedings, tree, times
+        report.fail(Check.FORMAT, _SIZE, found=expected, size=reader.index.size)
+    return proceedings, tree, times, halted
 
 
 def _entry(report: Report, line: RecordLine, checked: CheckedLine | None) -> Entry | None:
     """Decode one line, trusting the workers' decoding if they saw it; None if it does not decode."""
     if line.kind is not None and FILE_OF.get(line.kind) != line.file:
-        report.fail(Check.FORMAT, f"a {line.kind!r} entry in {line.file}")
+        report.fail(Check.FORMAT, _WRONG_FILE, kind=line.kind, file=line.file)
     if checked is not None and checked.undecodable is not None:
-        report.fail(Check.FORMAT, checked.undecodable)
+        report.fail(Check.FORMAT, _UNDECODABLE, file=line.file, detail=checked.undecodable)
         return None
     if checked is not None:  # a worker decoded these very bytes, validating every point
         entry = decode_prevalidated(line.data, Entry)
@@ -190,21 +301,21 @@ def _entry(report: Report, line: RecordLine, checked: CheckedLine | None) -> Ent
         try:
             entry = decode(line.data, Entry)
         except EvoteError as error:
-            report.fail(Check.FORMAT, f"a line of {line.file} does not decode: {error}")
+            report.fail(Check.FORMAT, _UNDECODABLE, file=line.file, detail=str(error))
             return None
         canonical = encode(entry) == line.data
     if not canonical:
-        report.fail(Check.FORMAT, f"entry {entry.index} in {line.file} is not in canonical form")
+        report.fail(Check.FORMAT, _NOT_CANONICAL, entry=entry.index, file=line.file)
     return entry
 
 
-def _index_problem(index: int, expected: int, name: str) -> str:
+def _index_problem(index: int, expected: int, name: str) -> Message:
     if index < 0:
-        return f"a line of {name} has no readable index"
+        return Message(_NO_INDEX, {"file": name})
     if index < expected:
-        return f"entry {index} appears again, or out of order, in {name}"
+        return Message(_REPEATED, {"entry": index, "file": name})
     missing = f"{expected}" if index == expected + 1 else f"{expected}…{index - 1}"
-    return f"entry {missing} missing (found entry {index} in {name})"
+    return Message(_MISSING, {"missing": missing, "entry": index, "file": name})
 
 
 def _check_board(
@@ -217,14 +328,15 @@ def _check_board(
 ) -> None:
     """The Merkle root against every signed head: published, final, and kept outside (§15.2)."""
     if proceedings.phase is Phase.EMPTY:
-        report.fail(Check.BOARD, "no manifest, so no board key to check the heads with")
+        report.fail(Check.BOARD, _NO_MANIFEST)
         return
     manifest = proceedings.manifest
     if reader.index.election != manifest.election:
         report.fail(
             Check.FORMAT,
-            f"record.json names election {reader.index.election!r}, the manifest "
-            f"{manifest.election!r}",
+            _OTHER_ELECTION,
+            index_election=reader.index.election,
+            election=manifest.election,
         )
     final = reader.index.head
     heads: list[SignedTreeHead] = []
@@ -232,58 +344,78 @@ def _check_board(
         try:
             heads.append(decode(line, SignedTreeHead))
         except EvoteError as error:
-            report.fail(Check.FORMAT, f"a line of heads.jsonl does not decode: {error}")
+            report.fail(Check.FORMAT, _UNDECODABLE, file=HEADS_FILE, detail=str(error))
     outside = [k.head if isinstance(k, InclusionReceipt) else k for k in kept]
-    for head, origin in [
-        *((h, "") for h in heads),
-        (final, ""),
-        *((h, " kept outside") for h in outside),
-    ]:
-        report.checks[Check.BOARD].checked += 1
-        problem = _head_problem(head, manifest, tree, times)
-        if problem is not None:
-            report.fail(
-                Check.BOARD,
-                f"the head{origin} of size {head.head.size} at {head.head.at}: {problem}",
-            )
+    published = heads if heads and heads[-1] == final else [*heads, final]  # each head once
+    _check_heads(report, published, outside, manifest, tree, times)
     for receipt in (k for k in kept if isinstance(k, InclusionReceipt)):
         try:  # its head was checked above; here, that its ballot is under it
             verify_receipt(receipt, manifest.board_key)
         except VerificationFailed as failure:
-            report.fail(Check.BOARD, f"the receipt of entry {receipt.index}: {failure.message}")
+            report.fail(Check.BOARD, _RECEIPT, entry=receipt.index, detail=failure.message)
     if final.head.size != tree.size:
-        report.fail(Check.BOARD, f"the final head covers {final.head.size} of {tree.size} entries")
+        report.fail(Check.BOARD, _FINAL_SIZE, size=final.head.size, entries=tree.size)
     if not heads or heads[-1] != final:
-        report.fail(Check.BOARD, "the final head of record.json is not the last of heads.jsonl")
+        report.fail(Check.BOARD, _FINAL_NOT_LAST)
     sizes = [h.head.size for h in heads]
     if sizes != sorted(sizes):
-        report.fail(Check.BOARD, "the heads of heads.jsonl do not grow in size")
+        report.fail(Check.BOARD, _HEADS_SHRINK)
     moments = [h.head.at for h in heads]
     if moments != sorted(moments):
-        report.fail(Check.BOARD, "the heads of heads.jsonl go back in time")
+        report.fail(Check.BOARD, _HEADS_BACK)
     report.summary.final_head = HeadSummary(
         size=final.head.size, root=final.head.root.hex(), at=final.head.at
     )
 
 
+def _check_heads(
+    report: Report,
+    published: Sequence[SignedTreeHead],
+    outside: Sequence[SignedTreeHead],
+    manifest: Manifest,
+    tree: MerkleTree,
+    times: Sequence[int | None],
+) -> None:
+    """Each head's signature, size, time and root (spec §15.2)."""
+    # Heads failing alike (every head after one altered entry) are one finding (spec §15.2).
+    failing: dict[tuple[str, str], list[tuple[SignedTreeHead, Message]]] = {}
+    for head, origin in [
+        *((h, _NOWHERE) for h in published),
+        *((h, _KEPT_OUTSIDE) for h in outside),
+    ]:
+        report.checks[Check.BOARD].checked += 1
+        problem = _head_problem(head, manifest, tree, times)
+        if problem is not None:
+            failing.setdefault((origin.key, problem.text.key), []).append((head, problem))
+    for (origin_key, _), alike in failing.items():
+        origin = _KEPT_OUTSIDE if origin_key == _KEPT_OUTSIDE.key else _NOWHERE
+        (first, problem), (last, _) = alike[0], alike[-1]
+        if len(alike) == 1:
+            report.fail(Check.BOARD, _HEAD_PROBLEM, origin=origin, size=first.head.size,
+                        at=first.head.at, problem=problem)  # fmt: skip
+        else:
+            report.fail(Check.BOARD, _HEADS_PROBLEM, origin=origin, count=len(alike),
+                        first=first.head.size, last=last.head.size, problem=problem)  # fmt: skip
+
+
 def _head_problem(
     head: SignedTreeHead, manifest: Manifest, tree: MerkleTree, times: Sequence[int | None]
-) -> str | None:
+) -> Message | None:
     """What is wrong with one signed head of this record, if anything (spec §15.2)."""
     try:
         verify_head(head, manifest.board_key)
     except InvalidSignature:
-        return "not signed by the board key of the manifest"
+        return Message(_NOT_BOARD_SIGNED)
     if head.head.election != manifest.election:
-        return f"for election {head.head.election!r}"
+        return Message(_HEAD_ELECTION, {"election": head.head.election})
     size = head.head.size
     if not 0 <= size <= tree.size:
-        return f"not a size of the {tree.size} entries of the record"
+        return Message(_HEAD_SIZE, {"entries": tree.size})
     last = times[size - 1] if size else None
     if last is not None and head.head.at < last:
-        return f"signed before the time of its last entry, {last}"
+        return Message(_HEAD_EARLY, {"at": last})
     if bytes(head.head.root) != tree.root(size):
-        return f"its root is not the root of the first {size} entries"
+        return Message(_HEAD_ROOT, {"size": size})
     return None
 
 
@@ -302,35 +434,32 @@ def _check_anchors(
     if proceedings.phase >= Phase.VOTING:
         report.summary.fingerprint = proceedings.election.fingerprint.hex()
     if board_key is not None and manifest.board_key != board_key:
-        report.fail(
-            Check.BOARD, f"the board key is {manifest.board_key.hex()}, not the expected one"
-        )
+        report.fail(Check.BOARD, _BOARD_KEY, key=manifest.board_key.hex())
     if manifest_hash is not None and manifest.hash() != manifest_hash:
-        report.fail(
-            Check.SETUP, f"the manifest hash is {manifest.hash().hex()}, not the expected one"
-        )
+        report.fail(Check.SETUP, _MANIFEST_HASH, hash=manifest.hash().hex())
 
 
-def _summarise(report: Report, proceedings: Proceedings) -> None:
+def _summarise(report: Report, proceedings: Proceedings, halted: int | None) -> None:
     """Mark what the record never reached, and keep the headline figures."""
     phase = proceedings.phase
     stages = [
-        (Check.SETUP, phase >= Phase.KEY_CEREMONY, "the record has no roll"),
-        (Check.CEREMONY, phase >= Phase.VOTING, "the key ceremony never concluded"),
-        (Check.TALLY, phase >= Phase.COUNTING, "the record ends before the tally"),
-        (Check.DECRYPTION, proceedings.counts is not None, "the record ends before decryption"),
-        (Check.RESULTS, phase is Phase.DECIDED, "the record ends before the results"),
+        (Check.SETUP, phase >= Phase.KEY_CEREMONY, _NO_ROLL),
+        (Check.CEREMONY, phase >= Phase.VOTING, _NO_CEREMONY),
+        (Check.TALLY, phase >= Phase.COUNTING, _NO_TALLY),
+        (Check.DECRYPTION, proceedings.counts is not None, _NO_DECRYPTION),
+        (Check.RESULTS, phase is Phase.DECIDED, _NO_RESULTS),
     ]
     for check, reached, message in stages:
         if not reached and not report.checks[check].failed:
-            report.checks[check].skipped = message
+            if halted is None:
+                report.skip(check, message)
+            else:
+                report.skip(check, _HALTED, index=halted)
     if phase >= Phase.VOTING:
         box = proceedings.box
         report.summary.ballots_accepted = len(box.tracking_codes)
         report.summary.participation = {str(q): f for q, f in box.participation().items()}
-    counts = proceedings.counts
-    if phase is Phase.DECIDED and counts is not None:
-        report.summary.results = [
-            QuestionSummary(question=c.question, participation_headcount=c.participation.headcount)
-            for c in counts
-        ]
+    if phase is not Phase.EMPTY:
+        report.manifest = proceedings.manifest
+    if phase is Phase.DECIDED and proceedings.results is not None:
+        report.summary.results = tuple(proceedings.results)
