@@ -207,7 +207,7 @@ class Refused(InvalidInput):
         return (_refused, (self.reason, self.said, self.check, self.index))
 
     def render(self, language: Language = Language.EN) -> str:
-        refused = _REFUSED.render(language, {"reason": self.reason.value})
+        refused = REFUSED_TEXT.render(language, {"reason": self.reason.value})
         return f"{_where(self.index, language)}{refused}{self.said.render(language)}"
 
 
@@ -232,8 +232,9 @@ def _refused(reason: Reason, said: Message, check: Check | None, index: int | No
 
 #: A detail in English only: a primitive's or a decoder's message.
 DETAIL: Final = Text("detail", "{detail}", "{detail}")
-_ENTRY: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
-_REFUSED: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
+#: Where on a board, and that the rules refused: the prefixes of a refusal (and of a finding).
+ENTRY_TEXT: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
+REFUSED_TEXT: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
 
 
 def message_of(message: str | Text | Message, figures: dict[str, Figure]) -> Message:
@@ -245,7 +246,7 @@ def message_of(message: str | Text | Message, figures: dict[str, Figure]) -> Mes
 
 
 def _where(index: int | None, language: Language) -> str:
-    return "" if index is None else _ENTRY.render(language, {"index": index})
+    return "" if index is None else ENTRY_TEXT.render(language, {"index": index})
 
 
 class InvalidEncoding(InvalidInput):

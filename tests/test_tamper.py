@@ -835,6 +835,21 @@ def test_one_unreadable_line_is_one_finding(demo: DemoRecord, tmp_path: Path) ->
         assert "the replay stopped at entry" in report.checks[later].message
 
 
+def test_an_unreadable_ballot_line_reads_the_same_with_workers(
+    demo: DemoRecord, tmp_path: Path
+) -> None:
+    directory = demo.copy(tmp_path / "record")
+    path = directory / "ballots.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2][:60] + b"\n"
+    path.write_bytes(b"".join(lines))
+    reindex(directory)
+    alone = verify_record(directory).to_json()
+    assert verify_record(directory, jobs=2).to_json() == alone
+    (finding,) = alone["checks"][0]["findings"]
+    assert finding["message"].count("does not decode") == 1
+
+
 def test_at_least_thirty_kinds_are_caught() -> None:
     assert len(CASES) >= 30
 

@@ -198,9 +198,51 @@ def test_the_complaint_vector_disqualifies_the_cheating_dealer() -> None:
 RECORDS = VECTORS / "records"
 
 
-def test_the_valid_record_verifies() -> None:
-    report = verify_record(RECORDS / "valid")
+VALID_RECORDS = sorted(p.name for p in RECORDS.iterdir() if p.name.startswith("valid"))
+
+
+@pytest.mark.parametrize("name", VALID_RECORDS)
+def test_the_valid_records_verify(name: str) -> None:
+    report = verify_record(RECORDS / name)
     assert report.valid, report.render()
+
+
+def _events(name: str, file: str) -> list[dict[str, Any]]:
+    lines = (RECORDS / name / file).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["event"] for line in lines]
+
+
+def test_the_valid_records_cover_what_the_demo_does_not() -> None:
+    """A complaint upheld, a delegation passed on (depth 2), a proxy at its cap, an extension,
+    re-voting off, a custom stricter rule and a consultation; a committee tie (spec §14.1 vectors).
+    """
+    (manifest,) = _events("valid-delegations", "manifest.json")
+    policy = manifest["manifest"]["policy"]
+    assert policy == {"revoting": False, "max_delegations_per_proxy": 2, "delegation_depth": 2}
+    motions = {q["id"]: q for q in manifest["manifest"]["questions"] if q["kind"] == "motion"}
+    assert motions["paint"]["matter"] == "other-major-matter"
+    assert motions["paint"]["rule"]["name"] == "covenant: three quarters"
+    assert motions["poll"]["matter"] is None
+    ceremony = _events("valid-delegations", "ceremony.jsonl")
+    assert [e["type"] for e in ceremony].count("complaint") == 1
+    (outcome,) = [e["outcome"] for e in ceremony if e["type"] == "ceremony"]
+    assert outcome["disqualified"] == [
+        {"dealer": 1, "fault": "complaint-upheld", "problem": None, "item": None, "accuser": 2}
+    ]
+    delegations = [
+        e["delegation"]["body"] for e in _events("valid-delegations", "delegations.jsonl")
+    ]
+    assert any(d["parent"] is not None for d in delegations)  # passed on: depth 2
+    proxies = [d["proxy"] for d in delegations if d["parent"] is None]
+    assert max(proxies.count(p) for p in proxies) == policy["max_delegations_per_proxy"]
+    assert "extension" in [e["type"] for e in _events("valid-delegations", "phases.jsonl")]
+    (results,) = [
+        e for e in _events("valid-committee-tie", "counting.jsonl") if e["type"] == "results"
+    ]
+    (committee,) = results["results"]
+    assert committee["ties"] == [
+        {"round": 1, "candidates": ["C2", "C3"], "seats": 1, "alternates": 1}
+    ]
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ from evote._internal.election.election import Election
 from evote._internal.election.manifest import Manifest
 from evote._internal.election.results import QuestionCounts, QuestionResult, compute_results
 from evote._internal.election.tally import Tally, TallyShare, check_share, combine_tally
+from evote._internal.messages import Figure, Message, Text
 from evote._internal.registry.credentials import Binding, CodeIssue
 from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Roll
@@ -56,6 +57,7 @@ from evote.errors import (
     Reason,
     Refused,
     UsageError,
+    message_of,
     refusing,
 )
 from evote.hazmat.signing import verify_signature
@@ -75,8 +77,109 @@ class Phase(enum.IntEnum):
     DECIDED = 5  # the results are published: only notices
 
 
-def _refused(reason: Reason, message: str, check: Check | None = None) -> Refused:
-    return Refused(reason, message, check=check)
+def _refused(
+    reason: Reason, message: str | Text | Message, check: Check | None = None, **figures: Figure
+) -> Refused:
+    return Refused(reason, message_of(message, figures), check=check)
+
+
+# What the proceedings refuse, and why (spec §14.2).
+_DEALING_EARLY = Text(
+    "dealing-early", "a dealing before every trustee has announced",
+    "在全部受托人完成公告之前提交的分发",
+)  # fmt: skip
+_DEALING_AGAIN = Text(
+    "dealing-again", "a second dealing, or one from no trustee ({dealer})",
+    "重复的分发，或来自非受托人的分发（{dealer}）",
+)  # fmt: skip
+_COMPLAINT_EARLY = Text(
+    "complaint-early", "a complaint about trustee {dealer}, who has not dealt",
+    "针对尚未分发的受托人 {dealer} 的投诉",
+)  # fmt: skip
+_COMPLAINT_STRANGER = Text(
+    "complaint-stranger", "a complaint from no trustee ({accuser})",
+    "来自非受托人的投诉（{accuser}）",
+)  # fmt: skip
+_CANNOT_CONCLUDE = Text(
+    "ceremony-cannot-conclude", "the ceremony cannot conclude: {problem}",
+    "密钥生成仪式无法完成：{problem}",
+)  # fmt: skip
+_DELEGATION_ON_BOARD = Text(
+    "delegation-on-board", "this delegation is on the board already", "该委托已在公告板上"
+)
+_REVOKED_ALREADY = Text("revoked-already", "this delegation is revoked already", "该委托已被撤销")
+_BALLOT_ON_BOARD = Text(
+    "ballot-on-board", "this ballot is on the board already", "该选票已在公告板上"
+)
+_CHALLENGE_ON_BOARD = Text(
+    "challenge-on-board", "this challenge is on the board already", "该查验已在公告板上"
+)
+_OUT_OF_ORDER = Text(
+    "out-of-order", "entry {entry} comes after entry {last}", "第 {entry} 条出现在第 {last} 条之后"
+)
+_TIME_GOES_BACK = Text("entry-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
+_MANIFEST_FIRST = Text(
+    "manifest-first", "the first entry must be the manifest", "第一条必须是选举清单"
+)
+_ROLL_SECOND = Text(
+    "roll-second", "the roll must follow the manifest", "选举清单之后必须是业主名册"
+)
+_BEFORE_CEREMONY = Text(
+    "before-ceremony", "a {kind} before the key ceremony", "密钥生成仪式完成之前的 {kind}"
+)
+_MANIFEST_ONCE = Text(
+    "manifest-once", "the manifest comes once, as entry 0", "选举清单只出现一次，且为第 0 条"
+)
+_NOTICE_ON_BOARD = Text(
+    "notice-on-board", "this notice is on the board already", "该公示已在公告板上"
+)
+_NOTICE_ELSEWHERE = Text(
+    "notice-other-election", "a notice for election {election!r} with another manifest",
+    "针对选举 {election!r} 另一份选举清单的公示",
+)  # fmt: skip
+_NOTICE_SIGNED = Text("notice-signer", "a notice not signed by the convener", "非召集人签名的公示")
+_ROLL_ONCE = Text("roll-once", "the roll is published once", "业主名册只公布一次")
+_ROLL_ELSEWHERE = Text(
+    "roll-other-election", "the roll is for election {election!r}",
+    "该业主名册属于选举 {election!r}",
+)  # fmt: skip
+_CEREMONY_CONCLUDED = Text(
+    "ceremony-concluded", "the key ceremony has concluded", "密钥生成仪式已完成"
+)
+_CONCLUDED_ALREADY = Text(
+    "ceremony-concluded-already", "the key ceremony has concluded already",
+    "密钥生成仪式已经完成",
+)  # fmt: skip
+_OUTCOME_DIFFERS = Text(
+    "outcome-differs", "the published outcome differs from the one recomputed",
+    "公布的仪式结果与重新计算的结果不同",
+)  # fmt: skip
+_TALLY_PUBLISHED = Text("tally-published", "the tally has been published", "计票已公布")
+_TALLY_ONCE = Text("tally-once", "the tally is published once", "计票只公布一次")
+_BOX_OPEN = Text(
+    "tally-box-open", "a tally of a box that is not closed", "对尚未关闭的投票箱的计票"
+)
+_TALLY_DIFFERS = Text(
+    "tally-differs", "the published tally differs from the recomputed sums",
+    "公布的计票与重新计算的总和不同",
+)  # fmt: skip
+_SHARE_EARLY = Text("share-early", "a decryption share before the tally", "计票之前的解密份额")
+_SHARE_LATE = Text("share-late", "a decryption share after the results", "结果之后的解密份额")
+_SHARED_TWICE = Text(
+    "shared-twice", "trustee {trustee} shared twice", "受托人 {trustee} 提交了两次解密份额"
+)
+_RESULTS_ONCE = Text(
+    "results-once", "results come once, after the tally", "结果只公布一次，且在计票之后"
+)
+_COUNTS_DIFFER = Text(
+    "counts-differ", "the published counts differ from the decrypted ones",
+    "公布的票数与解密所得的票数不同",
+)  # fmt: skip
+_RESULTS_DIFFER = Text(
+    "results-differ", "the published results differ from the rules' outcome for {questions}",
+    "公布的结果与依规则得出的结果在以下方面不同：{questions}",
+)  # fmt: skip
+_QUESTION_LIST = Text("question-list", "the list of questions", "表决事项列表")
 
 
 # -- the phases ------------------------------------------------------------------------------------
@@ -109,24 +212,17 @@ class KeyCeremony:
     def deal(self, dealing: Dealing) -> None:
         # The dealing's content is checked by the conclusion, which disqualifies a bad dealer.
         if len(self.announcements) != self.parameters.trustees:
-            raise _refused(Reason.WRONG_PHASE, "a dealing before every trustee has announced")
+            raise _refused(Reason.WRONG_PHASE, _DEALING_EARLY)
         dealer = dealing.dealer
         if dealer not in self.parameters.indices or dealer in {d.dealer for d in self.dealings}:
-            raise _refused(
-                Reason.CEREMONY_INVALID, f"a second dealing, or one from no trustee ({dealer})"
-            )
+            raise _refused(Reason.CEREMONY_INVALID, _DEALING_AGAIN, dealer=dealer)
         self.dealings.append(dealing)
 
     def complain(self, complaint: Complaint) -> None:
         if complaint.dealer not in {d.dealer for d in self.dealings}:
-            raise _refused(
-                Reason.CEREMONY_INVALID,
-                f"a complaint about trustee {complaint.dealer}, who has not dealt",
-            )
+            raise _refused(Reason.CEREMONY_INVALID, _COMPLAINT_EARLY, dealer=complaint.dealer)
         if complaint.accuser not in self.parameters.indices:
-            raise _refused(
-                Reason.CEREMONY_INVALID, f"a complaint from no trustee ({complaint.accuser})"
-            )
+            raise _refused(Reason.CEREMONY_INVALID, _COMPLAINT_STRANGER, accuser=complaint.accuser)
         self.complaints.append(complaint)
 
     def outcome(self) -> CeremonyOutcome:
@@ -134,9 +230,7 @@ class KeyCeremony:
         try:
             return conclude(self.parameters, self.announcements, self.dealings, self.complaints)
         except CeremonyError as error:
-            raise _refused(
-                Reason.CEREMONY_INVALID, f"the ceremony cannot conclude: {error.message}"
-            ) from error
+            raise _refused(Reason.CEREMONY_INVALID, _CANNOT_CONCLUDE, problem=error.said) from error
 
 
 @dataclass
@@ -162,27 +256,27 @@ class Voting:
 
     def delegate(self, delegation: Delegation, *, at: int) -> None:
         if self.box.knows(delegation):
-            raise _refused(Reason.DUPLICATE, "this delegation is on the board already")
+            raise _refused(Reason.DUPLICATE, _DELEGATION_ON_BOARD)
         self.box.delegate(delegation, at=at)
 
     def revoke(self, revocation: Revocation, *, at: int) -> None:
         if self.box.knows(revocation):
-            raise _refused(Reason.DUPLICATE, "this delegation is revoked already")
+            raise _refused(Reason.DUPLICATE, _REVOKED_ALREADY)
         self.box.revoke(revocation, at=at)
 
     def cast(self, ballot: Ballot, *, at: int) -> None:
         if self.box.has_ballot(ballot):
-            raise _refused(Reason.DUPLICATE, "this ballot is on the board already")
+            raise _refused(Reason.DUPLICATE, _BALLOT_ON_BOARD)
         self.box.cast(ballot, at=at)
 
     def enter_paper(self, ballot: Ballot, *, at: int) -> None:
         if self.box.has_ballot(ballot):
-            raise _refused(Reason.DUPLICATE, "this ballot is on the board already")
+            raise _refused(Reason.DUPLICATE, _BALLOT_ON_BOARD)
         self.box.enter_paper(ballot, at=at)
 
     def challenge(self, opened: OpenedBallot, *, at: int) -> None:
         if self.box.knows(opened):
-            raise _refused(Reason.DUPLICATE, "this challenge is on the board already")
+            raise _refused(Reason.DUPLICATE, _CHALLENGE_ON_BOARD)
         self.box.spoil(opened, at=at)
 
     def extend(self, extension: Extension, *, at: int) -> None:
@@ -334,13 +428,15 @@ class Proceedings:
         try:
             if index < self.size:
                 raise _refused(
-                    Reason.OUT_OF_ORDER,
-                    f"entry {index} comes after entry {self.size - 1}",
-                    Check.ORDER,
+                    Reason.OUT_OF_ORDER, _OUT_OF_ORDER, Check.ORDER, entry=index, last=self.size - 1
                 )
             if self.last_at is not None and entry.at < self.last_at:
                 raise _refused(
-                    Reason.TIME_GOES_BACK, f"time {entry.at} is before {self.last_at}", Check.ORDER
+                    Reason.TIME_GOES_BACK,
+                    _TIME_GOES_BACK,
+                    Check.ORDER,
+                    at=entry.at,
+                    last=self.last_at,
                 )
             with refusing():
                 event.apply(self, entry.at)
@@ -354,50 +450,43 @@ class Proceedings:
         """Refuse an event of ``kind`` that comes before the phase it needs (spec §14.2)."""
         phase = self.phase
         if phase is Phase.EMPTY:
-            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest", Check.SETUP)
+            raise _refused(Reason.WRONG_PHASE, _MANIFEST_FIRST, Check.SETUP)
         if needed >= Phase.KEY_CEREMONY and phase is Phase.ANNOUNCED:
-            raise _refused(Reason.WRONG_PHASE, "the roll must follow the manifest", Check.SETUP)
+            raise _refused(Reason.WRONG_PHASE, _ROLL_SECOND, Check.SETUP)
         if needed >= Phase.VOTING and phase is Phase.KEY_CEREMONY:
-            raise _refused(
-                Reason.WRONG_PHASE,
-                f"a {kind} before the key ceremony",
-                Check.ORDER,
-            )
+            raise _refused(Reason.WRONG_PHASE, _BEFORE_CEREMONY, Check.ORDER, kind=kind)
 
     # -- setup (spec §15.3) ------------------------------------------------------------------
 
     def open(self, manifest: Manifest) -> None:
         if self._state is not None or self.size != 0:
-            raise _refused(Reason.WRONG_PHASE, "the manifest comes once, as entry 0")
+            raise _refused(Reason.WRONG_PHASE, _MANIFEST_ONCE)
         self._state = Announced(manifest=manifest, parameters=manifest.ceremony_parameters())
 
     def post_notice(self, notice: Notice) -> None:
         if self._state is None:
-            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest")
+            raise _refused(Reason.WRONG_PHASE, _MANIFEST_FIRST)
         manifest = self.manifest
         if bytes(notice.signature) in self._notices:
-            raise _refused(Reason.DUPLICATE, "this notice is on the board already")
+            raise _refused(Reason.DUPLICATE, _NOTICE_ON_BOARD)
         body = notice.body
         if body.election != manifest.election or bytes(body.manifest) != manifest.hash():
-            raise _refused(
-                Reason.WRONG_ELECTION,
-                f"a notice for election {body.election!r} with another manifest",
-            )
+            raise _refused(Reason.WRONG_ELECTION, _NOTICE_ELSEWHERE, election=body.election)
         with refusing():
             verify_signature(
                 manifest.convener_key, Domain.SIGN_NOTICE, notice.body, notice.signature,
-                what="a notice not signed by the convener",
+                what=_NOTICE_SIGNED,
             )  # fmt: skip
         self._notices.add(bytes(notice.signature))
 
     def publish_roll(self, roll: Roll) -> None:
         state = self._state
         if state is None:
-            raise _refused(Reason.WRONG_PHASE, "the first entry must be the manifest")
+            raise _refused(Reason.WRONG_PHASE, _MANIFEST_FIRST)
         if not isinstance(state, Announced):
-            raise _refused(Reason.DUPLICATE, "the roll is published once")
+            raise _refused(Reason.DUPLICATE, _ROLL_ONCE)
         if roll.election != state.manifest.election:
-            raise _refused(Reason.WRONG_ELECTION, f"the roll is for election {roll.election!r}")
+            raise _refused(Reason.WRONG_ELECTION, _ROLL_ELSEWHERE, election=roll.election)
         self._state = KeyCeremony(manifest=state.manifest, parameters=state.parameters, roll=roll)
 
     # -- the key ceremony (spec §15.4) -------------------------------------------------------
@@ -406,19 +495,17 @@ class Proceedings:
         """The ceremony that takes ``event``'s message; refused once it has concluded."""
         self._require(Phase.KEY_CEREMONY, type(event).__name__)
         if not isinstance(self._state, KeyCeremony):
-            raise _refused(Reason.WRONG_PHASE, "the key ceremony has concluded")
+            raise _refused(Reason.WRONG_PHASE, _CEREMONY_CONCLUDED)
         return self._state
 
     def conclude(self, published: CeremonyOutcome) -> None:
         state = self._state
         self._require(Phase.KEY_CEREMONY, "CeremonyConcluded")
         if not isinstance(state, KeyCeremony):
-            raise _refused(Reason.WRONG_PHASE, "the key ceremony has concluded already")
+            raise _refused(Reason.WRONG_PHASE, _CONCLUDED_ALREADY)
         outcome = state.outcome()
         if outcome != published:
-            raise _refused(
-                Reason.CEREMONY_INVALID, "the published outcome differs from the one recomputed"
-            )
+            raise _refused(Reason.CEREMONY_INVALID, _OUTCOME_DIFFERS)
         try:
             election = Election(manifest=state.manifest, roll=state.roll, ceremony=outcome)
         except ParameterError as error:
@@ -433,7 +520,7 @@ class Proceedings:
         """The voting phase, which takes ``event``; refused once the tally is published."""
         self._require(Phase.VOTING, type(event).__name__)
         if not isinstance(self._state, Voting):
-            raise _refused(Reason.WRONG_PHASE, "the tally has been published", Check.ORDER)
+            raise _refused(Reason.WRONG_PHASE, _TALLY_PUBLISHED, Check.ORDER)
         return self._state
 
     # -- counting (spec §15.9–§15.11) --------------------------------------------------------
@@ -442,24 +529,22 @@ class Proceedings:
         self._require(Phase.VOTING, "TallyPublished")
         state = self._state
         if not isinstance(state, Voting):
-            raise _refused(Reason.WRONG_PHASE, "the tally is published once")
+            raise _refused(Reason.WRONG_PHASE, _TALLY_ONCE)
         if not state.box.closed:
-            raise _refused(Reason.WRONG_PHASE, "a tally of a box that is not closed")
+            raise _refused(Reason.WRONG_PHASE, _BOX_OPEN)
         if tally != state.sums():
-            raise _refused(
-                Reason.TALLY_MISMATCH, "the published tally differs from the recomputed sums"
-            )
+            raise _refused(Reason.TALLY_MISMATCH, _TALLY_DIFFERS)
         self._state = Counting(voting=state, tally=tally)
 
     def add_share(self, share: TallyShare) -> None:
         self._require(Phase.VOTING, "SharePublished")
         state = self._state
         if not isinstance(state, Counting):
-            raise _refused(Reason.WRONG_PHASE, "a decryption share before the tally")
+            raise _refused(Reason.WRONG_PHASE, _SHARE_EARLY)
         if state.results is not None:
-            raise _refused(Reason.WRONG_PHASE, "a decryption share after the results")
+            raise _refused(Reason.WRONG_PHASE, _SHARE_LATE)
         if share.trustee in {s.trustee for s in state.shares}:
-            raise _refused(Reason.DUPLICATE, f"trustee {share.trustee} shared twice")
+            raise _refused(Reason.DUPLICATE, _SHARED_TWICE, trustee=share.trustee)
         with refusing(Reason.SHARE_INVALID):
             check_share(state.election, state.tally, share)
         state.shares.append(share)
@@ -470,17 +555,13 @@ class Proceedings:
         self._require(Phase.VOTING, "ResultsPublished")
         state = self._state
         if not isinstance(state, Counting) or state.results is not None:
-            raise _refused(Reason.WRONG_PHASE, "results come once, after the tally")
+            raise _refused(Reason.WRONG_PHASE, _RESULTS_ONCE)
         try:
             decrypted = state.decrypted_counts()
         except InvalidInput as error:  # too few valid shares, or a total beyond its bound
-            raise _refused(Reason.DECRYPTION_FAILED, error.message, Check.DECRYPTION) from error
+            raise _refused(Reason.DECRYPTION_FAILED, error.said, Check.DECRYPTION) from error
         if decrypted != counts:
-            raise _refused(
-                Reason.COUNTS_MISMATCH,
-                "the published counts differ from the decrypted ones",
-                Check.DECRYPTION,
-            )
+            raise _refused(Reason.COUNTS_MISMATCH, _COUNTS_DIFFER, Check.DECRYPTION)
         state.counts = decrypted  # decryption is sound, whatever becomes of the results
         election = state.election
         try:
@@ -488,11 +569,8 @@ class Proceedings:
         except ParameterError as error:  # counts no sound decryption gives; never on a valid board
             raise _refused(Reason.RESULTS_MISMATCH, str(error)) from error
         if recomputed != results:
-            different = [
-                str(r.question) for r, p in zip(recomputed, results, strict=False) if r != p
-            ] or ["the list of questions"]
+            different = [r.question for r, p in zip(recomputed, results, strict=False) if r != p]
             raise _refused(
-                Reason.RESULTS_MISMATCH,
-                f"the published results differ from the rules' outcome for {', '.join(different)}",
+                Reason.RESULTS_MISMATCH, _RESULTS_DIFFER, questions=different or _QUESTION_LIST
             )
         state.results = recomputed

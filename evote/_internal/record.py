@@ -37,6 +37,7 @@ from evote._internal.board.events import KINDS
 from evote._internal.board.heads import SignedTreeHead
 from evote._internal.encoding import Bytes32, Struct, decode, encode
 from evote._internal.ids import ElectionId, check_id
+from evote._internal.messages import Figure, Message, Text
 from evote.errors import EvoteError, RecordError, UsageError
 
 __all__ = [
@@ -59,6 +60,47 @@ HEADS_FILE: Final = "heads.jsonl"
 #: Which file holds each kind of event (spec §14.1): what the kind says of itself.
 FILE_OF: Final = {kind.__struct_config__.tag: kind.file for kind in KINDS}
 ENTRY_FILES: Final = tuple(dict.fromkeys(FILE_OF.values()))
+
+# What is wrong with a record as a whole, or with one of its files (spec §14.1, §15.1).
+_ENTRY_UNREADABLE = Text(
+    "entry-unreadable", "an entry that cannot be read: {detail}", "无法读取的条目：{detail}"
+)
+_UNKNOWN_TYPE = Text(
+    "entry-unknown-type", "an entry of unknown type {kind!r}", "类型未知的条目 {kind!r}"
+)
+_INDEX_UNREADABLE = Text(
+    "index-unreadable", "{path}: cannot read the record index: {problem}",
+    "{path}：无法读取记录索引：{problem}",
+)  # fmt: skip
+_OTHER_VERSION = Text(
+    "record-version", "{path}: record format version {version}; this evote reads {supported}",
+    "{path}：记录格式版本为 {version}；本 evote 读取的版本为 {supported}",
+)  # fmt: skip
+_NOT_AN_INDEX = Text(
+    "not-record-index", "{path}: not an evote record index: {detail}",
+    "{path}：不是 evote 记录索引：{detail}",
+)  # fmt: skip
+_FILES_LISTED = Text(
+    "files-listed",
+    "{index_file} must list {expected}, each once and in this order; it lists {listed}",
+    "{index_file} 必须按此顺序、各列一次 {expected}；它列出的是 {listed}",
+)
+_NONE = Text("none", "none", "无")
+_UNLISTED = Text(
+    "file-unlisted", "{name}: not listed in {index_file}", "{name}：未列入 {index_file}"
+)
+_NOT_OF_FORMAT = Text(
+    "file-not-of-format", "{name}: not a file of this format", "{name}：不是此格式的文件"
+)
+_FILE_MISSING = Text("file-missing", "{name}: missing", "{name}：缺失")
+_FILE_ALTERED = Text(
+    "file-altered", "{name}: its SHA-256 differs from the one in {index_file}",
+    "{name}：其 SHA-256 与 {index_file} 中记载的不同",
+)  # fmt: skip
+_FILE_LINES = Text(
+    "file-lines", "{name}: {lines} lines, {index_file} says {entries}",
+    "{name}：共 {lines} 行，{index_file} 记载为 {entries} 行",
+)  # fmt: skip
 
 
 class RecordFile(Struct):
@@ -133,9 +175,9 @@ def write_record(
                 try:
                     kind = _PEEK.decode(data).event.type
                 except _UNREADABLE as error:
-                    raise RecordError(f"an entry that cannot be read: {error}") from None
+                    raise RecordError(_ENTRY_UNREADABLE, detail=str(error)) from None
                 if kind not in FILE_OF:
-                    raise RecordError(f"an entry of unknown type {kind!r}")
+                    raise RecordError(_UNKNOWN_TYPE, kind=kind)
                 name, line = FILE_OF[kind], data + b"\n"
                 handles[name].write(line)
                 digests[name].update(line)
@@ -203,36 +245,42 @@ class RecordReader:
         try:
             raw = path.read_bytes()
         except OSError as error:
-            raise RecordError(f"{path}: cannot read the record index: {error.strerror}") from None
+            raise RecordError(
+                _INDEX_UNREADABLE, path=str(path), problem=str(error.strerror)
+            ) from None
         version = _version_of(raw)
         if version is not None and version != VERSION:
-            raise RecordError(
-                f"{path}: record format version {version}; this evote reads {VERSION}"
-            )
+            raise RecordError(_OTHER_VERSION, path=str(path), version=version, supported=VERSION)
         try:
             self.index = decode(raw.rstrip(b"\n"), RecordIndex)
         except EvoteError as error:
-            raise RecordError(f"{path}: not an evote record index: {error}") from None
+            raise RecordError(_NOT_AN_INDEX, path=str(path), detail=str(error)) from None
         self.files = {f.name: f for f in self.index.files}
 
-    def check_files(self) -> list[str]:
+    def check_files(self) -> list[Message]:
         """Every problem with the files: missing, unlisted, altered or miscounted (spec §15.1)."""
         problems = []
         names = [f.name for f in self.index.files]
         if names != [*ENTRY_FILES, HEADS_FILE]:
             problems.append(
-                f"{INDEX_FILE} must list {', '.join((*ENTRY_FILES, HEADS_FILE))}, each once and in "
-                f"this order; it lists {', '.join(names) or 'none'}"
+                _said(
+                    _FILES_LISTED,
+                    index_file=INDEX_FILE,
+                    expected=[*ENTRY_FILES, HEADS_FILE],
+                    listed=names or _NONE,
+                )
             )
         expected = {*ENTRY_FILES, HEADS_FILE}
         listed = set(self.files)
-        problems += [f"{name}: not listed in {INDEX_FILE}" for name in sorted(expected - listed)]
-        problems += [f"{name}: not a file of this format" for name in sorted(listed - expected)]
+        problems += [
+            _said(_UNLISTED, name=name, index_file=INDEX_FILE) for name in sorted(expected - listed)
+        ]
+        problems += [_said(_NOT_OF_FORMAT, name=name) for name in sorted(listed - expected)]
         for name in sorted(listed & expected):
             listing = self.files[name]
             path = self.directory / name
             if not path.is_file():
-                problems.append(f"{name}: missing")
+                problems.append(_said(_FILE_MISSING, name=name))
                 continue
             digest, lines = hashlib.sha256(), 0
             with path.open("rb") as handle:
@@ -240,9 +288,17 @@ class RecordReader:
                     digest.update(line)
                     lines += 1
             if digest.digest() != bytes(listing.sha256):
-                problems.append(f"{name}: its SHA-256 differs from the one in {INDEX_FILE}")
+                problems.append(_said(_FILE_ALTERED, name=name, index_file=INDEX_FILE))
             if lines != listing.entries:
-                problems.append(f"{name}: {lines} lines, {INDEX_FILE} says {listing.entries}")
+                problems.append(
+                    _said(
+                        _FILE_LINES,
+                        name=name,
+                        lines=lines,
+                        index_file=INDEX_FILE,
+                        entries=listing.entries,
+                    )
+                )
         return problems
 
     def lines(self, name: str) -> Iterator[bytes]:
@@ -269,6 +325,10 @@ class RecordReader:
 
     def heads(self) -> list[bytes]:
         return list(self.lines(HEADS_FILE))
+
+
+def _said(text: Text, **figures: Figure) -> Message:
+    return Message(text, figures)
 
 
 class _Version(msgspec.Struct):

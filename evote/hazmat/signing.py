@@ -16,12 +16,17 @@ import nacl.signing
 from nacl.exceptions import BadSignatureError
 
 from evote._internal.encoding import Bytes32, HexBytes, encode
+from evote._internal.messages import Text
 from evote.errors import InvalidEncoding, InvalidPoint, InvalidSignature
 from evote.hazmat.group import PublicKey
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.transcript import Domain, Transcript
 
 __all__ = ["Signature", "SigningKey", "VerifyKey", "signed_message", "verify_signature"]
+
+_DOES_NOT_VERIFY = Text(
+    "signature-fails", "{what}: the signature does not verify", "{what}：签名无法验证"
+)
 
 
 class VerifyKey(Bytes32):
@@ -74,11 +79,15 @@ class SigningKey:
 
 
 def verify_signature(
-    key: VerifyKey, domain: Domain, content: object, signature: Signature, *, what: str
+    key: VerifyKey, domain: Domain, content: object, signature: Signature, *, what: str | Text
 ) -> None:
-    """Raise :class:`InvalidSignature` naming ``what`` unless ``signature`` is valid (spec §7.2)."""
+    """Raise :class:`InvalidSignature` naming ``what`` unless ``signature`` is valid (spec §7.2).
+
+    ``what`` names the signed item: a :class:`~evote._internal.messages.Text`, to be written in
+    any language, or a string in English.
+    """
     try:
         # crypto_sign_open refuses a non-canonical S and a small-order R or key.
         sodium.crypto_sign_open(bytes(signature) + signed_message(domain, content), bytes(key))
     except BadSignatureError:
-        raise InvalidSignature(f"{what}: the signature does not verify") from None
+        raise InvalidSignature(_DOES_NOT_VERIFY, what=what) from None

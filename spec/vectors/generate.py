@@ -22,6 +22,30 @@ from typing import Any
 
 import msgspec
 
+from evote import (
+    Assembly,
+    Base,
+    Candidate,
+    CandidateId,
+    CommitteeElection,
+    Convener,
+    DecisionRule,
+    Delegation,
+    ElectionId,
+    Manifest,
+    Matter,
+    Measure,
+    Motion,
+    Policy,
+    QuestionId,
+    Rating,
+    Requirement,
+    SigningKey,
+    Voter,
+    Window,
+    decrypt_tally,
+    read_roll_csv,
+)
 from evote._internal.board.events import (
     BallotCast,
     CredentialBound,
@@ -413,11 +437,13 @@ def ceremony_vectors(trustees: int, threshold: int, *, bad_share: bool = False) 
 RECORD_SEED = 11
 
 
-def _record_files(lines: list[bytes], heads: list[SignedTreeHead]) -> dict[str, bytes]:
+def _record_files(
+    lines: list[bytes], heads: list[SignedTreeHead], election: ElectionId = ELECTION
+) -> dict[str, bytes]:
     """The files of a record written from entry lines and heads."""
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch) / "record"
-        write_record(directory, ELECTION, lines, heads)
+        write_record(directory, election, lines, heads)
         return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
@@ -570,7 +596,7 @@ def _damaged(valid: dict[str, bytes]) -> dict[str, tuple[str, str, dict[str, byt
     notice_line = valid["notices.jsonl"].rstrip(b"\n")
     edited = encode(_notice_text(decode(notice_line, Entry))) + b"\n"
     index = msgspec.json.decode(valid["record.json"])
-    index["version"] = 2
+    index["version"] = 3
     return {
         "unsigned-edit": (
             "a notice's text changed by someone without the board key",
@@ -578,8 +604,8 @@ def _damaged(valid: dict[str, bytes]) -> dict[str, tuple[str, str, dict[str, byt
             {"notices.jsonl": edited},
         ),
         "missing-file": ("phases.jsonl deleted", "15.1", {"phases.jsonl": None}),
-        "version-2": (
-            "record.json claims format version 2",
+        "version-3": (
+            "record.json claims format version 3",
             "15.1",
             {"record.json": msgspec.json.encode(index) + b"\n"},
         ),
@@ -587,12 +613,21 @@ def _damaged(valid: dict[str, bytes]) -> dict[str, tuple[str, str, dict[str, byt
 
 
 def record_vectors() -> dict[str, bytes]:
-    """A small valid record, and invalid variants as overlays of the files that differ."""
+    """A small valid record, and invalid variants as overlays of the files that differ; and valid
+    records of what the demo does not do.
+    """  # noqa: D205
     board = Board(ELECTION, MemoryStorage(), board_key(RECORD_SEED))
     simulate(5, RECORD_SEED, board, randomness=SeededRandomness("record"))
     lines = list(board.raw_entries())
     valid = _record_files(lines, board.heads())
     files = {f"records/valid/{name}": data for name, data in valid.items()}
+    for name, scenario in (
+        ("delegations", _delegations_record),
+        ("committee-tie", _committee_tie_record),
+    ):
+        election, scenario_lines, heads = scenario()
+        for file, content in _record_files(scenario_lines, heads, election).items():
+            files[f"records/valid-{name}/{file}"] = content
     variants: dict[str, tuple[str, str, dict[str, bytes | None]]] = {}
     for name, (description, check, mutate) in INVALID_RECORDS.items():
         changed = mutate(lines)
@@ -611,6 +646,217 @@ def record_vectors() -> dict[str, bytes]:
             if data is not None:
                 files[f"records/invalid/{name}/{file}"] = data
     return files
+
+
+# -- valid records of what the demo does not do (spec §6.4, §9.3, §10.4, §10.5, §11) ----------
+
+#: The roll of the scenario records: unit, building, area (m²), owner. Areas chosen so that the
+#: figures come out round; the developer holds two unsold units as one person.
+SCENARIO_ROLL = """unit,building,area,owner,kind
+1-101,1,120.00,P1,
+1-102,1,110.00,P2,
+1-201,1,100.00,P3,
+1-202,1,95.00,P4,
+2-101,2,90.00,P5,
+2-102,2,85.00,P6,
+2-201,2,80.00,P7,
+2-202,2,75.00,DEV,developer
+2-301,2,70.00,DEV,developer
+"""
+SCENARIO_OPENS = 1_790_000_000
+SCENARIO_CLOSES = SCENARIO_OPENS + 7 * 86_400
+AGREE, OPPOSE, ABSTAIN = Motion.AGREE, Motion.OPPOSE, Motion.ABSTAIN
+
+
+class _Scenario:
+    """A small election run by hand on an in-memory board, every step deterministic."""
+
+    def __init__(self, name: str, questions: tuple[Any, ...], policy: Policy) -> None:
+        self.rng = SeededRandomness(name)
+        self.election = ElectionId(name)
+        self.board_key = SigningKey(hashlib.sha256(f"evote vectors board {name}".encode()).digest())
+        self.convener = Convener(
+            SigningKey(hashlib.sha256(f"evote vectors convener {name}".encode()).digest())
+        )
+        self.board = Board(self.election, MemoryStorage(), self.board_key)
+        self.assembly = Assembly(self.board)
+        self.now = SCENARIO_OPENS - 10 * 86_400
+        self.manifest = Manifest(
+            election=self.election,
+            title=f"业主大会 {name}",
+            convener="业主委员会",
+            convener_key=self.convener.key,
+            board_key=self.board_key.verify_key,
+            window=Window(opens=SCENARIO_OPENS, closes=SCENARIO_CLOSES),
+            trustees=3,
+            threshold=2,
+            questions=questions,
+            policy=policy,
+        )
+        self.assembly.open(
+            self.manifest, read_roll_csv(SCENARIO_ROLL, self.election), at=self.tick()
+        )
+        self.voters: dict[str, Voter] = {}
+
+    def tick(self, at: int | None = None) -> int:
+        self.now = max(self.now + 60, at or 0)
+        return self.now
+
+    def ceremony(self, *, bad_share: bool) -> list[TrusteeKey]:
+        """The 2-of-3 ceremony; with ``bad_share`` dealer 1 sends trustee 2 a wrong share."""
+        parameters = self.manifest.ceremony_parameters()
+        trustees = [CeremonyTrustee.start(parameters, i, randomness=self.rng) for i in (1, 2, 3)]
+        announcements = [t.announce(randomness=self.rng) for t in trustees]
+        for announcement in announcements:
+            self.assembly.announce(announcement, at=self.tick())
+        dealings = [t.deal(announcements, randomness=self.rng) for t in trustees]
+        if bad_share:
+            box = seal(announcements[1].encryption_key, bytes(Scalar.from_int(12345)),
+                       randomness=self.rng)  # fmt: skip
+            first = dealings[0]
+            shares = tuple(
+                EncryptedShare(recipient=2, box=HexBytes(box)) if s.recipient == 2 else s
+                for s in first.shares
+            )
+            dealings[0] = msgspec.structs.replace(first, shares=shares)
+        for dealing in dealings:
+            self.assembly.deal(dealing, at=self.tick())
+        for trustee in trustees:
+            for complaint in trustee.check_shares(announcements, dealings, randomness=self.rng):
+                self.assembly.complain(complaint, at=self.tick())
+        outcome = self.assembly.conclude_ceremony(at=self.tick())
+        return [t.finish(outcome, dealings) for t in trustees]
+
+    def register(self) -> None:
+        for person in self.assembly.election.roll.persons:
+            issued = self.convener.issue_code(self.manifest, person.id, randomness=self.rng)
+            self.assembly.issue_code(issued.issue, at=self.tick())
+            voter = Voter.create(person.id, randomness=self.rng)
+            self.assembly.bind(voter.bind(self.manifest, issued.code), at=self.tick())
+            self.voters[str(person.id)] = voter
+
+    def vote(self, person: str, choices: dict[str, list[int]]) -> None:
+        opened = self.voters[person].prepare_ballot(
+            self.assembly.election,
+            {QuestionId(q): c for q, c in choices.items()},
+            randomness=self.rng,
+        )
+        self.assembly.cast(opened.ballot, at=self.tick())
+
+    def vote_for(self, proxy: str, delegation: Delegation, choices: dict[str, list[int]],
+                 questions: list[str] | None = None) -> None:  # fmt: skip
+        opened = self.voters[proxy].prepare_proxy_ballot(
+            self.assembly.election, delegation, {QuestionId(q): c for q, c in choices.items()},
+            questions=None if questions is None else [QuestionId(q) for q in questions],
+            randomness=self.rng,
+        )  # fmt: skip
+        self.assembly.cast(opened.ballot, at=self.tick())
+
+    def count(self, keys: list[TrusteeKey], trustees: tuple[int, int], closes: int) -> list[bytes]:
+        self.assembly.close(at=closes)
+        self.assembly.publish_tally(at=closes + 60)
+        for trustee in trustees:
+            share = decrypt_tally(keys[trustee - 1], self.assembly.box, randomness=self.rng)
+            self.assembly.add_share(share, at=closes + 120)
+        self.assembly.publish_results(at=closes + 180)
+        notice = self.convener.notice(self.manifest, "表决结果公告", "结果已公布 Results posted",
+                                      until=closes + 15 * 86_400)  # fmt: skip
+        self.assembly.notice(notice, at=closes + 240)
+        self.board.sign_head(at=closes + 300)
+        return list(self.board.raw_entries())
+
+
+def _delegations_record() -> tuple[ElectionId, list[bytes], list[SignedTreeHead]]:
+    """A complaint upheld in the ceremony; a delegation passed on (depth 2); a proxy at its cap of
+    two owners; the window extended; re-voting off; a custom stricter rule and a consultation.
+    """  # noqa: D205
+
+    def both(base: Base, numerator: int, denominator: int) -> tuple[Requirement, ...]:
+        return tuple(
+            Requirement(measure=m, base=base, numerator=numerator, denominator=denominator,
+                        strict=False)
+            for m in (Measure.AREA, Measure.HEADCOUNT)
+        )  # fmt: skip
+
+    # The covenant asks for more than the statute in every term: it covers ORDINARY (spec §9.1).
+    stricter = DecisionRule(
+        name="covenant: three quarters",
+        quorum=both(Base.TOTAL, 3, 4),
+        approval=both(Base.PARTICIPATING, 2, 3),
+    )
+    straw = DecisionRule(
+        name="straw poll",
+        quorum=(),
+        approval=(Requirement(measure=Measure.HEADCOUNT, base=Base.PARTICIPATING, numerator=1,
+                              denominator=2, strict=True),),
+    )  # fmt: skip
+    questions = (
+        Motion(id=QuestionId("renew"), title="续聘物业服务企业", matter=Matter.PROPERTY_SERVICE),
+        Motion(id=QuestionId("paint"), title="外墙翻新", matter=Matter.OTHER, rule=stricter),
+        Motion(id=QuestionId("poll"), title="意见征询：增设快递柜", matter=None, rule=straw),
+        Rating(id=QuestionId("service"), title="物业服务满意度"),
+    )
+    policy = Policy(revoting=False, max_delegations_per_proxy=2, delegation_depth=2)
+    s = _Scenario("vectors-delegations", questions, policy)
+    keys = s.ceremony(bad_share=True)
+    s.register()
+    s.tick(SCENARIO_OPENS)
+    expires = SCENARIO_CLOSES + 86_400
+    manifest, v = s.manifest, s.voters
+    # P1 delegates to P2, who passes "renew" on to P3: a chain of depth 2.
+    top = v["P1"].delegate(manifest, v["P2"].key, expires=expires)
+    s.assembly.delegate(top, at=s.tick())
+    onward = v["P2"].pass_on(top, v["P3"].key, expires=expires, scope=[QuestionId("renew")])
+    s.assembly.delegate(onward, at=s.tick())
+    # P4 holds two owners' votes, the cap of the policy.
+    held = [v[o].delegate(manifest, v["P4"].key, expires=expires) for o in ("P5", "P6")]
+    for delegation in held:
+        s.assembly.delegate(delegation, at=s.tick())
+    # The convener extends the window by two days.
+    closes = SCENARIO_CLOSES + 2 * 86_400
+    s.assembly.extend(s.convener.extend(manifest, closes), at=s.tick())
+    everything = {"renew": [AGREE], "paint": [AGREE], "poll": [AGREE], "service": [3]}
+    s.vote_for("P3", onward, {"renew": [AGREE]}, questions=["renew"])
+    s.vote_for("P2", top, {"paint": [OPPOSE], "poll": [AGREE], "service": [3]},
+               questions=["paint", "poll", "service"])  # fmt: skip
+    s.vote("P2", everything)
+    s.vote("P3", {"renew": [AGREE], "paint": [AGREE], "poll": [OPPOSE], "service": [4]})
+    for delegation, choices in zip(
+        held,
+        ({"renew": [AGREE], "paint": [ABSTAIN]}, {"renew": [OPPOSE], "paint": [AGREE]}),
+        strict=True,
+    ):
+        s.vote_for("P4", delegation, {**choices, "poll": [AGREE], "service": []})
+    s.vote("P4", everything)
+    s.vote("P7", {"renew": [AGREE], "paint": [AGREE], "poll": [ABSTAIN], "service": [2]})
+    s.vote("DEV", {"renew": [OPPOSE], "paint": [AGREE], "poll": [], "service": []})
+    lines = s.count(keys, (2, 3), closes)
+    return s.election, lines, s.board.heads()
+
+
+def _committee_tie_record() -> tuple[ElectionId, list[bytes], list[SignedTreeHead]]:
+    """A committee election of 2 seats and 1 alternate place where two candidates tie exactly for
+    the second seat, so a seat and the alternate place stay unfilled (spec §9.3).
+    """  # noqa: D205
+    committee = CommitteeElection(
+        id=QuestionId("committee"), title="选举业主委员会",
+        candidates=tuple(Candidate(id=CandidateId(f"C{i}"), name=f"候选人{i}") for i in range(1, 6)),
+        seats=2, alternates=1,
+    )  # fmt: skip
+    s = _Scenario("vectors-committee-tie", (committee,), Policy())
+    keys = s.ceremony(bad_share=False)
+    s.register()
+    s.tick(SCENARIO_OPENS)
+    # Each owner approves up to two. C1: P1 P2 P5 P6 P7, 5 persons, 485 m², first. C2: P1 P3 P4 P7
+    # and C3: P2 P3 P4 P5, each 4 persons and 395 m² (120 + 80 = 110 + 90): equal in both measures,
+    # for the second seat and the alternate place; both pass round 1 (more than half of the 7
+    # participants and of their 680 m²). C4: P6 alone; C5: nobody. The developer does not vote.
+    approvals = {"P1": [0, 1], "P7": [0, 1], "P2": [0, 2], "P5": [0, 2], "P3": [1, 2],
+                 "P4": [1, 2], "P6": [0, 3]}  # fmt: skip
+    for person, chosen in approvals.items():
+        s.vote(person, {"committee": chosen})
+    lines = s.count(keys, (1, 3), SCENARIO_CLOSES)
+    return s.election, lines, s.board.heads()
 
 
 def build() -> dict[str, bytes]:

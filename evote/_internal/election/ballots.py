@@ -25,6 +25,7 @@ from evote._internal.election.election import Election
 from evote._internal.election.manifest import Motion, Question
 from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import PersonId, QuestionId
+from evote._internal.messages import Text
 from evote.errors import InvalidProof, ParameterError, Reason, Refused
 from evote.hazmat.elgamal import Ciphertext, encrypt, encrypt_with_nonce, sum_ciphertexts
 from evote.hazmat.group import Scalar
@@ -61,6 +62,42 @@ __all__ = [
 
 #: The largest ballot counter: a JSON-safe integer (spec §10.2).
 MAX_COUNTER: Final = 2**53 - 1
+
+_BALLOT = Text("ballot", "ballot", "选票")
+_OTHER_FINGERPRINT = Text(
+    "ballot-fingerprint",
+    "ballot for election {election!r} with another fingerprint, not this election {this!r}",
+    "选票属于选举 {election!r}，选举指纹不同，不是本次选举 {this!r}",
+)
+_QUESTIONS_COVERED = Text(
+    "ballot-questions", "ballot covers questions {found!r}, expected {expected!r}",
+    "选票涵盖的表决事项为 {found!r}，应为 {expected!r}",
+)  # fmt: skip
+_QUESTION_WIDTH = Text(
+    "ballot-width",
+    "question {question}: expected {width} selections and proofs, found {selections} and {proofs}",
+    "表决事项 {question}：应有 {width} 个选项及其证明，实有 {selections} 个选项和 {proofs} 个证明",
+)
+_SELECTION_PROOF = Text(
+    "selection-proof", "question {question}, selection {selection}: {problem}",
+    "表决事项 {question} 选项 {selection}：{problem}",
+)  # fmt: skip
+_RANGE_PROOF = Text(
+    "range-proof", "question {question}: {problem}", "表决事项 {question}：{problem}"
+)
+_OPENINGS_QUESTIONS = Text(
+    "openings-questions", "the openings do not cover the ballot's questions in order",
+    "查验公开的数据未按顺序涵盖选票的各表决事项",
+)  # fmt: skip
+_OPENING_LENGTH = Text(
+    "opening-length", "question {question}: opening of the wrong length",
+    "表决事项 {question}：公开的数据长度不符",
+)  # fmt: skip
+_OPENING_MISMATCH = Text(
+    "opening-mismatch",
+    "question {question}, selection {selection}: the opening does not reproduce the ciphertext",
+    "表决事项 {question} 选项 {selection}：公开的数据不能重现密文",
+)
 
 
 class BallotKind(enum.StrEnum):
@@ -279,25 +316,22 @@ def check_ballot_signature(
     manifest = election.manifest
     if body.election != manifest.election or body.fingerprint != election.fingerprint:
         raise Refused(
-            Reason.WRONG_FINGERPRINT,
-            f"ballot for election {body.election!r} with another fingerprint, "
-            f"not this election {manifest.election!r}",
-        )
+            Reason.WRONG_FINGERPRINT, _OTHER_FINGERPRINT,
+            election=body.election, this=manifest.election,
+        )  # fmt: skip
     if [part.question for part in body.questions] != list(questions):
         raise Refused(
-            Reason.MALFORMED,
-            f"ballot covers questions {[p.question for p in body.questions]}, "
-            f"expected {list(questions)}",
-        )
+            Reason.MALFORMED, _QUESTIONS_COVERED,
+            found=[p.question for p in body.questions], expected=list(questions),
+        )  # fmt: skip
     for part in body.questions:
         width = len(manifest.question(part.question).options())
         if len(part.selections) != width or len(part.proofs) != width:
             raise Refused(
-                Reason.MALFORMED,
-                f"question {part.question}: expected {width} selections and proofs, "
-                f"found {len(part.selections)} and {len(part.proofs)}",
-            )
-    verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what="ballot")
+                Reason.MALFORMED, _QUESTION_WIDTH, question=part.question, width=width,
+                selections=len(part.selections), proofs=len(part.proofs),
+            )  # fmt: skip
+    verify_signature(body.credential, Domain.SIGN_BALLOT, body, ballot.signature, what=_BALLOT)
 
 
 def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
@@ -316,7 +350,7 @@ def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
                 verify_selection(RangeStatement(fingerprint, key, context, ciphertext), proof)
             except InvalidProof as error:
                 raise InvalidProof(
-                    f"question {part.question}, selection {index}: {error}"
+                    _SELECTION_PROOF, question=part.question, selection=index, problem=error.said
                 ) from error
         context = proof_context(body.person, body.credential, part.question, None)
         lo, hi = question.bounds()
@@ -324,7 +358,7 @@ def check_ballot_proofs(election: Election, ballot: Ballot) -> None:
         try:
             verify_range(RangeStatement(fingerprint, key, context, total, lo, hi), part.range_proof)
         except InvalidProof as error:
-            raise InvalidProof(f"question {part.question}: {error}") from error
+            raise InvalidProof(_RANGE_PROOF, question=part.question, problem=error.said) from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,20 +395,15 @@ def check_openings(election: Election, opened: OpenedBallot) -> None:
     """That the openings of a challenged ballot re-encrypt its ciphertexts (spec §10.3)."""
     parts = opened.ballot.body.questions
     if [o.question for o in opened.openings] != [p.question for p in parts]:
-        raise Refused(Reason.MALFORMED, "the openings do not cover the ballot's questions in order")
+        raise Refused(Reason.MALFORMED, _OPENINGS_QUESTIONS)
     key = election.joint_key
     for part, opening in zip(parts, opened.openings, strict=True):
         if len(opening.values) != len(part.selections) or len(opening.nonces) != len(
             part.selections
         ):
-            raise Refused(
-                Reason.MALFORMED, f"question {part.question}: opening of the wrong length"
-            )
+            raise Refused(Reason.MALFORMED, _OPENING_LENGTH, question=part.question)
         for index, (ciphertext, value, nonce) in enumerate(
             zip(part.selections, opening.values, opening.nonces, strict=True)
         ):
             if value not in (0, 1) or encrypt_with_nonce(key, value, nonce) != ciphertext:
-                raise InvalidProof(
-                    f"question {part.question}, selection {index}: the opening does not "
-                    f"reproduce the ciphertext"
-                )
+                raise InvalidProof(_OPENING_MISMATCH, question=part.question, selection=index)

@@ -41,6 +41,7 @@ from evote._internal.election.manifest import CommitteeElection
 from evote._internal.election.tally import Tally, Vote, aggregate_votes
 from evote._internal.encoding import Bytes32, Struct
 from evote._internal.ids import PersonId, QuestionId
+from evote._internal.messages import Text
 from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Figures
 from evote.errors import Reason, Refused, UsageError, refusing
@@ -57,6 +58,143 @@ __all__ = [
 
 #: Longest extension of the voting window: 3 months (domain rule 26).
 MAX_EXTENSION: Final = 92 * 86_400
+
+# What the box refuses, and why (spec §11.2).
+_TIME_GOES_BACK = Text(
+    "time-goes-back", "time {at} is before the previous event at {last}",
+    "时间 {at} 早于上一事件的时间 {last}",
+)  # fmt: skip
+_VOTING_CLOSED = Text("voting-closed", "voting has closed", "投票已截止")
+_VOTING_OPENS = Text("voting-opens", "voting opens at {opens}", "投票期自 {opens} 开始")
+_EXTENSION = Text("extension", "extension", "延长投票期")
+_EXTENSION_SIGNED = Text(
+    "extension-signer", "extension (not signed by the convener)", "延长投票期（非召集人签名）"
+)
+_COMMITTEE_EXTENDED = Text(
+    "committee-extended", "a committee election cannot be extended",
+    "含业主委员会选举的选举不能延长投票期",
+)  # fmt: skip
+_EXTENSION_RANGE = Text(
+    "extension-range",
+    "the new close {closes} must be after {after} and within 3 months of {original}",
+    "新的截止时间 {closes} 必须晚于 {after}，且不超过 {original} 之后 3 个月",
+)
+_BOX_CLOSED = Text("box-closed", "the box is already closed", "投票箱已关闭")
+_WINDOW_RUNS = Text("window-runs", "the window runs until {closes}", "投票期持续至 {closes}")
+_DELEGATION = Text("delegation", "delegation", "委托")
+_DELEGATION_EXPIRED = Text(
+    "delegation-expired", "the delegation has already expired", "该委托已过期"
+)
+_PROXY_NOT_BOUND = Text(
+    "proxy-not-bound", "the proxy must be the bound credential of a person on the roll",
+    "代理人必须是名册上人员已绑定的凭证",
+)  # fmt: skip
+_TO_ONESELF = Text("delegation-to-oneself", "a delegation to oneself", "委托给自己")
+_CYCLE = Text("delegation-cycle", "the delegation would form a cycle", "该委托会形成循环")
+_OVERLAP = Text(
+    "delegation-overlap", "a delegation already covers some of these questions",
+    "已有委托涵盖其中部分表决事项",
+)  # fmt: skip
+_PROXY_FULL = Text(
+    "proxy-full", "the proxy already holds the maximum of {cap} owners",
+    "该代理人已受 {cap} 位业主委托，达到上限",
+)  # fmt: skip
+_NOT_OWNERS_CREDENTIAL = Text(
+    "not-owners-credential", "not signed by the bound credential of {owner!r}",
+    "不是由 {owner!r} 已绑定的凭证签名",
+)  # fmt: skip
+_PARENT_UNKNOWN = Text(
+    "parent-unknown", "the parent delegation is unknown, revoked or expired",
+    "上级委托不存在、已撤销或已过期",
+)  # fmt: skip
+_PASS_ON_BY = Text(
+    "pass-on-by", "only the parent's proxy may pass it on, for the same owner",
+    "只有上级委托的代理人可以转委托，且须为同一业主",
+)  # fmt: skip
+_PASS_ON_WIDER = Text(
+    "pass-on-wider", "a passed-on delegation cannot widen its parent's scope or time",
+    "转委托不能扩大上级委托的委托范围或期限",
+)  # fmt: skip
+_TOO_DEEP = Text(
+    "delegation-depth", "delegation depth {depth} exceeds the allowed {allowed}",
+    "委托层级 {depth} 超过允许的 {allowed} 层",
+)  # fmt: skip
+_SCOPE = Text(
+    "scope-invalid", "the scope must list distinct questions of the election",
+    "委托范围必须列出本次选举中互不相同的表决事项",
+)  # fmt: skip
+_REVOCATION = Text("revocation", "revocation", "撤销委托")
+_NO_SUCH_DELEGATION = Text("delegation-unknown", "no such delegation", "没有该委托")
+_REVOKER = Text(
+    "revoker", "only the delegator or the owner may revoke", "只有委托人或业主本人可以撤销委托"
+)
+_PAPER_CAST = Text(
+    "paper-cast", "paper ballots are entered by the convener", "纸质选票由召集人录入"
+)
+_ONLY_PAPER = Text(
+    "only-paper", "only paper ballots are entered by the convener", "召集人只录入纸质选票"
+)
+_PAPER_CHALLENGED = Text("paper-challenged", "a paper ballot is not challenged", "纸质选票不能查验")
+_CAST_CHALLENGED = Text(
+    "cast-challenged", "this ballot was cast; a cast ballot cannot be challenged",
+    "该选票已投出；已投出的选票不能查验",
+)  # fmt: skip
+_SPOILED = Text(
+    "spoiled", "this ballot was challenged and can never be cast",
+    "该选票已被查验，永远不能投出",
+)  # fmt: skip
+_NO_REVOTING = Text(
+    "revoting-disabled", "re-voting is not allowed in this election", "本次选举不允许重新投票"
+)
+_COUNTER_USED = Text(
+    "counter-used",
+    "this credential signed a ballot for {person!r} with counter {counter} before",
+    "该凭证此前已为 {person!r} 签署过选票序号为 {counter} 的选票",
+)
+_COUNTER_RANGE = Text(
+    "counter-range", "the ballot counter must be 1 … {most}", "选票序号必须在 1 … {most} 之间"
+)
+_OTHER_ELECTION_OR_KEY = Text(
+    "ballot-other-election", "the ballot is for another election or key",
+    "该选票属于另一选举或另一选举公钥",
+)  # fmt: skip
+_DIRECT_SHAPE = Text(
+    "direct-ballot-shape", "a direct ballot has no delegation and no scan",
+    "本人选票不带委托，也不带扫描件",
+)  # fmt: skip
+_NOT_BOUND = Text(
+    "not-bound-credential", "not the bound credential of {person!r}",
+    "不是 {person!r} 已绑定的凭证",
+)  # fmt: skip
+_PAPER_SHAPE = Text(
+    "paper-ballot-shape", "a paper ballot has a scan hash and no delegation",
+    "纸质选票带扫描件哈希，不带委托",
+)  # fmt: skip
+_PAPER_SIGNER = Text(
+    "paper-signer", "paper ballots are signed by the convener", "纸质选票由召集人签名"
+)
+_PROXY_SHAPE = Text(
+    "proxy-ballot-shape", "a proxy ballot has a delegation and no scan",
+    "代理人选票带委托，不带扫描件",
+)  # fmt: skip
+_NOT_IN_BOX = Text(
+    "delegation-not-in-box", "no such delegation in this box", "本投票箱中没有该委托"
+)
+_DELEGATION_MISMATCH = Text(
+    "delegation-mismatch", "the delegation is not from this owner to this credential",
+    "该委托并非由此业主委托给此凭证",
+)  # fmt: skip
+_DELEGATION_FALLEN = Text(
+    "delegation-fallen", "the delegation is revoked or expired", "该委托已撤销或已过期"
+)
+_PASSED_ON = Text(
+    "passed-on", "the proxy has passed this delegation on entirely",
+    "代理人已将该委托全部转委托",
+)  # fmt: skip
+_REPLAYED = Text(
+    "ciphertext-replayed", "a ciphertext of this ballot was submitted before",
+    "该选票中的某个密文此前已提交过",
+)  # fmt: skip
 
 
 class Receipt(Struct):
@@ -190,9 +328,7 @@ class BallotBox:
 
     def _clock(self, at: int) -> None:
         if self._last_at is not None and at < self._last_at:
-            raise Refused(
-                Reason.TIME_GOES_BACK, f"time {at} is before the previous event at {self._last_at}"
-            )
+            raise Refused(Reason.TIME_GOES_BACK, _TIME_GOES_BACK, at=at, last=self._last_at)
 
     def _record(self, at: int) -> None:
         self._last_at = at
@@ -200,12 +336,12 @@ class BallotBox:
 
     def _require_not_closed(self, at: int) -> None:
         if self._closed or at >= self._closes:
-            raise Refused(Reason.OUTSIDE_WINDOW, "voting has closed")
+            raise Refused(Reason.OUTSIDE_WINDOW, _VOTING_CLOSED)
 
     def _require_window(self, at: int) -> None:
         self._require_not_closed(at)
         if at < self._manifest.window.opens:
-            raise Refused(Reason.OUTSIDE_WINDOW, f"voting opens at {self._manifest.window.opens}")
+            raise Refused(Reason.OUTSIDE_WINDOW, _VOTING_OPENS, opens=self._manifest.window.opens)
 
     @contextlib.contextmanager
     def registration(self, *, at: int) -> Iterator[None]:
@@ -237,21 +373,20 @@ class BallotBox:
         self._clock(at)
         self._require_not_closed(at)
         body = extension.body
-        self.registry.require_election(body.election, body.manifest, "extension")
+        self.registry.require_election(body.election, body.manifest, _EXTENSION)
         with refusing():
             verify_signature(
                 self._manifest.convener_key, Domain.SIGN_EXTENSION, body, extension.signature,
-                what="extension (not signed by the convener)",
+                what=_EXTENSION_SIGNED,
             )  # fmt: skip
         if any(isinstance(q, CommitteeElection) for q in self._manifest.questions):
-            raise Refused(Reason.EXTENSION_INVALID, "a committee election cannot be extended")
+            raise Refused(Reason.EXTENSION_INVALID, _COMMITTEE_EXTENDED)
         closes = body.closes
         if not self._closes < closes <= self._manifest.window.closes + MAX_EXTENSION:
             raise Refused(
-                Reason.EXTENSION_INVALID,
-                f"the new close {closes} must be after {self._closes} and within 3 months of "
-                f"{self._manifest.window.closes}",
-            )
+                Reason.EXTENSION_INVALID, _EXTENSION_RANGE,
+                closes=closes, after=self._closes, original=self._manifest.window.closes,
+            )  # fmt: skip
         self._closes = closes
         self._record(at)
 
@@ -259,9 +394,9 @@ class BallotBox:
         """Close the box; allowed once, at or after the end of the voting window."""
         self._clock(at)
         if self._closed:
-            raise Refused(Reason.OUTSIDE_WINDOW, "the box is already closed")
+            raise Refused(Reason.OUTSIDE_WINDOW, _BOX_CLOSED)
         if at < self._closes:
-            raise Refused(Reason.OUTSIDE_WINDOW, f"the window runs until {self._closes}")
+            raise Refused(Reason.OUTSIDE_WINDOW, _WINDOW_RUNS, closes=self._closes)
         self._closed = True
         self._record(at)
 
@@ -308,31 +443,31 @@ class BallotBox:
     def _check_delegation(self, delegation: Delegation, at: int) -> _DelegationState:
         body = delegation.body
         invalid = Reason.DELEGATION_INVALID
-        self.registry.require_election(body.election, body.manifest, "delegation")
+        self.registry.require_election(body.election, body.manifest, _DELEGATION)
         self._require_on_roll(body.owner)
         with refusing():
             verify_signature(
                 body.delegator, Domain.SIGN_DELEGATION, body, delegation.signature,
-                what="delegation",
+                what=_DELEGATION,
             )  # fmt: skip
         self.registry.require_live(body.delegator)
         if body.expires <= at:
-            raise Refused(invalid, "the delegation has already expired")
+            raise Refused(invalid, _DELEGATION_EXPIRED)
         scope = self._scope(body.scope)
         proxy = self.registry.holder(body.proxy)
         if proxy is None or self.registry.is_replaced(body.proxy):
-            raise Refused(invalid, "the proxy must be the bound credential of a person on the roll")
+            raise Refused(invalid, _PROXY_NOT_BOUND)
         chain, siblings = self._lineage(delegation, scope, at)
         if proxy == chain[-1]:
-            raise Refused(invalid, "a delegation to oneself")
+            raise Refused(invalid, _TO_ONESELF)
         if proxy in chain:
-            raise Refused(invalid, "the delegation would form a cycle")
+            raise Refused(invalid, _CYCLE)
         if siblings.overlaps(scope, at, self._last_at):
-            raise Refused(invalid, "a delegation already covers some of these questions")
+            raise Refused(invalid, _OVERLAP)
         cap = self._manifest.policy.max_delegations_per_proxy
         held: Mapping[PersonId, int] = self._held.get(proxy, {})
         if cap is not None and body.owner not in held and len(held) >= cap:
-            raise Refused(invalid, f"the proxy already holds the maximum of {cap} owners")
+            raise Refused(invalid, _PROXY_FULL, cap=cap)
         return _DelegationState(
             delegation=delegation,
             chain=(*chain, proxy),
@@ -348,23 +483,19 @@ class BallotBox:
         invalid = Reason.DELEGATION_INVALID
         if body.parent is None:
             if self.registry.credential(body.owner) != body.delegator:
-                raise Refused(
-                    Reason.NOT_AUTHORISED, f"not signed by the bound credential of {body.owner!r}"
-                )
+                raise Refused(Reason.NOT_AUTHORISED, _NOT_OWNERS_CREDENTIAL, owner=body.owner)
             return (body.owner,), self._given.get(body.owner, _Given())
         parent = self._delegations.get(bytes(body.parent))
         if parent is None or not parent.stands(at):
-            raise Refused(invalid, "the parent delegation is unknown, revoked or expired")
+            raise Refused(invalid, _PARENT_UNKNOWN)
         parent_body = parent.delegation.body
         if body.delegator != parent_body.proxy or body.owner != parent_body.owner:
-            raise Refused(invalid, "only the parent's proxy may pass it on, for the same owner")
+            raise Refused(invalid, _PASS_ON_BY)
         if not scope <= parent.scope or body.expires > parent_body.expires:
-            raise Refused(invalid, "a passed-on delegation cannot widen its parent's scope or time")
+            raise Refused(invalid, _PASS_ON_WIDER)
         allowed = self._manifest.policy.delegation_depth
         if parent.depth + 1 > allowed:
-            raise Refused(
-                invalid, f"delegation depth {parent.depth + 1} exceeds the allowed {allowed}"
-            )
+            raise Refused(invalid, _TOO_DEEP, depth=parent.depth + 1, allowed=allowed)
         return parent.chain, parent.children
 
     def _scope(self, scope: tuple[QuestionId, ...] | None) -> frozenset[QuestionId]:
@@ -372,9 +503,7 @@ class BallotBox:
             return self._all_questions
         chosen = frozenset(scope)
         if not chosen or len(chosen) != len(scope) or not chosen <= self._all_questions:
-            raise Refused(
-                Reason.DELEGATION_INVALID, "the scope must list distinct questions of the election"
-            )
+            raise Refused(Reason.DELEGATION_INVALID, _SCOPE)
         return chosen
 
     def revoke(self, revocation: Revocation, *, at: int) -> None:
@@ -385,16 +514,16 @@ class BallotBox:
         if state is not None and state.revoked:
             return  # revoked already: nothing changes
         self._require_not_closed(at)
-        self.registry.require_election(body.election, body.manifest, "revocation")
+        self.registry.require_election(body.election, body.manifest, _REVOCATION)
         if state is None:
-            raise Refused(Reason.DELEGATION_INVALID, "no such delegation")
+            raise Refused(Reason.DELEGATION_INVALID, _NO_SUCH_DELEGATION)
         owner = state.delegation.body.owner
         if body.revoker not in (state.delegation.body.delegator, self.registry.credential(owner)):
-            raise Refused(Reason.NOT_AUTHORISED, "only the delegator or the owner may revoke")
+            raise Refused(Reason.NOT_AUTHORISED, _REVOKER)
         with refusing():
             verify_signature(
                 body.revoker, Domain.SIGN_REVOCATION, body, revocation.signature,
-                what="revocation",
+                what=_REVOCATION,
             )  # fmt: skip
         self.registry.require_live(body.revoker)
         state.revoked = True
@@ -424,14 +553,14 @@ class BallotBox:
         """Accept an electronic ballot, the person's own or a proxy's (spec §11.2)."""
         self._clock(at)
         if ballot.body.kind is BallotKind.PAPER:
-            raise Refused(Reason.MALFORMED, "paper ballots are entered by the convener")
+            raise Refused(Reason.MALFORMED, _PAPER_CAST)
         return self._accept(ballot, at)
 
     def enter_paper(self, ballot: Ballot, *, at: int) -> Receipt:
         """Accept a paper ballot that the convener entered for a person (spec §11.2)."""
         self._clock(at)
         if ballot.body.kind is not BallotKind.PAPER:
-            raise Refused(Reason.MALFORMED, "only paper ballots are entered by the convener")
+            raise Refused(Reason.MALFORMED, _ONLY_PAPER)
         return self._accept(ballot, at)
 
     def spoil(self, opened: OpenedBallot, *, at: int) -> None:
@@ -442,9 +571,9 @@ class BallotBox:
         if tracking in self._spoiled:
             return  # challenged already
         if ballot.body.kind is BallotKind.PAPER:
-            raise Refused(Reason.MALFORMED, "a paper ballot is not challenged")
+            raise Refused(Reason.MALFORMED, _PAPER_CHALLENGED)
         if tracking in self._by_tracking:
-            raise Refused(Reason.REPLAY, "this ballot was cast; a cast ballot cannot be challenged")
+            raise Refused(Reason.REPLAY, _CAST_CHALLENGED)
         questions = self._admissible(ballot, at)
         with refusing():
             check_ballot_signature(self.election, ballot, questions)
@@ -462,21 +591,19 @@ class BallotBox:
         if earlier is not None:
             return Receipt(tracking_code=Bytes32(tracking), sequence=earlier.sequence)
         if tracking in self._spoiled:
-            raise Refused(Reason.SPOILED, "this ballot was challenged and can never be cast")
+            raise Refused(Reason.SPOILED, _SPOILED)
         questions = self._admissible(ballot, at)
         with refusing():
             check_ballot_signature(self.election, ballot, questions)
         covers = frozenset(questions)
         if not self._manifest.policy.revoting and self._has_voted(ballot, covers):
-            raise Refused(Reason.REVOTING_DISABLED, "re-voting is not allowed in this election")
+            raise Refused(Reason.REVOTING_DISABLED, _NO_REVOTING)
         self._refuse_replays(ballot)
         body = ballot.body
         counter = (bytes(body.credential), body.person, body.counter)
         if counter in self._counters:
             raise Refused(
-                Reason.COUNTER_USED,
-                f"this credential signed a ballot for {body.person!r} with counter "
-                f"{body.counter} before",
+                Reason.COUNTER_USED, _COUNTER_USED, person=body.person, counter=body.counter
             )
         with refusing():
             self._check_proofs(ballot)
@@ -513,25 +640,25 @@ class BallotBox:
         body = ballot.body
         self._require_window(at)
         if not 1 <= body.counter <= MAX_COUNTER:
-            raise Refused(Reason.MALFORMED, f"the ballot counter must be 1 … {MAX_COUNTER}")
+            raise Refused(Reason.MALFORMED, _COUNTER_RANGE, most=MAX_COUNTER)
         if (
             body.election != self._manifest.election
             or body.fingerprint != self.election.fingerprint
         ):
-            raise Refused(Reason.WRONG_FINGERPRINT, "the ballot is for another election or key")
+            raise Refused(Reason.WRONG_FINGERPRINT, _OTHER_ELECTION_OR_KEY)
         self._require_on_roll(body.person)
         self.registry.require_live(body.credential)
         scope = self._all_questions
         if body.kind is BallotKind.DIRECT:
             if body.delegation is not None or body.scan is not None:
-                raise Refused(Reason.MALFORMED, "a direct ballot has no delegation and no scan")
+                raise Refused(Reason.MALFORMED, _DIRECT_SHAPE)
             if self.registry.credential(body.person) != body.credential:
-                raise Refused(Reason.NOT_AUTHORISED, f"not the bound credential of {body.person!r}")
+                raise Refused(Reason.NOT_AUTHORISED, _NOT_BOUND, person=body.person)
         elif body.kind is BallotKind.PAPER:
             if body.delegation is not None or body.scan is None:
-                raise Refused(Reason.MALFORMED, "a paper ballot has a scan hash and no delegation")
+                raise Refused(Reason.MALFORMED, _PAPER_SHAPE)
             if body.credential != self._manifest.convener_key:
-                raise Refused(Reason.NOT_AUTHORISED, "paper ballots are signed by the convener")
+                raise Refused(Reason.NOT_AUTHORISED, _PAPER_SIGNER)
         else:
             scope = self._proxy_scope(ballot, at)
         return [q.id for q in self._manifest.questions if q.id in scope]
@@ -540,19 +667,19 @@ class BallotBox:
         """The questions a proxy may vote on now: its scope, less what it has passed on."""
         body = ballot.body
         if body.delegation is None or body.scan is not None:
-            raise Refused(Reason.MALFORMED, "a proxy ballot has a delegation and no scan")
+            raise Refused(Reason.MALFORMED, _PROXY_SHAPE)
         state = self._delegations.get(bytes(body.delegation))
         invalid = Reason.DELEGATION_INVALID
         if state is None:
-            raise Refused(invalid, "no such delegation in this box")
+            raise Refused(invalid, _NOT_IN_BOX)
         delegation = state.delegation.body
         if delegation.owner != body.person or delegation.proxy != body.credential:
-            raise Refused(invalid, "the delegation is not from this owner to this credential")
+            raise Refused(invalid, _DELEGATION_MISMATCH)
         if not state.stands(at):
-            raise Refused(invalid, "the delegation is revoked or expired")
+            raise Refused(invalid, _DELEGATION_FALLEN)
         scope = state.scope - self._passed_on(state)
         if not scope:
-            raise Refused(invalid, "the proxy has passed this delegation on entirely")
+            raise Refused(invalid, _PASSED_ON)
         return scope
 
     def _has_voted(self, ballot: Ballot, covers: frozenset[QuestionId]) -> bool:
@@ -565,7 +692,7 @@ class BallotBox:
     def _refuse_replays(self, ballot: Ballot) -> None:
         keys = _ciphertext_keys(ballot)
         if len(set(keys)) != len(keys) or not self._seen.isdisjoint(keys):
-            raise Refused(Reason.REPLAY, "a ciphertext of this ballot was submitted before")
+            raise Refused(Reason.REPLAY, _REPLAYED)
 
     # -- what counts (spec §11.3) --------------------------------------------------------------
 

@@ -24,6 +24,7 @@ from evote._internal.election.election import Election
 from evote._internal.election.results import QuestionCounts
 from evote._internal.encoding import Bytes32, Struct
 from evote._internal.ids import ElectionId, PersonId, QuestionId
+from evote._internal.messages import Message, Text
 from evote._internal.registry.roll import Figures, Measure
 from evote._internal.trustees.ceremony import TrusteeIndex
 from evote._internal.trustees.decryption import (
@@ -50,6 +51,51 @@ __all__ = [
 
 #: Largest decoding table used for the area sums (about 3.4 s to build on one core, tens of MB).
 MAX_TABLE: Final = 2**18
+
+_PLACE = Text(
+    "sum-place", "question {question}, selection {selection}, {measure}",
+    "表决事项 {question} 选项 {selection} 的{measure}",
+)  # fmt: skip
+_MEASURES: Final = {
+    Measure.HEADCOUNT: Text("headcount", "headcount", "人数"),
+    Measure.AREA: Text("area", "area", "面积"),
+}
+_NOT_A_TRUSTEE = Text(
+    "share-stranger", "a share from trustee {trustee}, who is not a trustee",
+    "来自受托人 {trustee} 的解密份额，但其并非受托人",
+)  # fmt: skip
+_PARTIALS_COUNT = Text(
+    "partials-count", "trustee {trustee}: {partials} partials for {sums} sums",
+    "受托人 {trustee}：{sums} 个总和对应了 {partials} 个部分解密",
+)  # fmt: skip
+_PARTIAL_MARKED = Text(
+    "partial-marked",
+    "trustee {trustee}, {place}: a partial decryption marked as trustee {marked}'s",
+    "受托人 {trustee}，{place}：部分解密标注的是受托人 {marked}",
+)
+_PARTIAL_PROOF = Text("partial-proof", "{place}: {problem}", "{place}：{problem}")
+_REPEATED_TRUSTEE = Text("repeated-trustee", "repeated trustee", "受托人重复")
+_OTHER_ELECTION = Text(
+    "tally-other-election", "the tally is for another election", "该计票属于另一选举"
+)
+_TALLY_SHAPE = Text(
+    "tally-shape", "the tally's questions and selections do not match the manifest",
+    "计票的表决事项和选项与选举清单不符",
+)  # fmt: skip
+_TOO_FEW_SHARES = Text(
+    "too-few-shares", "{valid} valid tally share(s), {threshold} needed",
+    "有效解密份额 {valid} 份，需要 {threshold} 份",
+)  # fmt: skip
+_TOO_FEW_VALID = Text(
+    "too-few-valid-shares", "{valid} valid tally share(s), {threshold} needed ({set_aside})",
+    "有效解密份额 {valid} 份，需要 {threshold} 份（{set_aside}）",
+)  # fmt: skip
+_SET_ASIDE = Text("share-set-aside", "trustee {trustee}: {problem}", "受托人 {trustee}：{problem}")
+_AND_SET_ASIDE = Text("shares-set-aside", "{first}; {rest}", "{first}；{rest}")
+_TOTAL_EXCEEDS = Text(
+    "total-exceeds", "question {question}: a total {total} exceeds its participation {bound}",
+    "表决事项 {question}：总数 {total} 超过其参与数 {bound}",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -94,8 +140,10 @@ class Tally(Struct):
                 yield question, index, Measure.AREA, selection.area
 
 
-def _place(question: QuestionAggregate, index: int, measure: Measure) -> str:
-    return f"question {question.question}, selection {index}, {measure}"
+def _place(question: QuestionAggregate, index: int, measure: Measure) -> Message:
+    return Message(
+        _PLACE, {"question": question.question, "selection": index, "measure": _MEASURES[measure]}
+    )
 
 
 class TallyShare(Struct):
@@ -164,46 +212,59 @@ def check_share(election: Election, tally: Tally, share: TallyShare) -> None:
     sums = list(tally._sums())
     keys = election.ceremony.verification_keys
     if not 1 <= share.trustee <= len(keys):
-        raise ThresholdError(f"a share from trustee {share.trustee}, who is not a trustee")
+        raise ThresholdError(_NOT_A_TRUSTEE, trustee=share.trustee)
     if len(share.partials) != len(sums):
         raise ThresholdError(
-            f"trustee {share.trustee}: {len(share.partials)} partials for {len(sums)} sums"
+            _PARTIALS_COUNT, trustee=share.trustee, partials=len(share.partials), sums=len(sums)
         )
     key = keys[share.trustee - 1]
     for (question, index, measure, ciphertext), partial in zip(sums, share.partials, strict=True):
         if partial.trustee != share.trustee:
             raise InvalidProof(
-                f"trustee {share.trustee}, {_place(question, index, measure)}: a partial "
-                f"decryption marked as trustee {partial.trustee}'s"
-            )
+                _PARTIAL_MARKED, trustee=share.trustee, place=_place(question, index, measure),
+                marked=partial.trustee,
+            )  # fmt: skip
         try:
             verify_partial_decryption(election.fingerprint, ciphertext, partial, key)
         except InvalidProof as error:
-            raise InvalidProof(f"{_place(question, index, measure)}: {error}") from None
+            raise InvalidProof(
+                _PARTIAL_PROOF, place=_place(question, index, measure), problem=error.said
+            ) from None
 
 
 def _valid_shares(
     election: Election, tally: Tally, shares: Sequence[TallyShare]
-) -> tuple[list[TallyShare], dict[int, str]]:
+) -> tuple[list[TallyShare], dict[int, Message]]:
     """The shares whose every partial decryption verifies, and why the others were set aside.
 
     A share set aside no longer counts against its trustee once a later share of that trustee is
     valid; a share repeating a trustee already valid is set aside as repeated.
     """
     valid: list[TallyShare] = []
-    rejected: dict[int, str] = {}
+    rejected: dict[int, Message] = {}
     for share in shares:
         if share.trustee in {s.trustee for s in valid}:
-            rejected[share.trustee] = "repeated trustee"
+            rejected[share.trustee] = Message(_REPEATED_TRUSTEE)
             continue
         try:
             check_share(election, tally, share)
         except (InvalidProof, ThresholdError) as error:
-            rejected[share.trustee] = str(error)
+            rejected[share.trustee] = error.said
             continue
         valid.append(share)
         rejected.pop(share.trustee, None)
     return valid, rejected
+
+
+def _set_aside(rejected: Mapping[int, Message]) -> Message:
+    """Why each share was set aside, by trustee: ``trustee 1: …; trustee 3: …``."""
+    said = [
+        Message(_SET_ASIDE, {"trustee": t, "problem": why}) for t, why in sorted(rejected.items())
+    ]
+    joined = said[-1]
+    for message in reversed(said[:-1]):
+        joined = Message(_AND_SET_ASIDE, {"first": message, "rest": joined})
+    return joined
 
 
 def combine_tally(
@@ -216,19 +277,17 @@ def combine_tally(
     the question's participating headcount and each area within its participating area.
     """
     if tally.fingerprint != election.fingerprint:
-        raise Refused(Reason.TALLY_MISMATCH, "the tally is for another election")
+        raise Refused(Reason.TALLY_MISMATCH, _OTHER_ELECTION)
     shape = [(q.id, len(q.options())) for q in election.manifest.questions]
     if [(q.question, len(q.selections)) for q in tally.questions] != shape:
-        raise Refused(
-            Reason.TALLY_MISMATCH, "the tally's questions and selections do not match the manifest"
-        )
+        raise Refused(Reason.TALLY_MISMATCH, _TALLY_SHAPE)
     threshold = election.manifest.threshold
     valid, rejected = _valid_shares(election, tally, shares)
     if len(valid) < threshold:
-        detail = "; ".join(f"trustee {t}: {why}" for t, why in sorted(rejected.items()))
+        if not rejected:
+            raise ThresholdError(_TOO_FEW_SHARES, valid=len(valid), threshold=threshold)
         raise ThresholdError(
-            f"{len(valid)} valid tally share(s), {threshold} needed"
-            + (f" ({detail})" if detail else "")
+            _TOO_FEW_VALID, valid=len(valid), threshold=threshold, set_aside=_set_aside(rejected)
         )
     chosen = valid[:threshold]
     # Every partial decryption of the chosen shares is verified (above): combine them directly,
@@ -251,9 +310,9 @@ def combine_tally(
         bound = question.participation.of(measure)
         if value > bound:
             raise Refused(
-                Reason.DECRYPTION_FAILED,
-                f"question {question.question}: a total {value} exceeds its participation {bound}",
-            )
+                Reason.DECRYPTION_FAILED, _TOTAL_EXCEEDS,
+                question=question.question, total=value, bound=bound,
+            )  # fmt: skip
         values[question.question, index, measure] = value
     return tuple(
         QuestionCounts(

@@ -24,6 +24,7 @@ from typing import Annotated, Final
 import msgspec
 
 from evote._internal.encoding import Bytes32, HexBytes, Struct
+from evote._internal.messages import Figure, Message, Text
 from evote._internal.trustees.polynomial import evaluate_commitments
 from evote.errors import CeremonyError, InvalidEncoding, InvalidPoint, ParameterError
 from evote.hazmat.group import BASE, SCALAR_BYTES, Point, PublicKey, Scalar
@@ -67,6 +68,76 @@ SHARE_BOX_BYTES: Final = SEAL_OVERHEAD + SCALAR_BYTES
 
 #: A trustee's index, 1 … n; it is also the x-coordinate of its share (spec §6.1).
 TrusteeIndex = Annotated[int, msgspec.Meta(ge=1, le=MAX_TRUSTEES)]
+
+# What is wrong with a ceremony message (spec §6.2–§6.4).
+_SHARE_BOX_SIZE = Text(
+    "share-box-size", "share box for trustee {recipient}: expected {size} bytes, found {found}",
+    "发给受托人 {recipient} 的份额密封盒：应为 {size} 字节，实为 {found} 字节",
+)  # fmt: skip
+_NO_SHARE_FOR = Text(
+    "no-share-for", "dealing of trustee {dealer} has no share for trustee {recipient}",
+    "受托人 {dealer} 的分发中没有给受托人 {recipient} 的份额",
+)  # fmt: skip
+_NO_SUCH_TRUSTEE = Text(
+    "no-such-trustee", "no trustee {trustee} in this ceremony",
+    "本次密钥生成仪式中没有受托人 {trustee}",
+)  # fmt: skip
+_ANNOUNCER_UNKNOWN = Text(
+    "announcer-unknown", "announcement from trustee {trustee}, outside 1…{trustees}",
+    "来自受托人 {trustee} 的公告，超出 1…{trustees} 的范围",
+)  # fmt: skip
+_ANNOUNCED_TWICE = Text(
+    "announced-twice", "trustee {trustee} announced twice", "受托人 {trustee} 公告了两次"
+)
+_ANNOUNCED_OTHERS_KEY = Text(
+    "announced-others-key", "trustee {trustee} announced another trustee's encryption key",
+    "受托人 {trustee} 公告了其他受托人的加密公钥",
+)  # fmt: skip
+_ANNOUNCEMENT_PROOF = Text(
+    "announcement-proof", "announcement of trustee {trustee}: Schnorr proof does not verify",
+    "受托人 {trustee} 的公告：Schnorr 证明无法验证",
+)  # fmt: skip
+_NO_ANNOUNCEMENT = Text(
+    "no-announcement", "no announcement from trustee(s) {missing!r}",
+    "受托人 {missing!r} 没有公告",
+)  # fmt: skip
+_DEALER_UNKNOWN = Text(
+    "dealer-unknown", "dealing of trustee {dealer}: dealer outside 1…{trustees}",
+    "受托人 {dealer} 的分发：分发者超出 1…{trustees} 的范围",
+)  # fmt: skip
+_COMMITMENT_COUNT = Text(
+    "commitment-count",
+    "dealing of trustee {dealer}: expected {threshold} commitments, found {found}",
+    "受托人 {dealer} 的分发：应有 {threshold} 个承诺，实有 {found} 个",
+)
+_PROOF_COUNT = Text(
+    "proof-count",
+    "dealing of trustee {dealer}: expected {threshold} coefficient proofs, found {found}",
+    "受托人 {dealer} 的分发：应有 {threshold} 个系数证明，实有 {found} 个",
+)
+_COEFFICIENT_PROOF = Text(
+    "coefficient-proof", "dealing of trustee {dealer}: proof for coefficient {degree} does not verify",
+    "受托人 {dealer} 的分发：系数 {degree} 的证明无法验证",
+)  # fmt: skip
+_RECIPIENTS = Text(
+    "recipients",
+    "dealing of trustee {dealer}: expected shares for trustees {expected!r}, found {found!r}",
+    "受托人 {dealer} 的分发：应有给受托人 {expected!r} 的份额，实为 {found!r}",
+)
+_SHARE_BOX = Text(
+    "share-box", "dealing of trustee {dealer}, share for trustee {recipient}: {detail}",
+    "受托人 {dealer} 的分发中给受托人 {recipient} 的份额：{detail}",
+)  # fmt: skip
+_TOO_FEW_QUALIFIED = Text(
+    "too-few-qualified",
+    "only {count} qualified dealer(s) {qualified!r} for threshold {threshold}; "
+    "the ceremony must be run again",
+    "合格的分发者只有 {count} 位 {qualified!r}，门限为 {threshold}；密钥生成仪式必须重新进行",
+)
+_IDENTITY_KEY = Text(
+    "identity-key", "the joint key or a verification key is the identity",
+    "联合公钥或某个验证公钥为单位元",
+)  # fmt: skip
 
 
 class CeremonyParameters(Struct):
@@ -119,8 +190,7 @@ class EncryptedShare(Struct):
     def __post_init__(self) -> None:
         if len(self.box) != SHARE_BOX_BYTES:
             raise InvalidEncoding(
-                f"share box for trustee {self.recipient}: expected {SHARE_BOX_BYTES} bytes, "
-                f"found {len(self.box)}"
+                _SHARE_BOX_SIZE, recipient=self.recipient, size=SHARE_BOX_BYTES, found=len(self.box)
             )
 
 
@@ -136,9 +206,7 @@ class Dealing(Struct):
         for share in self.shares:
             if share.recipient == recipient:
                 return share
-        raise CeremonyError(
-            f"dealing of trustee {self.dealer} has no share for trustee {recipient}"
-        )
+        raise CeremonyError(_NO_SHARE_FOR, dealer=self.dealer, recipient=recipient)
 
 
 class Complaint(Struct):
@@ -201,8 +269,10 @@ class DealingProblem(enum.StrEnum):
 class DealingError(CeremonyError):
     """A dealing that is not publicly well-formed, with its :class:`DealingProblem` (spec §6.3)."""
 
-    def __init__(self, message: str, problem: DealingProblem, item: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: Text, problem: DealingProblem, item: int | None = None, /, **figures: Figure
+    ) -> None:
+        super().__init__(Message(message, figures))
         self.problem = problem
         self.item = item
 
@@ -253,7 +323,7 @@ class CeremonyOutcome(Struct):
 
     def verification_key(self, trustee: int) -> PublicKey:
         if not 1 <= trustee <= len(self.verification_keys):
-            raise CeremonyError(f"no trustee {trustee} in this ceremony")
+            raise CeremonyError(_NO_SUCH_TRUSTEE, trustee=trustee)
         return self.verification_keys[trustee - 1]
 
 
@@ -285,15 +355,15 @@ def check_announcement(
     """Raise :class:`CeremonyError` unless one announcement is valid after ``earlier`` (§6.2)."""
     trustee = announcement.trustee
     if trustee not in parameters.indices:
-        raise CeremonyError(f"announcement from trustee {trustee}, outside 1…{parameters.trustees}")
+        raise CeremonyError(_ANNOUNCER_UNKNOWN, trustee=trustee, trustees=parameters.trustees)
     for other in earlier:
         if other.trustee == trustee:
-            raise CeremonyError(f"trustee {trustee} announced twice")
+            raise CeremonyError(_ANNOUNCED_TWICE, trustee=trustee)
         if other.encryption_key == announcement.encryption_key:
-            raise CeremonyError(f"trustee {trustee} announced another trustee's encryption key")
+            raise CeremonyError(_ANNOUNCED_OTHERS_KEY, trustee=trustee)
     statement = trustee_key_statement(parameters.fingerprint(), trustee)
     if not knowledge_holds(statement, announcement.proof, announcement.encryption_key):
-        raise CeremonyError(f"announcement of trustee {trustee}: Schnorr proof does not verify")
+        raise CeremonyError(_ANNOUNCEMENT_PROOF, trustee=trustee)
 
 
 def check_announcements(
@@ -307,7 +377,7 @@ def check_announcements(
     keys = {a.trustee: a.encryption_key for a in checked}
     missing = [i for i in parameters.indices if i not in keys]
     if missing:
-        raise CeremonyError(f"no announcement from trustee(s) {missing}")
+        raise CeremonyError(_NO_ANNOUNCEMENT, missing=missing)
     return keys
 
 
@@ -318,22 +388,22 @@ def check_dealing(parameters: CeremonyParameters, dealing: Dealing) -> None:
     in increasing order; every box's ephemeral key in the prime-order subgroup, so that a complaint
     can open it. Whether each share is *correct* only its recipient can tell.
     """
-    dealer = dealing.dealer
-    where = f"dealing of trustee {dealer}"
+    dealer, threshold = dealing.dealer, parameters.threshold
     if dealer not in parameters.indices:
         raise DealingError(
-            f"{where}: dealer outside 1…{parameters.trustees}", DealingProblem.DEALER_UNKNOWN
-        )
-    if len(dealing.commitments) != parameters.threshold:
+            _DEALER_UNKNOWN, DealingProblem.DEALER_UNKNOWN,
+            dealer=dealer, trustees=parameters.trustees,
+        )  # fmt: skip
+    if len(dealing.commitments) != threshold:
         raise DealingError(
-            f"{where}: expected {parameters.threshold} commitments, found {len(dealing.commitments)}",
-            DealingProblem.COMMITMENT_COUNT,
-        )
-    if len(dealing.proofs) != parameters.threshold:
+            _COMMITMENT_COUNT, DealingProblem.COMMITMENT_COUNT,
+            dealer=dealer, threshold=threshold, found=len(dealing.commitments),
+        )  # fmt: skip
+    if len(dealing.proofs) != threshold:
         raise DealingError(
-            f"{where}: expected {parameters.threshold} coefficient proofs, found {len(dealing.proofs)}",
-            DealingProblem.PROOF_COUNT,
-        )
+            _PROOF_COUNT, DealingProblem.PROOF_COUNT,
+            dealer=dealer, threshold=threshold, found=len(dealing.proofs),
+        )  # fmt: skip
     fingerprint = parameters.fingerprint()
     for degree, (commitment, proof) in enumerate(
         zip(dealing.commitments, dealing.proofs, strict=True)
@@ -342,26 +412,24 @@ def check_dealing(parameters: CeremonyParameters, dealing: Dealing) -> None:
             coefficient_statement(fingerprint, dealer, degree), proof, commitment
         ):
             raise DealingError(
-                f"{where}: proof for coefficient {degree} does not verify",
-                DealingProblem.COEFFICIENT_PROOF,
-                degree,
-            )
+                _COEFFICIENT_PROOF, DealingProblem.COEFFICIENT_PROOF, degree,
+                dealer=dealer, degree=degree,
+            )  # fmt: skip
     expected = [i for i in parameters.indices if i != dealer]
     recipients = [share.recipient for share in dealing.shares]
     if recipients != expected:
         raise DealingError(
-            f"{where}: expected shares for trustees {expected}, found {recipients}",
-            DealingProblem.RECIPIENTS,
-        )
+            _RECIPIENTS, DealingProblem.RECIPIENTS,
+            dealer=dealer, expected=expected, found=recipients,
+        )  # fmt: skip
     for share in dealing.shares:
         try:
             ephemeral_point(share.box)
         except InvalidPoint as error:
             raise DealingError(
-                f"{where}, share for trustee {share.recipient}: {error}",
-                DealingProblem.SHARE_BOX,
-                share.recipient,
-            ) from None
+                _SHARE_BOX, DealingProblem.SHARE_BOX, share.recipient,
+                dealer=dealer, recipient=share.recipient, detail=error.said,
+            ) from None  # fmt: skip
 
 
 def share_matches(commitments: Sequence[Point], recipient: int, share: Scalar) -> bool:
@@ -451,9 +519,9 @@ def conclude(
     qualified = tuple(i for i in parameters.indices if i not in disqualified)
     if len(qualified) < parameters.threshold:
         raise CeremonyError(
-            f"only {len(qualified)} qualified dealer(s) {list(qualified)} for threshold "
-            f"{parameters.threshold}; the ceremony must be run again"
-        )
+            _TOO_FEW_QUALIFIED, count=len(qualified), qualified=qualified,
+            threshold=parameters.threshold,
+        )  # fmt: skip
     combined = _combine_commitments([by_dealer[i].commitments for i in qualified])
     try:
         joint_key = PublicKey.from_point(combined[0])
@@ -461,7 +529,7 @@ def conclude(
             PublicKey.from_point(evaluate_commitments(combined, i)) for i in parameters.indices
         )
     except InvalidPoint:
-        raise CeremonyError("the joint key or a verification key is the identity") from None
+        raise CeremonyError(_IDENTITY_KEY) from None
     return CeremonyOutcome(
         parameters=parameters,
         joint_key=joint_key,

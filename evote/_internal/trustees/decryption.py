@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from evote._internal.encoding import Struct
+from evote._internal.messages import Text
 from evote._internal.trustees.ceremony import CeremonyParameters, TrusteeIndex
 from evote._internal.trustees.polynomial import lagrange_coefficients
 from evote.errors import InvalidProof, ParameterError, ThresholdError
@@ -31,6 +32,25 @@ __all__ = [
     "combine_verified",
     "verify_partial_decryption",
 ]
+
+_PARTIAL_PROOF = Text(
+    "partial-decryption-proof",
+    "partial decryption of trustee {trustee}: Chaum–Pedersen proof does not verify",
+    "受托人 {trustee} 的部分解密：Chaum–Pedersen 证明无法验证",
+)
+_TRUSTEE_TWICE = Text(
+    "trustee-twice", "a trustee appears twice among {trustees!r}",
+    "受托人 {trustees!r} 中有人出现了两次",
+)  # fmt: skip
+_UNKNOWN_TRUSTEES = Text(
+    "unknown-trustees", "unknown trustee(s) {unknown!r}: there are {count}",
+    "未知的受托人 {unknown!r}：受托人共 {count} 位",
+)  # fmt: skip
+_TOO_FEW_PARTIALS = Text(
+    "too-few-partials",
+    "{count} partial decryption(s) from trustees {trustees!r}; at least {threshold} are needed",
+    "来自受托人 {trustees!r} 的部分解密共 {count} 份；至少需要 {threshold} 份",
+)
 
 
 class PartialDecryption(Struct):
@@ -110,9 +130,7 @@ def verify_partial_decryption(
     if not equal_logs_hold(
         statement, partial.proof, verification_key, ciphertext.alpha, partial.point
     ):
-        raise InvalidProof(
-            f"partial decryption of trustee {partial.trustee}: Chaum–Pedersen proof does not verify"
-        )
+        raise InvalidProof(_PARTIAL_PROOF, trustee=partial.trustee)
 
 
 def combine_partial_decryptions(
@@ -134,14 +152,13 @@ def combine_partial_decryptions(
         )
     trustees = [partial.trustee for partial in partials]
     if len(set(trustees)) != len(trustees):
-        raise ThresholdError(f"a trustee appears twice among {sorted(trustees)}")
+        raise ThresholdError(_TRUSTEE_TWICE, trustees=sorted(trustees))
     unknown = [t for t in trustees if not 1 <= t <= len(verification_keys)]
     if unknown:
-        raise ThresholdError(f"unknown trustee(s) {unknown}: there are {len(verification_keys)}")
+        raise ThresholdError(_UNKNOWN_TRUSTEES, unknown=unknown, count=len(verification_keys))
     if len(trustees) < threshold:
         raise ThresholdError(
-            f"{len(trustees)} partial decryption(s) from trustees {sorted(trustees)}; "
-            f"at least {threshold} are needed"
+            _TOO_FEW_PARTIALS, count=len(trustees), trustees=sorted(trustees), threshold=threshold
         )
     for partial in partials:
         verify_partial_decryption(

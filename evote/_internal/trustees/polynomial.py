@@ -10,11 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from evote._internal.messages import Text
 from evote.errors import ParameterError, ThresholdError
 from evote.hazmat.group import BASE, ORDER, Point, PublicKey, Scalar
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 
 __all__ = ["Polynomial", "evaluate_commitments", "lagrange_coefficients"]
+
+_NOT_DISTINCT = Text(
+    "indices-not-distinct", "trustee indices are not distinct: {chosen!r}",
+    "受托人序号有重复：{chosen!r}",
+)  # fmt: skip
+_NOT_POSITIVE = Text(
+    "indices-not-positive", "trustee indices must be positive and non-empty: {chosen!r}",
+    "受托人序号必须为正数且不能为空：{chosen!r}",
+)  # fmt: skip
 
 
 class Polynomial:
@@ -73,9 +83,9 @@ def lagrange_coefficients(indices: Iterable[int]) -> dict[int, Scalar]:
     """
     chosen = sorted(indices)
     if len(set(chosen)) != len(chosen):
-        raise ThresholdError(f"trustee indices are not distinct: {chosen}")
+        raise ThresholdError(_NOT_DISTINCT, chosen=chosen)
     if not chosen or chosen[0] < 1:
-        raise ThresholdError(f"trustee indices must be positive and non-empty: {chosen}")
+        raise ThresholdError(_NOT_POSITIVE, chosen=chosen)
     coefficients: dict[int, Scalar] = {}
     for i in chosen:
         numerator, denominator = 1, 1

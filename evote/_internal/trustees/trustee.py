@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from functools import cached_property
 
 from evote._internal.encoding import Bytes32, HexBytes, Struct
+from evote._internal.messages import Text
 from evote._internal.trustees.ceremony import (
     Announcement,
     CeremonyOutcome,
@@ -36,6 +37,21 @@ from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.sealing import EncryptionSecret, clamp, ephemeral_point, seal
 
 __all__ = ["CeremonyTrustee"]
+
+_NOT_OWN_KEY = Text(
+    "not-own-key",
+    "trustee {trustee}: the key announced for trustee {trustee} is not this trustee's own "
+    "encryption key",
+    "受托人 {trustee}：为受托人 {trustee} 公告的公钥不是本受托人自己的加密公钥",
+)
+_NO_VALID_SHARE = Text(
+    "no-valid-share", "trustee {trustee}: no valid share from qualified dealer {dealer}",
+    "受托人 {trustee}：没有来自合格分发者 {dealer} 的有效份额",
+)  # fmt: skip
+_SHARE_NOT_KEY = Text(
+    "share-not-key", "trustee {trustee}: share does not match its public verification key",
+    "受托人 {trustee}：份额与其公开的验证公钥不符",
+)  # fmt: skip
 
 
 class CeremonyTrustee(Struct, dict=True):
@@ -93,10 +109,7 @@ class CeremonyTrustee(Struct, dict=True):
 
     def _check_own_key(self, keys: Mapping[int, PublicKey]) -> None:
         if keys[self.trustee] != self._encryption.public:
-            raise CeremonyError(
-                f"trustee {self.trustee}: the key announced for trustee {self.trustee} is not this "
-                "trustee's own encryption key"
-            )
+            raise CeremonyError(_NOT_OWN_KEY, trustee=self.trustee)
 
     # -- round 1 -----------------------------------------------------------------------------------
 
@@ -220,15 +233,11 @@ class CeremonyTrustee(Struct, dict=True):
             else:
                 received = None
             if received is None:
-                raise CeremonyError(
-                    f"trustee {self.trustee}: no valid share from qualified dealer {dealer}"
-                )
+                raise CeremonyError(_NO_VALID_SHARE, trustee=self.trustee, dealer=dealer)
             share = share + received
         verification_key = outcome.verification_key(self.trustee)
         if BASE * share != verification_key:
-            raise CeremonyError(
-                f"trustee {self.trustee}: share does not match its public verification key"
-            )
+            raise CeremonyError(_SHARE_NOT_KEY, trustee=self.trustee)
         return TrusteeKey(
             parameters=self.parameters,
             trustee=self.trustee,

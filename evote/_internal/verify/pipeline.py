@@ -25,6 +25,7 @@ from evote._internal.election.ballots import check_ballot_proofs
 from evote._internal.election.election import Election
 from evote._internal.election.manifest import Manifest
 from evote._internal.encoding import decode, encode
+from evote._internal.messages import Message
 from evote._internal.registry.roll import Roll
 from evote._internal.trustees.ceremony import CeremonyOutcome
 from evote.errors import EvoteError, InvalidProof, UsageError
@@ -47,10 +48,10 @@ class CheckedLine:
     """What a worker found about one line of ballots.jsonl (spec §15.14)."""
 
     line_hash: bytes
-    undecodable: str | None = None  # why the line does not decode (§15.1): it is not applied
+    undecodable: str | None = None  # the decoder's error, if the line does not decode (§15.1)
     canonical: bool = True  # whether the line is the canonical JSON of its entry (§15.1)
     proofs: ProofFinding = ProofFinding.UNCHECKED
-    message: str = ""  # why the proofs are invalid (§15.7)
+    message: Message | str = ""  # why the proofs are invalid (§15.7)
 
 
 _ELECTION: Election | None = None
@@ -93,7 +94,7 @@ def _check_line(election: Election, line: bytes) -> CheckedLine:
     try:
         entry = decode(line, Entry)
     except EvoteError as error:
-        return CheckedLine(digest, undecodable=f"a line of ballots.jsonl does not decode: {error}")
+        return CheckedLine(digest, undecodable=str(error))
     canonical = encode(entry) == line
     ballot = ballot_of(entry.event)
     if ballot is None:
@@ -102,7 +103,7 @@ def _check_line(election: Election, line: bytes) -> CheckedLine:
         check_ballot_proofs(election, ballot)
     except InvalidProof as error:
         return CheckedLine(
-            digest, canonical=canonical, proofs=ProofFinding.INVALID, message=str(error)
+            digest, canonical=canonical, proofs=ProofFinding.INVALID, message=error.said
         )
     except (EvoteError, KeyError, ValueError):
         # A ballot whose form is wrong: the box refuses it, checking it again (spec §15.8).

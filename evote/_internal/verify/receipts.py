@@ -39,7 +39,8 @@ def verify_receipt_in_record(receipt: InclusionReceipt, record: Path) -> Receipt
     reader = RecordReader(record)
     problems = reader.check_files()
     if problems:
-        raise VerificationFailed(f"{record}: {'; '.join(problems)}", check=Check.FORMAT)
+        said = "; ".join(problem.render() for problem in problems)
+        raise VerificationFailed(f"{record}: {said}", check=Check.FORMAT)
     manifest: Manifest | None = None
     tree = MerkleTree()
     for line in reader.entries():

@@ -28,7 +28,7 @@ from evote._internal.messages import (
 )
 from evote._internal.registry.roll import Figures
 from evote._internal.text.results import render_results
-from evote.errors import Check, Reason, Refused, message_of
+from evote.errors import ENTRY_TEXT, REFUSED_TEXT, Check, Reason, Refused, message_of
 
 __all__ = ["CheckResult", "Finding", "HeadSummary", "Report", "Status", "Summary"]
 
@@ -41,8 +41,6 @@ class Status(enum.StrEnum):
     SKIP = "skip"  # nothing to check: the record ends before this stage
 
 
-_ENTRY: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
-_REFUSED: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
 _CHECKED: Final = Text("checked", "{count} item(s) checked", "已核对 {count} 项")
 _MORE: Final = Text("more", "; and {count} more", "；另有 {count} 项")
 _SEPARATOR: Final = {Language.EN: "; ", Language.ZH: "；"}
@@ -57,8 +55,10 @@ class Finding:
     reason: Reason | None = None
 
     def render(self, language: Language = Language.EN) -> str:
-        where = "" if self.index is None else _ENTRY.render(language, {"index": self.index})
-        refused = "" if self.reason is None else _REFUSED.render(language, {"reason": self.reason})
+        where = "" if self.index is None else ENTRY_TEXT.render(language, {"index": self.index})
+        refused = (
+            "" if self.reason is None else REFUSED_TEXT.render(language, {"reason": self.reason})
+        )
         return f"{where}{refused}{self.said.render(language)}"
 
     def to_json(self, language: Language) -> dict[str, object]:
@@ -140,17 +140,17 @@ class Summary(msgspec.Struct, omit_defaults=True):
 
 
 _LABELS: Final = {
-    "manifest hash": Text("manifest-hash", "manifest hash", "清单哈希"),
-    "board key": Text("board-key", "board key", "公告板公钥"),
-    "fingerprint": Text("fingerprint", "fingerprint", "选举指纹"),
-    "final head": Text("final-head", "final head", "最终树头"),
+    "manifest hash": Text("label-manifest-hash", "manifest hash", "清单哈希"),
+    "board key": Text("label-board-key", "board key", "公告板公钥"),
+    "fingerprint": Text("label-fingerprint", "fingerprint", "选举指纹"),
+    "final head": Text("label-final-head", "final head", "最终树头"),
 }
 _HEADING: Final = Text(
     "heading", "Record {record} — election {election}, {entries} entries",
     "记录 {record} — 选举 {election}，共 {entries} 条",
 )  # fmt: skip
 _HEAD: Final = Text(
-    "head", "size {size}, root {root}, at {at}", "大小 {size}，根 {root}，时间 {at}"
+    "head-figures", "size {size}, root {root}, at {at}", "大小 {size}，根 {root}，时间 {at}"
 )
 _ANCHOR: Final = Text(
     "anchor",
