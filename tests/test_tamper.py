@@ -904,3 +904,22 @@ def _is_utf8(data: bytes | bytearray) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def test_an_unreadable_first_line_of_a_file_stays_in_its_place(
+    demo: DemoRecord, tmp_path: Path
+) -> None:
+    # The first code issue's line becomes garbage: merged where it stood (before the next line of
+    # its file), it stops the replay there — not at entry 0, which would lose the manifest.
+    directory = demo.copy(tmp_path / "record")
+    path = directory / "registration.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[0] = b"garbage\n"
+    path.write_bytes(b"".join(lines))
+    reindex(directory)
+    report = verify_record(directory)
+    failures = [(c.id, f) for c in report.checks.values() for f in c.failures]
+    assert [check for check, _ in failures] == [Check.FORMAT, Check.BOARD], failures
+    assert report.checks[Check.SETUP].status is Status.PASS  # the manifest and the roll applied
+    first = demo.draft().find("code")
+    assert f"the replay stopped at entry {first}," in report.checks[Check.TALLY].message

@@ -311,17 +311,33 @@ class RecordReader:
                 yield line.rstrip(b"\n")
 
     def entries(self) -> Iterator[RecordLine]:
-        """Every entry line of the record, merged by index."""
+        """Every entry line of the record, merged by index (spec §14.1).
 
-        def routed(name: str) -> Iterator[RecordLine]:
+        A line whose index cannot be read is merged where it stands in its file: just after the
+        last readable line before it in the file, or, at the top of the file, just before the first.
+        """
+
+        def routed(name: str) -> Iterator[tuple[float, RecordLine]]:
+            on_top: list[bytes] = []  # unreadable lines before the file's first readable one
+            last: int | None = None
             for line in self.lines(name):
                 peeked = _peek(line)
                 if peeked is None:
-                    yield RecordLine(-1, None, name, line)
-                else:
-                    yield RecordLine(peeked.index, peeked.event.type, name, line)
+                    if last is None:
+                        on_top.append(line)
+                    else:
+                        yield last + 0.5, RecordLine(-1, None, name, line)
+                    continue
+                for data in on_top:
+                    yield peeked.index - 0.5, RecordLine(-1, None, name, data)
+                on_top.clear()
+                last = peeked.index
+                yield peeked.index, RecordLine(peeked.index, peeked.event.type, name, line)
+            for data in on_top:  # the file has no readable line: where its entries always are
+                yield _SOLE_PLACE.get(name, -0.5), RecordLine(-1, None, name, data)
 
-        return heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item.index)
+        merged = heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item[0])
+        return (line for _, line in merged)
 
     def heads(self) -> list[bytes]:
         return list(self.lines(HEADS_FILE))
@@ -329,6 +345,10 @@ class RecordReader:
 
 def _said(text: Text, **figures: Figure) -> Message:
     return Message(text, figures)
+
+
+#: The files whose one entry has a fixed place (spec §14.2): the manifest is entry 0, the roll 1.
+_SOLE_PLACE: Final = {"manifest.json": -0.5, "roll.json": 0.5}
 
 
 class _Version(msgspec.Struct):
@@ -343,4 +363,4 @@ def _version_of(raw: bytes) -> int | None:
         value = _VERSION.decode(raw).version
     except _UNREADABLE:
         return None
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

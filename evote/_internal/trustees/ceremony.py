@@ -240,8 +240,8 @@ class Finding(enum.StrEnum):
 class ComplaintRuling(Struct):
     """The public ruling on one complaint."""
 
-    accuser: int
-    dealer: int
+    accuser: TrusteeIndex
+    dealer: TrusteeIndex
     verdict: Verdict
     finding: Finding
 
@@ -282,14 +282,14 @@ class Disqualification(Struct):
 
     ``problem`` and ``item`` say what is wrong with a malformed dealing (the coefficient's degree or
     the box's recipient, where the problem names one); ``accuser`` is the trustee whose complaint
-    was upheld.
+    was upheld; each is null where the fault names none (no defaults: every member is on the wire).
     """
 
     dealer: TrusteeIndex
     fault: Fault
-    problem: DealingProblem | None = None
-    item: int | None = None
-    accuser: TrusteeIndex | None = None
+    problem: DealingProblem | None
+    item: int | None
+    accuser: TrusteeIndex | None
 
 
 class CeremonyOutcome(Struct):
@@ -495,7 +495,9 @@ def conclude(
         if dealer in disqualified:
             continue
         if dealer not in by_dealer:
-            disqualified[dealer] = Disqualification(dealer=dealer, fault=Fault.NO_DEALING)
+            disqualified[dealer] = Disqualification(
+                dealer=dealer, fault=Fault.NO_DEALING, problem=None, item=None, accuser=None
+            )
             continue
         try:
             check_dealing(parameters, by_dealer[dealer])
@@ -505,6 +507,7 @@ def conclude(
                 fault=Fault.MALFORMED_DEALING,
                 problem=error.problem,
                 item=error.item,
+                accuser=None,
             )
     rulings = [
         rule_on_complaint(parameters, keys, by_dealer[complaint.dealer], complaint)
@@ -514,8 +517,9 @@ def conclude(
     for ruling in rulings:
         if ruling.verdict is Verdict.UPHELD and ruling.dealer not in disqualified:
             disqualified[ruling.dealer] = Disqualification(
-                dealer=ruling.dealer, fault=Fault.COMPLAINT_UPHELD, accuser=ruling.accuser
-            )
+                dealer=ruling.dealer, fault=Fault.COMPLAINT_UPHELD, problem=None, item=None,
+                accuser=ruling.accuser,
+            )  # fmt: skip
     qualified = tuple(i for i in parameters.indices if i not in disqualified)
     if len(qualified) < parameters.threshold:
         raise CeremonyError(
@@ -551,7 +555,9 @@ def _index_dealings(
         if dealer not in parameters.indices:
             continue  # not a trustee of this ceremony: nothing to disqualify
         if dealer in by_dealer and by_dealer[dealer] != dealing:
-            equivocated[dealer] = Disqualification(dealer=dealer, fault=Fault.EQUIVOCATION)
+            equivocated[dealer] = Disqualification(
+                dealer=dealer, fault=Fault.EQUIVOCATION, problem=None, item=None, accuser=None
+            )
         by_dealer.setdefault(dealer, dealing)
     return by_dealer, equivocated
 

@@ -251,16 +251,14 @@ def _replay(
     proceedings.check_proofs = proofs.check
     tree = MerkleTree()
     times: list[int | None] = []
-    expected = 0
+    places = _Places()
     halted: int | None = None
     try:
         for line in reader.entries():
             if progress is not None:
                 progress(1)
             tree.append(leaf_hash(line.data))
-            if line.index != expected and line.kind is not None:  # else it does not decode
-                report.fail(Check.FORMAT, _index_problem(line.index, expected, line.file))
-            position, expected = expected, max(expected, line.index) + 1
+            position = places.take(report, line)
             checked = None
             if line.file == BALLOTS_FILE and halted is None:
                 checked = ahead.take(proceedings, line.data)
@@ -282,9 +280,35 @@ def _replay(
                 report.refused(refused, Check.ORDER)
     finally:
         ahead.close()
-    if expected != reader.index.size:
-        report.fail(Check.FORMAT, _SIZE, found=expected, size=reader.index.size)
+    if places.count != reader.index.size:
+        report.fail(Check.FORMAT, _SIZE, found=places.count, size=reader.index.size)
     return proceedings, tree, times, halted
+
+
+class _Places:
+    """The index each line should have, and the findings when it has another (spec §15.1)."""
+
+    def __init__(self) -> None:
+        self.expected = 0  # the next index, after the last line whose index could be read
+        self.unplaced = 0  # lines since then whose index cannot be read: they hold the next places
+
+    @property
+    def count(self) -> int:
+        return self.expected + self.unplaced
+
+    def take(self, report: Report, line: RecordLine) -> int:
+        """The place of ``line``; reports an index out of place.
+
+        A line whose index cannot be read does not decode, which is its one finding here: it holds
+        the next free place, and a readable index up to the places so held is in order.
+        """
+        if line.kind is None:
+            self.unplaced += 1
+            return self.count - 1
+        if not self.expected <= line.index <= self.count:
+            report.fail(Check.FORMAT, _index_problem(line.index, self.expected, line.file))
+        self.expected, self.unplaced = max(self.expected, line.index) + 1, 0
+        return line.index
 
 
 def _entry(report: Report, line: RecordLine, checked: CheckedLine | None) -> Entry | None:
