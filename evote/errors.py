@@ -175,7 +175,7 @@ class InvalidInput(EvoteError, ValueError):  # noqa: N818 -- names the input, as
 
     def render(self, language: Language = Language.EN) -> str:
         """Where, and what went wrong, in ``language``; not yet made printable."""
-        return f"{_where(self.index, language)}{self.said.render(language)}"
+        return describe(self.said, language, index=self.index)
 
     def diagnostics(self, language: Language = Language.EN) -> str:
         return printable(self.render(language), lines=True)
@@ -207,8 +207,7 @@ class Refused(InvalidInput):
         return (_refused, (self.reason, self.said, self.check, self.index))
 
     def render(self, language: Language = Language.EN) -> str:
-        refused = REFUSED_TEXT.render(language, {"reason": self.reason.value})
-        return f"{_where(self.index, language)}{refused}{self.said.render(language)}"
+        return describe(self.said, language, index=self.index, reason=self.reason)
 
 
 @contextlib.contextmanager
@@ -233,8 +232,8 @@ def _refused(reason: Reason, said: Message, check: Check | None, index: int | No
 #: A detail in English only: a primitive's or a decoder's message.
 DETAIL: Final = Text("detail", "{detail}", "{detail}")
 #: Where on a board, and that the rules refused: the prefixes of a refusal (and of a finding).
-ENTRY_TEXT: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
-REFUSED_TEXT: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
+_ENTRY: Final = Text("entry", "entry {index}: ", "第 {index} 条：")
+_REFUSED: Final = Text("refused", "refused ({reason}): ", "拒绝（{reason}）：")
 
 
 def message_of(message: str | Text | Message, figures: dict[str, Figure]) -> Message:
@@ -245,8 +244,13 @@ def message_of(message: str | Text | Message, figures: dict[str, Figure]) -> Mes
     return Message(DETAIL, {"detail": message})
 
 
-def _where(index: int | None, language: Language) -> str:
-    return "" if index is None else ENTRY_TEXT.render(language, {"index": index})
+def describe(
+    said: Message, language: Language, *, index: int | None = None, reason: Reason | None = None
+) -> str:
+    """Where, whether refused, and what: ``entry 4: refused (code-used): …`` in ``language``."""
+    where = "" if index is None else _ENTRY.render(language, {"index": index})
+    refused = "" if reason is None else _REFUSED.render(language, {"reason": reason.value})
+    return f"{where}{refused}{said.render(language)}"
 
 
 class InvalidEncoding(InvalidInput):

@@ -28,7 +28,7 @@ from evote._internal.messages import (
 )
 from evote._internal.registry.roll import Figures
 from evote._internal.text.results import render_results
-from evote.errors import ENTRY_TEXT, REFUSED_TEXT, Check, Reason, Refused, message_of
+from evote.errors import Check, Reason, Refused, describe, message_of
 
 __all__ = ["CheckResult", "Finding", "HeadSummary", "Report", "Status", "Summary"]
 
@@ -55,11 +55,7 @@ class Finding:
     reason: Reason | None = None
 
     def render(self, language: Language = Language.EN) -> str:
-        where = "" if self.index is None else ENTRY_TEXT.render(language, {"index": self.index})
-        refused = (
-            "" if self.reason is None else REFUSED_TEXT.render(language, {"reason": self.reason})
-        )
-        return f"{where}{refused}{self.said.render(language)}"
+        return describe(self.said, language, index=self.index, reason=self.reason)
 
     def to_json(self, language: Language) -> dict[str, object]:
         return {

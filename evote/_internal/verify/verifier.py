@@ -402,7 +402,7 @@ def _check_heads(
 ) -> None:
     """Each head's signature, size, time and root (spec §15.2)."""
     # Heads failing alike (every head after one altered entry) are one finding (spec §15.2).
-    failing: dict[tuple[str, str], list[tuple[SignedTreeHead, Message]]] = {}
+    failing: dict[tuple[Text, str], list[tuple[SignedTreeHead, Message]]] = {}
     for head, origin in [
         *((h, _NOWHERE) for h in published),
         *((h, _KEPT_OUTSIDE) for h in outside),
@@ -410,9 +410,8 @@ def _check_heads(
         report.checks[Check.BOARD].checked += 1
         problem = _head_problem(head, manifest, tree, times)
         if problem is not None:
-            failing.setdefault((origin.key, problem.text.key), []).append((head, problem))
-    for (origin_key, _), alike in failing.items():
-        origin = _KEPT_OUTSIDE if origin_key == _KEPT_OUTSIDE.key else _NOWHERE
+            failing.setdefault((origin, problem.text.key), []).append((head, problem))
+    for (origin, _), alike in failing.items():
         (first, problem), (last, _) = alike[0], alike[-1]
         if len(alike) == 1:
             report.fail(Check.BOARD, _HEAD_PROBLEM, origin=origin, size=first.head.size,
