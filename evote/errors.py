@@ -23,6 +23,8 @@ from typing import ClassVar, Final
 from evote._internal.messages import Figure, Language, Message, Text, printable
 
 __all__ = [
+    "COMMUNITY_CHECKS",
+    "ELECTION_CHECKS",
     "CeremonyError",
     "Check",
     "DecodingError",
@@ -86,6 +88,17 @@ class Reason(enum.StrEnum):
     SHARE_INVALID = "share-invalid"
     COUNTS_MISMATCH = "counts-mismatch"
     RESULTS_MISMATCH = "results-mismatch"
+    # The community board (spec §16).
+    NOT_BOUND = "not-bound"
+    UNKNOWN_REFERENCE = "unknown-reference"
+    PETITION_CLOSED = "petition-closed"
+    PETITION_REACHED = "petition-reached"
+    ALREADY_SIGNED = "already-signed"
+    NOT_SIGNED = "not-signed"
+    PROGRESS_MISMATCH = "progress-mismatch"
+    STATEMENT_CHAIN = "statement-chain"
+    DECISION_INVALID = "decision-invalid"
+    CITATION_INVALID = "citation-invalid"
 
 
 class Check(enum.StrEnum):
@@ -103,6 +116,13 @@ class Check(enum.StrEnum):
     DECRYPTION = "15.10"
     RESULTS = "15.11"
     ORDER = "15.12"
+    # The community record (spec §16.8).
+    CHARTER = "16.2"
+    PETITIONS = "16.3"
+    NOTICES = "16.4"
+    FUND = "16.5"
+    OPINIONS = "16.6"
+    LINKS = "16.7"
 
     @property
     def label(self) -> str:
@@ -126,7 +146,20 @@ _TITLES: Final[dict[Check, Text]] = {
     Check.DECRYPTION: Text("15.10", "Decryption shares and decoding", "解密份额与解码"),
     Check.RESULTS: Text("15.11", "Results against the rules", "依规则核对结果"),
     Check.ORDER: Text("15.12", "Order and time", "顺序与时间"),
+    Check.CHARTER: Text("16.2", "Charter and roll", "社区章程与业主名册"),
+    Check.PETITIONS: Text("16.3", "Joint petitions", "联名"),
+    Check.NOTICES: Text("16.4", "Notices, objections and roll corrections", "公示、异议与名册更正"),
+    Check.FUND: Text("16.5", "Shared-fund statements", "共有资金账户流水"),
+    Check.OPINIONS: Text("16.6", "Opinions and replies", "业主意见与回复"),
+    Check.LINKS: Text("16.7", "Community and elections together", "社区与选举记录互相印证"),
 }
+
+#: The checks of an election's record (spec §15) and of a community's (spec §16.8).
+ELECTION_CHECKS: Final = tuple(c for c in Check if c.value.startswith("15."))
+COMMUNITY_CHECKS: Final = (
+    Check.FORMAT, Check.BOARD, Check.CHARTER, Check.REGISTRATION, Check.PETITIONS, Check.NOTICES,
+    Check.FUND, Check.OPINIONS, Check.LINKS, Check.ORDER,
+)  # fmt: skip
 
 
 class EvoteError(Exception):

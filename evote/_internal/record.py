@@ -26,10 +26,10 @@ import heapq
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import msgspec
 
@@ -41,9 +41,11 @@ from evote._internal.messages import Figure, Message, Text
 from evote.errors import EvoteError, RecordError, UsageError
 
 __all__ = [
+    "ELECTION_LAYOUT",
     "FILE_OF",
     "FORMAT",
     "VERSION",
+    "Layout",
     "RecordError",
     "RecordFile",
     "RecordIndex",
@@ -58,7 +60,7 @@ INDEX_FILE: Final = "record.json"
 HEADS_FILE: Final = "heads.jsonl"
 
 #: Which file holds each kind of event (spec §14.1): what the kind says of itself.
-FILE_OF: Final = {kind.__struct_config__.tag: kind.file for kind in KINDS}
+FILE_OF: Final = {str(kind.__struct_config__.tag): kind.file for kind in KINDS}
 ENTRY_FILES: Final = tuple(dict.fromkeys(FILE_OF.values()))
 
 # What is wrong with a record as a whole, or with one of its files (spec §14.1, §15.1).
@@ -122,6 +124,40 @@ class RecordIndex(Struct):
     def __post_init__(self) -> None:
         check_id(self.election, "election")  # never print what a record names unchecked (§7.1)
 
+    @property
+    def board(self) -> str:
+        """The id of the board the record is of: the election's."""
+        return self.election
+
+
+class AnyIndex(Protocol):
+    """What every kind of record index holds (spec §14.1, §16.1)."""
+
+    @property
+    def board(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def head(self) -> SignedTreeHead: ...
+    @property
+    def files(self) -> tuple[RecordFile, ...]: ...
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A kind of record: its format and version, its index, and the file of each kind of entry."""
+
+    format: str
+    version: int
+    index_type: type[Struct]
+    make_index: Callable[[str, int, SignedTreeHead, tuple[RecordFile, ...]], Struct]
+    file_of: Mapping[str, str]  # entry type → file
+    sole_place: Mapping[str, float]  # files whose one entry has a fixed place, and where it sorts
+
+    @property
+    def entry_files(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.file_of.values()))
+
 
 class _Peek(msgspec.Struct):
     """The two fields needed to route an entry without decoding it."""
@@ -150,11 +186,15 @@ def _peek(line: bytes) -> _Peek | None:
 
 def write_record(
     directory: Path,
-    election: ElectionId,
+    election: str,
     entries: Iterable[bytes],
     heads: Sequence[SignedTreeHead],
-) -> RecordIndex:
+    layout: Layout | None = None,
+) -> Struct:
     """Write entries (canonical JSON, in index order) and heads as a record (spec §14.1).
+
+    ``election`` is the id of the board (a community's for a community record, §16.1); ``layout``
+    the kind of record, an election's by default.
 
     The last head is the record's final head. Only what cannot be written is refused here (no head,
     an entry that cannot be read or is of an unknown type); checking is the verifier's job.
@@ -164,11 +204,13 @@ def write_record(
         raise UsageError(f"{directory} exists already; a record is written to a new directory")
     if not heads:
         raise UsageError("a record needs at least one signed head")
+    layout = layout or ELECTION_LAYOUT
+    file_of, entry_files = layout.file_of, layout.entry_files
     staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent or None))
     try:
-        handles = {name: (staging / name).open("wb") for name in ENTRY_FILES}
-        counts = dict.fromkeys(ENTRY_FILES, 0)
-        digests = {name: hashlib.sha256() for name in ENTRY_FILES}
+        handles = {name: (staging / name).open("wb") for name in entry_files}
+        counts = dict.fromkeys(entry_files, 0)
+        digests = {name: hashlib.sha256() for name in entry_files}
         size = 0
         try:
             for data in entries:
@@ -176,9 +218,9 @@ def write_record(
                     kind = _PEEK.decode(data).event.type
                 except _UNREADABLE as error:
                     raise RecordError(_ENTRY_UNREADABLE, detail=str(error)) from None
-                if kind not in FILE_OF:
+                if kind not in file_of:
                     raise RecordError(_UNKNOWN_TYPE, kind=kind)
-                name, line = FILE_OF[kind], data + b"\n"
+                name, line = file_of[kind], data + b"\n"
                 handles[name].write(line)
                 digests[name].update(line)
                 counts[name] += 1
@@ -190,7 +232,7 @@ def write_record(
         (staging / HEADS_FILE).write_bytes(head_lines)
         files = [
             RecordFile(name=n, entries=counts[n], sha256=Bytes32(digests[n].digest()))
-            for n in ENTRY_FILES
+            for n in entry_files
         ]
         files.append(
             RecordFile(
@@ -199,14 +241,7 @@ def write_record(
                 sha256=Bytes32(hashlib.sha256(head_lines).digest()),
             )
         )
-        index = RecordIndex(
-            format=FORMAT,
-            version=VERSION,
-            election=election,
-            size=size,
-            head=heads[-1],
-            files=tuple(files),
-        )
+        index = layout.make_index(election, size, heads[-1], tuple(files))
         (staging / INDEX_FILE).write_bytes(encode(index) + b"\n")
         _publishable(staging)
         os.replace(staging, directory)
@@ -239,7 +274,8 @@ class RecordLine:
 class RecordReader:
     """Reads a record directory: its index, its files checked against it, its entries by index."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, layout: Layout | None = None) -> None:
+        self.layout = layout = layout or ELECTION_LAYOUT
         self.directory = Path(directory)
         path = self.directory / INDEX_FILE
         try:
@@ -249,10 +285,12 @@ class RecordReader:
                 _INDEX_UNREADABLE, path=str(path), problem=str(error.strerror)
             ) from None
         version = _version_of(raw)
-        if version is not None and version != VERSION:
-            raise RecordError(_OTHER_VERSION, path=str(path), version=version, supported=VERSION)
+        if version is not None and version != layout.version:
+            raise RecordError(
+                _OTHER_VERSION, path=str(path), version=version, supported=layout.version
+            )
         try:
-            self.index = decode(raw.rstrip(b"\n"), RecordIndex)
+            self.index: AnyIndex = decode(raw.rstrip(b"\n"), layout.index_type)  # type: ignore[assignment]
         except EvoteError as error:
             raise RecordError(_NOT_AN_INDEX, path=str(path), detail=str(error)) from None
         self.files = {f.name: f for f in self.index.files}
@@ -261,16 +299,17 @@ class RecordReader:
         """Every problem with the files: missing, unlisted, altered or miscounted (spec §15.1)."""
         problems = []
         names = [f.name for f in self.index.files]
-        if names != [*ENTRY_FILES, HEADS_FILE]:
+        entry_files = self.layout.entry_files
+        if names != [*entry_files, HEADS_FILE]:
             problems.append(
                 _said(
                     _FILES_LISTED,
                     index_file=INDEX_FILE,
-                    expected=[*ENTRY_FILES, HEADS_FILE],
+                    expected=[*entry_files, HEADS_FILE],
                     listed=names or _NONE,
                 )
             )
-        expected = {*ENTRY_FILES, HEADS_FILE}
+        expected = {*entry_files, HEADS_FILE}
         listed = set(self.files)
         problems += [
             _said(_UNLISTED, name=name, index_file=INDEX_FILE) for name in sorted(expected - listed)
@@ -334,9 +373,11 @@ class RecordReader:
                 last = peeked.index
                 yield peeked.index, RecordLine(peeked.index, peeked.event.type, name, line)
             for data in on_top:  # the file has no readable line: where its entries always are
-                yield _SOLE_PLACE.get(name, -0.5), RecordLine(-1, None, name, data)
+                yield sole_place.get(name, -0.5), RecordLine(-1, None, name, data)
 
-        merged = heapq.merge(*(routed(name) for name in ENTRY_FILES), key=lambda item: item[0])
+        sole_place = self.layout.sole_place
+        entry_files = self.layout.entry_files
+        merged = heapq.merge(*(routed(name) for name in entry_files), key=lambda item: item[0])
         return (line for _, line in merged)
 
     def heads(self) -> list[bytes]:
@@ -349,6 +390,26 @@ def _said(text: Text, **figures: Figure) -> Message:
 
 #: The files whose one entry has a fixed place (spec §14.2): the manifest is entry 0, the roll 1.
 _SOLE_PLACE: Final = {"manifest.json": -0.5, "roll.json": 0.5}
+
+
+def _election_index(
+    election: str, size: int, head: SignedTreeHead, files: tuple[RecordFile, ...]
+) -> RecordIndex:
+    return RecordIndex(
+        format=FORMAT, version=VERSION, election=ElectionId(election), size=size, head=head,
+        files=files,
+    )  # fmt: skip
+
+
+#: An election's record (spec §14.1).
+ELECTION_LAYOUT: Final = Layout(
+    format=FORMAT,
+    version=VERSION,
+    index_type=RecordIndex,
+    make_index=_election_index,
+    file_of=FILE_OF,
+    sole_place=_SOLE_PLACE,
+)
 
 
 class _Version(msgspec.Struct):

@@ -48,6 +48,16 @@ class Domain(enum.StrEnum):
     SIGN_CODE_ISSUE = "evote/v1/signature/code-issue"
     SIGN_EXTENSION = "evote/v1/signature/extension"
     SIGN_NOTICE = "evote/v1/signature/notice"
+    CHARTER = "evote/v1/charter"
+    SIGN_ROLL_CORRECTION = "evote/v1/signature/roll-correction"
+    SIGN_PETITION = "evote/v1/signature/petition"
+    SIGN_PETITION_SIGNATURE = "evote/v1/signature/petition-signature"
+    SIGN_COMMUNITY_NOTICE = "evote/v1/signature/community-notice"
+    SIGN_OBJECTION = "evote/v1/signature/objection"
+    SIGN_ANSWER = "evote/v1/signature/answer"
+    SIGN_STATEMENT = "evote/v1/signature/statement"
+    SIGN_OPINION = "evote/v1/signature/opinion"
+    SIGN_REPLY = "evote/v1/signature/reply"
 
 
 class FieldType(enum.IntEnum):

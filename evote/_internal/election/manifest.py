@@ -32,6 +32,7 @@ __all__ = [
     "MAX_QUESTIONS",
     "Candidate",
     "CommitteeElection",
+    "Convening",
     "Manifest",
     "Motion",
     "Policy",
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 MAX_QUESTIONS: Final = 64
+MAX_AMOUNT: Final = 10**15  # fen
 MAX_CANDIDATES: Final = 64
 
 
@@ -75,9 +77,12 @@ class Motion(_Question, tag="motion"):
 
     matter: Matter | None
     rule: DecisionRule | None = None
+    amount: int | None = None  # fen: the most the motion authorises to spend, if it says (§16.5)
 
     def __post_init__(self) -> None:
         self._check_common()
+        if self.amount is not None and not 0 < self.amount <= MAX_AMOUNT:
+            raise ParameterError(f"question {self.id}: an amount of 1 to 10¹⁵ fen")
         if self.matter is None:
             if self.rule is None:
                 raise ParameterError(
@@ -226,6 +231,17 @@ class Policy(Struct):
             raise ParameterError("policy: delegation_depth must be between 1 and 8")
 
 
+class Convening(Struct):
+    """The petition of a community's board that convened this meeting (spec §16.7)."""
+
+    community: ElectionId
+    petition: str
+
+    def __post_init__(self) -> None:
+        check_id(self.community, "community id")
+        check_id(self.petition, "petition id")
+
+
 class Manifest(Struct, dict=True):
     """One election: what is asked, by whom, when, and who holds the key (spec §7.3).
 
@@ -244,6 +260,7 @@ class Manifest(Struct, dict=True):
     threshold: int
     questions: tuple[Question, ...]
     policy: Policy = Policy()
+    convened_by: Convening | None = None
 
     def __post_init__(self) -> None:
         check_id(self.election, "election id")

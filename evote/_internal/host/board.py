@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar, overload
 
 import msgspec
 
@@ -24,16 +25,18 @@ from evote._internal.board.heads import (
     SignedTreeHead,
     TreeHead,
 )
-from evote._internal.encoding import Bytes32, decode, encode
+from evote._internal.encoding import Bytes32, Struct, decode, encode
 from evote._internal.host.storage import BoardStorage
 from evote._internal.ids import ElectionId
-from evote._internal.record import RecordIndex, write_record
+from evote._internal.record import ELECTION_LAYOUT, Layout, RecordIndex, write_record
 from evote.errors import ParameterError, UsageError
 from evote.hazmat.merkle import MerkleTree, leaf_hash
 from evote.hazmat.signing import SigningKey
 from evote.hazmat.transcript import Domain
 
-__all__ = ["Board", "export_record"]
+__all__ = ["Board", "BoardLog", "export_record"]
+
+EntryT = TypeVar("EntryT", bound=Struct)
 
 
 class _Moment(msgspec.Struct):
@@ -44,12 +47,17 @@ class _Signed(msgspec.Struct):
     head: _Moment
 
 
-class Board:
-    """The board of one election (spec §13). ``key`` signs heads; None for a read-only copy."""
+class BoardLog(Generic[EntryT]):
+    """An append-only log of entries with signed heads (spec §13): what every board shares.
 
-    def __init__(
-        self, election: ElectionId, storage: BoardStorage, key: SigningKey | None = None
-    ) -> None:
+    ``election`` is the id of the board, which its heads name: an election's, or a community's
+    (spec §16.1). ``key`` signs heads; None for a read-only copy.
+    """
+
+    entry_type: ClassVar[type[Struct]]
+    layout: ClassVar[Layout]
+
+    def __init__(self, election: str, storage: BoardStorage, key: SigningKey | None = None) -> None:
         self.election = election
         self._storage = storage
         self._key = key
@@ -66,18 +74,17 @@ class Board:
     def __len__(self) -> int:
         return self._tree.size
 
-    def append(self, event: AnyEvent, *, at: int) -> Entry:
-        """Add an event; it is stored before this returns (spec §13.3)."""
-        entry = Entry(index=self._tree.size, at=at, event=event)
+    def _add(self, entry: EntryT, at: int) -> EntryT:
+        """Store an entry; it is durable before this returns (spec §13.3)."""
         data = encode(entry)
         self._storage.append(data)
         self._tree.append(leaf_hash(data))
         self.latest = max(self.latest, at)
         return entry
 
-    def entries(self, start: int = 0) -> Iterator[Entry]:
+    def entries(self, start: int = 0) -> Iterator[EntryT]:
         for data in self._storage.entries(start):
-            yield decode(data, Entry)
+            yield decode(data, self.entry_type)  # type: ignore[misc]
 
     def raw_entries(self, start: int = 0) -> Iterator[bytes]:
         """The canonical bytes of each entry: the Merkle leaves' data."""
@@ -90,7 +97,10 @@ class Board:
         if at < self.latest:
             raise ParameterError(f"a head at {at} would go back before {self.latest}")
         head = TreeHead(
-            election=self.election, size=self._tree.size, root=Bytes32(self._tree.root()), at=at
+            election=ElectionId(self.election),
+            size=self._tree.size,
+            root=Bytes32(self._tree.root()),
+            at=at,
         )
         signed = SignedTreeHead(head=head, signature=self._key.sign(Domain.SIGN_TREE_HEAD, head))
         self._storage.add_head(encode(signed))
@@ -100,6 +110,26 @@ class Board:
 
     def heads(self) -> list[SignedTreeHead]:
         return [decode(data, SignedTreeHead) for data in self._storage.heads()]
+
+    @property
+    def last_head(self) -> SignedTreeHead | None:
+        return self._last_head
+
+    def consistency(self, old: SignedTreeHead, new: SignedTreeHead) -> ConsistencyProof:
+        """The proof that ``new`` extends ``old`` (spec §13.5)."""
+        proof = self._tree.consistency_proof(old.head.size, new.head.size)
+        return ConsistencyProof(old=old, new=new, proof=tuple(Bytes32(p) for p in proof))
+
+
+class Board(BoardLog[Entry]):
+    """The board of one election (spec §13)."""
+
+    entry_type = Entry
+    layout = ELECTION_LAYOUT
+
+    def append(self, event: AnyEvent, *, at: int) -> Entry:
+        """Add an event; it is stored before this returns (spec §13.3)."""
+        return self._add(Entry(index=len(self), at=at, event=event), at)
 
     def receipt(self, entry: Entry, head: SignedTreeHead) -> InclusionReceipt:
         """The receipt for the ballot ``entry`` under ``head`` (spec §13.5)."""
@@ -118,17 +148,12 @@ class Board:
             head=head,
         )
 
-    @property
-    def last_head(self) -> SignedTreeHead | None:
-        return self._last_head
 
-    def consistency(self, old: SignedTreeHead, new: SignedTreeHead) -> ConsistencyProof:
-        """The proof that ``new`` extends ``old`` (spec §13.5)."""
-        proof = self._tree.consistency_proof(old.head.size, new.head.size)
-        return ConsistencyProof(old=old, new=new, proof=tuple(Bytes32(p) for p in proof))
-
-
-def export_record(board: Board, directory: Path) -> RecordIndex:
+@overload
+def export_record(board: Board, directory: Path) -> RecordIndex: ...
+@overload
+def export_record(board: BoardLog[Any], directory: Path) -> Struct: ...
+def export_record(board: BoardLog[Any], directory: Path) -> Struct:
     """Write the board to ``directory`` (created; it must not exist) as a record (spec §14.1).
 
     The board's latest signed head must cover every entry: sign one first.
@@ -136,4 +161,4 @@ def export_record(board: Board, directory: Path) -> RecordIndex:
     heads = board.heads()
     if not heads or heads[-1].head.size != len(board):
         raise UsageError("sign a tree head over the whole board before exporting it")
-    return write_record(directory, board.election, board.raw_entries(), heads)
+    return write_record(directory, board.election, board.raw_entries(), heads, board.layout)

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import msgspec
 
+from evote._internal.community.petitions import Progress
 from evote._internal.election.manifest import Manifest
 from evote._internal.election.results import QuestionResult
 from evote._internal.messages import (
@@ -28,9 +29,19 @@ from evote._internal.messages import (
 )
 from evote._internal.registry.roll import Figures
 from evote._internal.text.results import render_results
-from evote.errors import Check, Reason, Refused, describe, message_of
+from evote.errors import ELECTION_CHECKS, Check, Reason, Refused, describe, message_of
 
-__all__ = ["CheckResult", "Finding", "HeadSummary", "Report", "Status", "Summary"]
+__all__ = [
+    "COMMUNITY_ANCHOR",
+    "COMMUNITY_HEADING",
+    "CheckResult",
+    "Finding",
+    "HeadSummary",
+    "PetitionSummary",
+    "Report",
+    "Status",
+    "Summary",
+]
 
 MAX_MESSAGES: Final = 20
 
@@ -133,12 +144,29 @@ class Summary(msgspec.Struct, omit_defaults=True):
     ballots_accepted: int | None = None
     participation: dict[str, Figures] | None = None
     results: tuple[QuestionResult, ...] | None = None
+    # A community's record (spec §16.8).
+    charter_hash: str | None = None
+    petitions: tuple[PetitionSummary, ...] | None = None
+    balance: int | None = None  # the shared fund's last closing balance, in fen
+    elections: dict[str, bool] | None = None  # each election record given: manifest hash → valid
+
+
+class PetitionSummary(msgspec.Struct):
+    """A petition of the record: where it stands at the end of the record (spec §16.8)."""
+
+    petition: str
+    purpose: str
+    progress: Progress
+    reached_at: int | None
+    closed: bool
 
 
 _LABELS: Final = {
     "manifest hash": Text("label-manifest-hash", "manifest hash", "清单哈希"),
     "board key": Text("label-board-key", "board key", "公告板公钥"),
     "fingerprint": Text("label-fingerprint", "fingerprint", "选举指纹"),
+    "charter hash": Text("label-charter-hash", "charter hash", "章程哈希"),
+    "balance": Text("label-balance", "fund balance", "共有资金余额"),
     "final head": Text("label-final-head", "final head", "最终树头"),
 }
 _HEADING: Final = Text(
@@ -156,6 +184,31 @@ _ANCHOR: Final = Text(
     "  记录有效只证明其自身一致，并不证明它就是本次选举的记录：请与召集人和公告板公布的数据核对：\n"
     "    {command} verify {record} --manifest-hash 哈希 --board-key 公钥 --head 文件",
 )
+COMMUNITY_HEADING: Final = Text(
+    "community-heading", "Record {record} — community {election}, {entries} entries",
+    "记录 {record} — 社区 {election}，共 {entries} 条",
+)  # fmt: skip
+COMMUNITY_ANCHOR: Final = Text(
+    "community-anchor",
+    "  A valid record proves itself, not that it is this community's record: check these against\n"
+    "  what the convener and the board published, with\n"
+    "    {command} verify {record} --charter-hash HASH --board-key KEY --head FILE",
+    "  记录有效只证明其自身一致，并不证明它就是本社区的记录：请与召集人和公告板公布的数据核对：\n"
+    "    {command} verify {record} --charter-hash 哈希 --board-key 公钥 --head 文件",
+)
+_PETITION_LINE: Final = Text(
+    "petition-line",
+    "  petition {petition} ({purpose}): area {area}/{total_area}, headcount {headcount}/"
+    "{total_headcount} — {state}",
+    "  联名 {petition}（{purpose}）：面积 {area}/{total_area}，人数 {headcount}/{total_headcount}"
+    " — {state}",
+)
+_PETITION_STATES: Final = {
+    (True, True): Text("petition-reached-closed", "reached, closed", "已达到要求，已结束"),
+    (True, False): Text("petition-reached-open", "reached, open", "已达到要求，征集中"),
+    (False, True): Text("petition-failed", "not reached, closed", "未达到要求，已结束"),
+    (False, False): Text("petition-open", "not reached yet, open", "尚未达到要求，征集中"),
+}
 _VALID: Final = Text("valid", "VALID: every check passed", "有效：全部核对通过")
 _INVALID: Final = Text("invalid", "INVALID: see the failed checks", "无效：见未通过的核对项")
 _OUTCOME: Final = Text(
@@ -172,10 +225,12 @@ class Report:
     election: str | None = None
     entries: int = 0
     checks: dict[Check, CheckResult] = field(
-        default_factory=lambda: {check: CheckResult(id=check) for check in Check}
+        default_factory=lambda: {check: CheckResult(id=check) for check in ELECTION_CHECKS}
     )
     summary: Summary = field(default_factory=Summary)
     manifest: Manifest | None = None  # to name the questions and candidates of the results
+    heading: Text = _HEADING  # an election's record, or a community's (COMMUNITY_HEADING)
+    anchor: Text = _ANCHOR
 
     @property
     def valid(self) -> bool:
@@ -224,12 +279,30 @@ class Report:
         """  # noqa: D205
         return json_printable(json.dumps(self.to_json(language), ensure_ascii=False, indent=2))
 
+    def _community_lines(self, language: Language) -> list[str]:
+        """The petitions and the fund balance of a community's record (spec §16.8)."""
+        lines = []
+        for p in self.summary.petitions or ():
+            signed, totals = p.progress.signed, p.progress.totals
+            state = _PETITION_STATES[(p.reached_at is not None, p.closed)]
+            figures: dict[str, Figure] = {
+                "petition": p.petition, "purpose": p.purpose, "area": signed.area,
+                "total_area": totals.area, "headcount": signed.headcount,
+                "total_headcount": totals.headcount, "state": state,
+            }  # fmt: skip
+            lines.append(printable(_PETITION_LINE.render(language, figures)))
+        if self.summary.balance is not None:
+            label = _LABELS["balance"].render(language)
+            balance = self.summary.balance
+            lines.append(f"  {pad(label, 14)} ¥{balance // 100:,}.{balance % 100:02d}")
+        return lines
+
     def render(self, language: Language = Language.EN, *, command: str = "evote") -> str:
         """The report as text for people, safe to print (spec §15.13).
 
         ``command`` is how the reader runs evote, for the command the report suggests.
         """
-        heading = _HEADING.render(
+        heading = self.heading.render(
             language,
             {"record": self.record, "election": str(self.election), "entries": self.entries},
         )
@@ -239,6 +312,7 @@ class Report:
             ("manifest hash", summary.manifest_hash),
             ("board key", summary.board_key),
             ("fingerprint", summary.fingerprint),
+            ("charter hash", summary.charter_hash),
         ):
             if value is not None:
                 lines.append(f"  {pad(_LABELS[label].render(language), 14)} {value}")
@@ -248,12 +322,13 @@ class Report:
             label = _LABELS["final head"].render(language)
             lines.append(f"  {pad(label, 14)} {_HEAD.render(language, figures)}")
         if len(lines) > 1:
-            anchor = _ANCHOR.render(language, {"record": self.record, "command": command})
+            anchor = self.anchor.render(language, {"record": self.record, "command": command})
             lines.append(printable(anchor, lines=True))
         for c in self.checks.values():
             said = printable(c.render_message(language))
             colon = "：" if language is Language.ZH else ": "
             lines.append(f"  {_MARKS[c.status]} {c.id:<5} {c.id.title(language)}{colon}{said}")
+        lines += self._community_lines(language)
         lines.append(f"  {(_VALID if self.valid else _INVALID).render(language)}")
         text = "\n".join(lines) + "\n"
         if self.manifest is not None and summary.results:

@@ -19,26 +19,23 @@ from evote._internal.board.events import BALLOTS_FILE, Entry, ballot_of
 from evote._internal.board.heads import (
     InclusionReceipt,
     SignedTreeHead,
-    verify_head,
-    verify_receipt,
 )
 from evote._internal.election.ballots import Ballot, check_ballot_proofs
-from evote._internal.election.manifest import Manifest
 from evote._internal.encoding import decode, decode_prevalidated, encode
-from evote._internal.messages import Message, Text
+from evote._internal.messages import Text
 from evote._internal.proceedings import Phase, Proceedings
-from evote._internal.record import FILE_OF, HEADS_FILE, RecordLine, RecordReader
+from evote._internal.record import FILE_OF, RecordLine, RecordReader
+from evote._internal.verify.board import UNDECODABLE, Places, check_heads
 from evote._internal.verify.pipeline import CheckedLine, ProofFinding, checked_lines
-from evote._internal.verify.report import HeadSummary, Report
+from evote._internal.verify.report import Report
 from evote.errors import (
+    ELECTION_CHECKS,
     Check,
     EvoteError,
     InvalidProof,
-    InvalidSignature,
     RecordError,
     Refused,
     UsageError,
-    VerificationFailed,
 )
 from evote.hazmat.merkle import MerkleTree, leaf_hash
 from evote.hazmat.signing import VerifyKey
@@ -60,21 +57,9 @@ _SIZE = Text(
     "size", "{found} entries, {size} in record.json", "共 {found} 条，record.json 记载 {size} 条"
 )
 _WRONG_FILE = Text("wrong-file", "a {kind!r} entry in {file}", "{file} 中有一条 {kind!r} 记录")
-_UNDECODABLE = Text(
-    "undecodable", "a line of {file} does not decode: {detail}", "{file} 中有一行无法解码：{detail}"
-)
 _NOT_CANONICAL = Text(
     "not-canonical", "entry {entry} in {file} is not in canonical form",
     "{file} 中的第 {entry} 条不是规范格式",
-)  # fmt: skip
-_NO_INDEX = Text("no-index", "a line of {file} has no readable index", "{file} 中有一行读不出序号")
-_REPEATED = Text(
-    "repeated", "entry {entry} appears again, or out of order, in {file}",
-    "第 {entry} 条在 {file} 中重复或顺序错乱",
-)  # fmt: skip
-_MISSING = Text(
-    "missing", "entry {missing} missing (found entry {entry} in {file})",
-    "缺少第 {missing} 条（在 {file} 中发现第 {entry} 条）",
 )  # fmt: skip
 _NO_MANIFEST = Text(
     "no-manifest", "no manifest, so no board key to check the heads with",
@@ -84,56 +69,6 @@ _OTHER_ELECTION = Text(
     "index-election", "record.json names election {index_election!r}, the manifest {election!r}",
     "record.json 记载的选举为 {index_election!r}，选举清单为 {election!r}",
 )  # fmt: skip
-_HEAD_PROBLEM = Text(
-    "head",
-    "the head{origin} of size {size} at {at}: {problem}",
-    "{origin}大小为 {size}、时间为 {at} 的树头：{problem}",
-)
-_HEADS_PROBLEM = Text(
-    "heads",
-    "{count} heads{origin}, of sizes {first} to {last}, as the first: {problem}",
-    "{count} 个{origin}树头（大小 {first} 至 {last}），与第一个相同：{problem}",
-)
-_KEPT_OUTSIDE = Text("kept-outside", " kept outside", "外部保存的")
-_NOWHERE = Text("published", "", "")
-_RECEIPT = Text(
-    "receipt", "the receipt of entry {entry}: {detail}", "第 {entry} 条的回执：{detail}"
-)
-_FINAL_SIZE = Text(
-    "final-size", "the final head covers {size} of {entries} entries",
-    "最终树头只覆盖 {entries} 条中的 {size} 条",
-)  # fmt: skip
-_FINAL_NOT_LAST = Text(
-    "final-not-last", "the final head of record.json is not the last of heads.jsonl",
-    "record.json 的最终树头不是 heads.jsonl 的最后一个",
-)  # fmt: skip
-_HEADS_SHRINK = Text(
-    "heads-shrink",
-    "the heads of heads.jsonl do not grow in size",
-    "heads.jsonl 中的树头大小没有递增",
-)
-_HEADS_BACK = Text(
-    "heads-back", "the heads of heads.jsonl go back in time", "heads.jsonl 中的树头时间倒退"
-)
-_NOT_BOARD_SIGNED = Text(
-    "head-signature",
-    "not signed by the board key of the manifest",
-    "不是由选举清单中的公告板公钥签名",
-)
-_HEAD_ELECTION = Text("head-election", "for election {election!r}", "属于选举 {election!r}")
-_HEAD_SIZE = Text(
-    "head-size",
-    "not a size of the {entries} entries of the record",
-    "不是记录中 {entries} 条的有效大小",
-)
-_HEAD_EARLY = Text(
-    "head-early",
-    "signed before the time of its last entry, {at}",
-    "签名时间早于其最后一条的时间 {at}",
-)
-_HEAD_ROOT = Text(
-    "head-root", "its root is not the root of the first {size} entries", "其根不是前 {size} 条的根"
-)
 _BOARD_KEY = Text(
     "board-key", "the board key is {key}, not the expected one", "公告板公钥为 {key}，与预期不符"
 )
@@ -220,11 +155,11 @@ def verify_record(
         reader = RecordReader(directory)
     except RecordError as error:
         report.fail(Check.FORMAT, error.said)
-        for check in Check:
+        for check in ELECTION_CHECKS:
             if check is not Check.FORMAT:
                 report.skip(check, _UNREADABLE_RECORD)
         return report
-    report.election = reader.index.election
+    report.election = reader.index.board
     report.entries = reader.index.size
     for problem in reader.check_files():
         report.fail(Check.FORMAT, problem)
@@ -251,7 +186,7 @@ def _replay(
     proceedings.check_proofs = proofs.check
     tree = MerkleTree()
     times: list[int | None] = []
-    places = _Places()
+    places = Places()
     halted: int | None = None
     try:
         for line in reader.entries():
@@ -285,38 +220,12 @@ def _replay(
     return proceedings, tree, times, halted
 
 
-class _Places:
-    """The index each line should have, and the findings when it has another (spec §15.1)."""
-
-    def __init__(self) -> None:
-        self.expected = 0  # the next index, after the last line whose index could be read
-        self.unplaced = 0  # lines since then whose index cannot be read: they hold the next places
-
-    @property
-    def count(self) -> int:
-        return self.expected + self.unplaced
-
-    def take(self, report: Report, line: RecordLine) -> int:
-        """The place of ``line``; reports an index out of place.
-
-        A line whose index cannot be read does not decode, which is its one finding here: it holds
-        the next free place, and a readable index up to the places so held is in order.
-        """
-        if line.kind is None:
-            self.unplaced += 1
-            return self.count - 1
-        if not self.expected <= line.index <= self.count:
-            report.fail(Check.FORMAT, _index_problem(line.index, self.expected, line.file))
-        self.expected, self.unplaced = max(self.expected, line.index) + 1, 0
-        return line.index
-
-
 def _entry(report: Report, line: RecordLine, checked: CheckedLine | None) -> Entry | None:
     """Decode one line, trusting the workers' decoding if they saw it; None if it does not decode."""
     if line.kind is not None and FILE_OF.get(line.kind) != line.file:
         report.fail(Check.FORMAT, _WRONG_FILE, kind=line.kind, file=line.file)
     if checked is not None and checked.undecodable is not None:
-        report.fail(Check.FORMAT, _UNDECODABLE, file=line.file, detail=checked.undecodable)
+        report.fail(Check.FORMAT, UNDECODABLE, file=line.file, detail=checked.undecodable)
         return None
     if checked is not None:  # a worker decoded these very bytes, validating every point
         entry = decode_prevalidated(line.data, Entry)
@@ -325,21 +234,12 @@ def _entry(report: Report, line: RecordLine, checked: CheckedLine | None) -> Ent
         try:
             entry = decode(line.data, Entry)
         except EvoteError as error:
-            report.fail(Check.FORMAT, _UNDECODABLE, file=line.file, detail=str(error))
+            report.fail(Check.FORMAT, UNDECODABLE, file=line.file, detail=str(error))
             return None
         canonical = encode(entry) == line.data
     if not canonical:
         report.fail(Check.FORMAT, _NOT_CANONICAL, entry=entry.index, file=line.file)
     return entry
-
-
-def _index_problem(index: int, expected: int, name: str) -> Message:
-    if index < 0:
-        return Message(_NO_INDEX, {"file": name})
-    if index < expected:
-        return Message(_REPEATED, {"entry": index, "file": name})
-    missing = f"{expected}" if index == expected + 1 else f"{expected}…{index - 1}"
-    return Message(_MISSING, {"missing": missing, "entry": index, "file": name})
 
 
 def _check_board(
@@ -355,91 +255,14 @@ def _check_board(
         report.fail(Check.BOARD, _NO_MANIFEST)
         return
     manifest = proceedings.manifest
-    if reader.index.election != manifest.election:
+    if reader.index.board != manifest.election:
         report.fail(
             Check.FORMAT,
             _OTHER_ELECTION,
-            index_election=reader.index.election,
+            index_election=reader.index.board,
             election=manifest.election,
         )
-    final = reader.index.head
-    heads: list[SignedTreeHead] = []
-    for line in reader.heads():
-        try:
-            heads.append(decode(line, SignedTreeHead))
-        except EvoteError as error:
-            report.fail(Check.FORMAT, _UNDECODABLE, file=HEADS_FILE, detail=str(error))
-    outside = [k.head if isinstance(k, InclusionReceipt) else k for k in kept]
-    published = heads if heads and heads[-1] == final else [*heads, final]  # each head once
-    _check_heads(report, published, outside, manifest, tree, times)
-    for receipt in (k for k in kept if isinstance(k, InclusionReceipt)):
-        try:  # its head was checked above; here, that its ballot is under it
-            verify_receipt(receipt, manifest.board_key)
-        except VerificationFailed as failure:
-            report.fail(Check.BOARD, _RECEIPT, entry=receipt.index, detail=failure.message)
-    if final.head.size != tree.size:
-        report.fail(Check.BOARD, _FINAL_SIZE, size=final.head.size, entries=tree.size)
-    if not heads or heads[-1] != final:
-        report.fail(Check.BOARD, _FINAL_NOT_LAST)
-    sizes = [h.head.size for h in heads]
-    if sizes != sorted(sizes):
-        report.fail(Check.BOARD, _HEADS_SHRINK)
-    moments = [h.head.at for h in heads]
-    if moments != sorted(moments):
-        report.fail(Check.BOARD, _HEADS_BACK)
-    report.summary.final_head = HeadSummary(
-        size=final.head.size, root=final.head.root.hex(), at=final.head.at
-    )
-
-
-def _check_heads(
-    report: Report,
-    published: Sequence[SignedTreeHead],
-    outside: Sequence[SignedTreeHead],
-    manifest: Manifest,
-    tree: MerkleTree,
-    times: Sequence[int | None],
-) -> None:
-    """Each head's signature, size, time and root (spec §15.2)."""
-    # Heads failing alike (every head after one altered entry) are one finding (spec §15.2).
-    failing: dict[tuple[Text, str], list[tuple[SignedTreeHead, Message]]] = {}
-    for head, origin in [
-        *((h, _NOWHERE) for h in published),
-        *((h, _KEPT_OUTSIDE) for h in outside),
-    ]:
-        report.checks[Check.BOARD].checked += 1
-        problem = _head_problem(head, manifest, tree, times)
-        if problem is not None:
-            failing.setdefault((origin, problem.text.key), []).append((head, problem))
-    for (origin, _), alike in failing.items():
-        (first, problem), (last, _) = alike[0], alike[-1]
-        if len(alike) == 1:
-            report.fail(Check.BOARD, _HEAD_PROBLEM, origin=origin, size=first.head.size,
-                        at=first.head.at, problem=problem)  # fmt: skip
-        else:
-            report.fail(Check.BOARD, _HEADS_PROBLEM, origin=origin, count=len(alike),
-                        first=first.head.size, last=last.head.size, problem=problem)  # fmt: skip
-
-
-def _head_problem(
-    head: SignedTreeHead, manifest: Manifest, tree: MerkleTree, times: Sequence[int | None]
-) -> Message | None:
-    """What is wrong with one signed head of this record, if anything (spec §15.2)."""
-    try:
-        verify_head(head, manifest.board_key)
-    except InvalidSignature:
-        return Message(_NOT_BOARD_SIGNED)
-    if head.head.election != manifest.election:
-        return Message(_HEAD_ELECTION, {"election": head.head.election})
-    size = head.head.size
-    if not 0 <= size <= tree.size:
-        return Message(_HEAD_SIZE, {"entries": tree.size})
-    last = times[size - 1] if size else None
-    if last is not None and head.head.at < last:
-        return Message(_HEAD_EARLY, {"at": last})
-    if bytes(head.head.root) != tree.root(size):
-        return Message(_HEAD_ROOT, {"size": size})
-    return None
+    check_heads(report, reader, manifest.election, manifest.board_key, tree, kept, times)
 
 
 def _check_anchors(

@@ -1,0 +1,157 @@
+"""Joint petitions (联名): opening, signatures and withdrawals, and progress (spec §16.3).
+
+A petition is opened by an organiser the charter registered or by a bound owner, signed with
+their key: it states its purpose, title and text, the time it opens and its deadline. A bound
+owner signs with their credential; each action of a credential on a petition carries a number
+above its one before (1, 2, …), so that no signature or withdrawal can be replayed. Signatures
+are public, as the person's id (their units), never a name. A withdrawal is accepted while the
+petition is open and not yet reached; nothing counts at or after the deadline.
+
+The petition counts over the roll in force when it opened: a person counts once with all their
+area (domain rules 1–6). The moment the signers' figures reach the purpose's rule is an entry of
+the board, and at the deadline the petition closes as reached or not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from evote._internal.community.charter import CommunityId, PetitionRule, Purpose
+from evote._internal.election.rules import Evaluation
+from evote._internal.encoding import Bytes32, Struct
+from evote._internal.ids import PersonId, check_id
+from evote._internal.registry.roll import Figures, Roll
+from evote.errors import ParameterError
+from evote.hazmat.signing import Signature, SigningKey, VerifyKey
+from evote.hazmat.transcript import Domain
+
+__all__ = [
+    "Petition",
+    "PetitionBody",
+    "PetitionClosing",
+    "PetitionSignature",
+    "Progress",
+    "Reaching",
+    "SignatureBody",
+    "Tally",
+    "open_petition",
+    "sign_petition",
+]
+
+MAX_TEXT = 20_000  # characters of a petition's text
+
+
+class PetitionBody(Struct):
+    """What the opener signs (spec §16.3); ``charter`` is the charter hash."""
+
+    community: CommunityId
+    charter: Bytes32
+    petition: str
+    purpose: Purpose
+    title: str
+    text: str
+    opener: VerifyKey
+    opens: int
+    deadline: int
+
+    def __post_init__(self) -> None:
+        check_id(self.petition, "petition id")
+        if not self.title or not 0 < len(self.text) <= MAX_TEXT:
+            raise ParameterError(
+                f"petition {self.petition}: a title and a text of 1 to {MAX_TEXT} characters"
+            )
+        if not 0 <= self.opens < self.deadline:
+            raise ParameterError(f"petition {self.petition}: the deadline comes after the opening")
+
+
+class Petition(Struct):
+    body: PetitionBody
+    signature: Signature
+
+
+def open_petition(body: PetitionBody, opener: SigningKey) -> Petition:
+    """The opening, signed by ``opener`` (whose key ``body.opener`` names)."""
+    if body.opener != opener.verify_key:
+        raise ParameterError("the petition names another opener's key")
+    return Petition(body=body, signature=opener.sign(Domain.SIGN_PETITION, body))
+
+
+class SignatureBody(Struct):
+    """``person`` signs (or, with ``withdraw``, withdraws from) ``petition``; ``number`` is above
+    the number of their action on it before, if any (spec §16.3).
+    """  # noqa: D205
+
+    community: CommunityId
+    charter: Bytes32
+    petition: str
+    person: PersonId
+    number: int
+    withdraw: bool = False
+
+
+class PetitionSignature(Struct):
+    body: SignatureBody
+    signature: Signature
+
+
+def sign_petition(body: SignatureBody, credential: SigningKey) -> PetitionSignature:
+    return PetitionSignature(
+        body=body, signature=credential.sign(Domain.SIGN_PETITION_SIGNATURE, body)
+    )
+
+
+class Progress(Struct):
+    """How far a petition has come: the signers' figures against each requirement (§16.3)."""
+
+    petition: str
+    signed: Figures
+    totals: Figures
+    evaluations: tuple[Evaluation, ...]
+    reached: bool
+
+
+class Reaching(Struct):
+    """The board's entry for the moment a petition reached its rule: the figures at that moment."""
+
+    petition: str
+    progress: Progress
+
+
+class PetitionClosing(Struct):
+    """The board's entry at the deadline: the petition closed, reached or not, and its figures."""
+
+    petition: str
+    progress: Progress
+
+
+@dataclass
+class Tally:
+    """One petition's state: its opening, its roll and rule, who signs now and each person's count."""
+
+    petition: Petition
+    roll: Roll
+    rule: PetitionRule
+    opened_at: int
+    signers: dict[PersonId, int] = field(default_factory=dict)  # person → time of signing
+    numbers: dict[PersonId, int] = field(default_factory=dict)  # person → last action's number
+    reached_at: int | None = None
+    closed: bool = False
+
+    @property
+    def body(self) -> PetitionBody:
+        return self.petition.body
+
+    def progress(self) -> Progress:
+        """The signers' figures now, against the rule, recounted from the signers (spec §16.3)."""
+        signed = self.roll.figures(self.signers)
+        totals = self.roll.totals
+        evaluations = tuple(
+            r.evaluate(signed.of(r.measure), totals.of(r.measure)) for r in self.rule.requirements
+        )
+        return Progress(
+            petition=self.body.petition,
+            signed=signed,
+            totals=totals,
+            evaluations=evaluations,
+            reached=self.rule.holds(signed, totals),
+        )
