@@ -102,6 +102,30 @@ from evote._internal.board.heads import (
     verify_head,
     verify_receipt,
 )
+from evote._internal.community.actors import Bank, CommunityConvener, Member, PetitionOpener
+from evote._internal.community.charter import (
+    DEFAULT_PETITION_RULES,
+    Charter,
+    Combine,
+    CommunityId,
+    ElectionQuestion,
+    Organiser,
+    OrganiserRole,
+    PetitionRule,
+    Purpose,
+)
+from evote._internal.community.events import AnyCommunityEvent, CommunityEntry
+from evote._internal.community.fund import Statement, Transaction
+from evote._internal.community.notices import (
+    Answer,
+    CommunityNotice,
+    NoticeKind,
+    Objection,
+    RollCorrection,
+)
+from evote._internal.community.opinions import Opinion, Reply
+from evote._internal.community.petitions import Petition, PetitionSignature, Progress
+from evote._internal.community.proceedings import CommunityProceedings
 from evote._internal.election.ballots import (
     Ballot,
     BallotKind,
@@ -120,6 +144,7 @@ from evote._internal.election.election import Election
 from evote._internal.election.manifest import (
     Candidate,
     CommitteeElection,
+    Convening,
     Manifest,
     Motion,
     Policy,
@@ -157,6 +182,7 @@ from evote._internal.election.voter import Voter
 from evote._internal.encoding import Bytes32, decode, encode
 from evote._internal.host.assembly import Assembly
 from evote._internal.host.board import Board, export_record
+from evote._internal.host.community import CommunityBoard, CommunityDesk
 from evote._internal.host.storage import BoardStorage, MemoryStorage, SqliteStorage
 from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
 from evote._internal.proceedings import Phase, Proceedings
@@ -183,6 +209,7 @@ from evote._internal.trustees.decryption import (
 )
 from evote._internal.trustees.keyfile import read_secret_file, write_secret_file
 from evote._internal.trustees.trustee import CeremonyTrustee
+from evote._internal.verify.community import CommunityVerdict, verify_community_record
 from evote._internal.verify.pipeline import election_pool, worker_election
 from evote._internal.verify.receipts import ReceiptInRecord, verify_receipt_in_record
 from evote._internal.verify.report import CheckResult, Report, Status, Summary
@@ -194,15 +221,19 @@ from evote.hazmat.signing import SigningKey, VerifyKey
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_PETITION_RULES",
     "ORDINARY",
     "OS_RANDOMNESS",
     "SPECIAL",
     "Announcement",
+    "Answer",
+    "AnyCommunityEvent",
     "AnyEvent",
     "Assembly",
     "Ballot",
     "BallotBox",
     "BallotKind",
+    "Bank",
     "Base",
     "Binding",
     "Board",
@@ -213,19 +244,31 @@ __all__ = [
     "CeremonyOutcome",
     "CeremonyParameters",
     "CeremonyTrustee",
+    "Charter",
     "Check",
     "CheckResult",
     "CodeIssue",
+    "Combine",
     "CommitteeElection",
     "CommitteeResult",
+    "CommunityBoard",
+    "CommunityConvener",
+    "CommunityDesk",
+    "CommunityEntry",
+    "CommunityId",
+    "CommunityNotice",
+    "CommunityProceedings",
+    "CommunityVerdict",
     "Complaint",
     "ConsistencyProof",
     "Convener",
+    "Convening",
     "Dealing",
     "DecisionRule",
     "Delegation",
     "Election",
     "ElectionId",
+    "ElectionQuestion",
     "Entry",
     "Evaluation",
     "Extension",
@@ -236,19 +279,31 @@ __all__ = [
     "Manifest",
     "Matter",
     "Measure",
+    "Member",
     "MemoryStorage",
     "Motion",
     "MotionResult",
     "Notice",
+    "NoticeKind",
+    "Objection",
     "OpenedBallot",
+    "Opinion",
+    "Organiser",
+    "OrganiserRole",
     "PartialDecryption",
     "Person",
     "PersonId",
     "PersonKind",
+    "Petition",
+    "PetitionOpener",
+    "PetitionRule",
+    "PetitionSignature",
     "Phase",
     "Policy",
     "Proceedings",
+    "Progress",
     "ProofsChecked",
+    "Purpose",
     "Question",
     "QuestionAggregate",
     "QuestionCounts",
@@ -262,20 +317,24 @@ __all__ = [
     "ReceiptInRecord",
     "RecordIndex",
     "Registry",
+    "Reply",
     "Report",
     "Requirement",
     "Revocation",
     "Roll",
+    "RollCorrection",
     "RollCsvError",
     "RollCsvProblem",
     "SelectionAggregate",
     "SignedTreeHead",
     "SigningKey",
     "SqliteStorage",
+    "Statement",
     "Status",
     "Summary",
     "Tally",
     "TallyShare",
+    "Transaction",
     "TreeHead",
     "TrusteeKey",
     "Unit",
@@ -302,6 +361,7 @@ __all__ = [
     "read_secret_file",
     "render_results",
     "statutory_rule",
+    "verify_community_record",
     "verify_consistency_proof",
     "verify_head",
     "verify_partial_decryption",

@@ -30,7 +30,9 @@ from evote import (
     CandidateId,
     CeremonyTrustee,
     CommitteeElection,
+    CommunityBoard,
     Convener,
+    Convening,
     ElectionId,
     Figures,
     InclusionReceipt,
@@ -52,7 +54,16 @@ from evote import (
     decrypt_tally,
     encode,
     export_record,
-    verify_record,
+    verify_community_record,
+)
+from evote.cli.community import (
+    COMMUNITY,
+    CommunityOutcome,
+    after_election,
+    before_election,
+    community_key,
+    convening,
+    meeting_notice,
 )
 from evote.cli.invocation import evote_command
 from evote.errors import UsageError
@@ -66,7 +77,7 @@ QUESTIONS = (
     Motion(id=QuestionId("renew"), title="续聘物业服务企业 Renew the property company",
            matter=Matter.PROPERTY_SERVICE),
     Motion(id=QuestionId("fund"), title="使用维修资金更换电梯 Use the fund to replace lifts",
-           matter=Matter.USE_FUND),
+           matter=Matter.USE_FUND, amount=80_000_000),
     Motion(id=QuestionId("raise"), title="续筹维修资金 Replenish the maintenance fund",
            matter=Matter.RAISE_FUND),
     CommitteeElection(
@@ -234,9 +245,14 @@ class _Simulation:
 
 
 def simulate(
-    owners: int, seed: int, board: Board, *, randomness: Randomness = OS_RANDOMNESS
-) -> DemoOutcome:
-    """Run the whole vote onto ``board``; its key must be the one :func:`board_key` gives."""
+    owners: int, seed: int, board: Board, *, randomness: Randomness = OS_RANDOMNESS,
+    roll: Roll | None = None, convened_by: Convening | None = None,
+) -> DemoOutcome:  # fmt: skip
+    """Run the whole vote onto ``board``; its key must be the one :func:`board_key` gives.
+
+    ``roll`` is the election's roll (by default a simulated estate of ``owners``); ``convened_by``
+    the petition the manifest cites.
+    """
     rng = random.Random(seed)  # noqa: S311 -- simulates the owners' choices, not cryptography
     assembly = Assembly(board)
     simulation = _Simulation(assembly, rng, randomness)
@@ -250,8 +266,9 @@ def simulate(
         trustees=3,
         threshold=2,
         questions=QUESTIONS,
+        convened_by=convened_by,
     )
-    assembly.open(manifest, estate(ELECTION, owners, rng), at=simulation.tick())
+    assembly.open(manifest, roll or estate(ELECTION, owners, rng), at=simulation.tick())
     keys = simulation.ceremony()
     simulation.register()
     simulation.now = OPENS
@@ -327,7 +344,15 @@ _SAY: Final = {
         "them twice; {paper} paper ballots; {challenged} ballot challenged and spoiled",
         "decrypted": "  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the "
         "intentions",
-        "board": "  board: {entries} entries in {board}; record exported to {record}/",
+        "community": "  community {community}: {bound} owners bound a phone; petition for an interim "
+        "meeting reached by {signed} owners ({withdrawn} withdrew), convening this vote; "
+        "{failed} petition failed; {objections} objection to the roll upheld, roll corrected; "
+        "meeting notice posted 20 days before voting opened",
+        "community-after": "  after the vote: the results posted; {statements} daily fund "
+        "statements, {transfers} large transfer citing the fund motion; {opinions} opinions "
+        "on the service, each with a reply",
+        "board": "  boards: {entries} entries in {board}, {community_entries} in {community_board}"
+        "; record exported to {record}/ (the election's in {election_record}/)",
         "recount": "  recount it yourself:  {command}",
         "receipt": "  check a voter's receipt:  {command}",
         "done": "  done in {seconds:.1f} s",
@@ -340,7 +365,13 @@ _SAY: Final = {
         "{overridden} 名最终亲自投票）；{direct} 名亲自投票，其中 {re_votes} 名投了两次；"
         "{paper} 张纸质选票；{challenged} 张选票被查验并作废",
         "decrypted": "  由受托人 1 和 3 解密（受托人 2 缺席）；总数与投票意愿一致",
-        "board": "  公告板：{entries} 条，保存在 {board}；记录已导出至 {record}/",
+        "community": "  社区 {community}：{bound} 名业主绑定了手机；召开临时会议的联名由 {signed} 名业主"
+        "达到要求（{withdrawn} 名撤回签名），召集了本次表决；{failed} 个联名未达到要求；"
+        "{objections} 项名册异议成立，名册已更正；会议通知于投票开始前 20 天发布",
+        "community-after": "  表决之后：公布表决结果；{statements} 份共有资金日流水，"
+        "{transfers} 笔大额转账引用了维修资金议题；{opinions} 条服务意见，均已回复",
+        "board": "  公告板：{entries} 条，保存在 {board}；社区公告板 {community_entries} 条，保存在 "
+        "{community_board}；记录已导出至 {record}/（选举记录在 {election_record}/）",
         "recount": "  自行重新计票：  {command}",
         "receipt": "  核对业主的回执：  {command}",
         "done": "  用时 {seconds:.1f} 秒",
@@ -356,37 +387,67 @@ def run_demo(
     started = time.perf_counter()
     record = Path(record)
     board_file = record.with_name(record.name + ".board.sqlite")
+    community_file = record.with_name(record.name + ".community.sqlite")
     receipt_file = record.with_name(record.name + ".receipt.json")
     _fresh(record, "record.json")
     _fresh(board_file, ".board.sqlite")
+    _fresh(community_file, ".community.sqlite")
     _fresh(receipt_file, ".receipt.json")
+    community_storage = SqliteStorage(community_file)
+    community_board = CommunityBoard(
+        COMMUNITY, community_storage, community_key("community board", seed)
+    )
+    community = before_election(community_board, owners, seed, OPENS)
+    assert community.roll is not None
+    roll = Roll(election=ELECTION, units=community.roll.units, persons=community.roll.persons)
     storage = SqliteStorage(board_file)
     board = Board(ELECTION, storage, board_key(seed))
-    outcome = simulate(owners, seed, board)
+    outcome = simulate(owners, seed, board, roll=roll, convened_by=convening())
     assembly = outcome.assembly
     election = assembly.election
-    roll = election.roll
+    meeting_notice(community, election.manifest, at=OPENS - 20 * 86_400)
+    after_election(
+        community, election.manifest, tuple(assembly.proceedings.results or ()), seed,
+        decided=CLOSES + 300,
+    )  # fmt: skip
+    community_board.sign_head(at=community_board.latest)
     say = _SAY[language]
-    print(say["title"].format(title=election.manifest.title))
-    print(say["roll"].format(persons=roll.totals.headcount, units=len(roll.units),
-                             area=roll.totals.area / 100))  # fmt: skip
+    _say_community(say, election.manifest.title, roll, community)
     print(say["events"].format_map({k.replace("-", "_"): v for k, v in outcome.events.items()}))
     counts = assembly.proceedings.counts
     if counts is None or list(counts) != expected_counts(roll, outcome.counted):
         raise RuntimeError("the decrypted tally differs from the simulated intentions: a bug")
     print(say["decrypted"])
-    export_record(board, record)
+    print(say["community-after"].format_map(community.events))
+    election_record = record / "elections" / ELECTION
+    export_record(community_board, record)
+    election_record.parent.mkdir()
+    export_record(board, election_record)
     storage.close()
+    community_storage.close()
     if outcome.receipt is not None:
         receipt_file.write_bytes(encode(outcome.receipt) + b"\n")
-    print(say["board"].format(entries=len(board), board=board_file, record=record))
-    print()
-    report = verify_record(record, jobs=jobs)
+    print(say["board"].format(
+        entries=len(board), board=board_file, community_entries=len(community_board),
+        community_board=community_file, record=record, election_record=election_record,
+    ), end="\n\n")  # fmt: skip
+    verdict = verify_community_record(record, jobs=jobs)
     evote = evote_command()
-    print(report.render(language, command=evote), end="")
+    print(verdict.render(language, command=evote), end="")
     print()
     print(say["recount"].format(command=f"{evote} verify {shlex.quote(str(record))}"))
     receipt = f"{evote} verify-receipt {shlex.quote(str(receipt_file))} --record "
-    print(say["receipt"].format(command=receipt + shlex.quote(str(record))))
+    print(say["receipt"].format(command=receipt + shlex.quote(str(election_record))))
     print(say["done"].format(seconds=time.perf_counter() - started))
-    return 0 if report.valid else 1
+    return 0 if verdict.valid else 1
+
+
+def _say_community(
+    say: Mapping[str, str], title: str, roll: Roll, community: CommunityOutcome
+) -> None:
+    print(say["title"].format(title=title))
+    print(say["roll"].format(persons=roll.totals.headcount, units=len(roll.units),
+                             area=roll.totals.area / 100))  # fmt: skip
+    petitions = community.desk.proceedings.petitions
+    failed = sum(1 for t in petitions.values() if t.reached_at is None)
+    print(say["community"].format(community=COMMUNITY, failed=failed, **community.events))

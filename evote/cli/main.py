@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--board-key", help="the board key (hex) the record must have")
     verify.add_argument("--manifest-hash", help="the manifest hash (hex) the record must have")
+    verify.add_argument(
+        "--charter-hash", help="the charter hash (hex) a community's record must have"
+    )
 
     receipt = commands.add_parser(
         "verify-receipt",
@@ -162,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 heads=arguments.head,
                 board_key=arguments.board_key,
                 manifest_hash=arguments.manifest_hash,
+                charter_hash=arguments.charter_hash,
                 language=arguments.lang,
             )
         if arguments.command == "verify-receipt":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from evote import (
     Bytes32,
+    CommunityVerdict,
     ConsistencyProof,
     InclusionReceipt,
     Language,
@@ -15,6 +16,7 @@ from evote import (
     SignedTreeHead,
     VerifyKey,
     decode,
+    verify_community_record,
     verify_consistency_proof,
     verify_receipt,
     verify_receipt_in_record,
@@ -35,16 +37,30 @@ def verify(
     heads: Sequence[Path] = (),
     board_key: str | None = None,
     manifest_hash: str | None = None,
+    charter_hash: str | None = None,
     language: Language = Language.EN,
 ) -> int:
-    """Verify a record; print the report; 0 when valid, 1 otherwise."""
+    """Verify a record — an election's, or a community's with its elections' (spec §16.8);
+    print the report; 0 when valid, 1 otherwise.
+    """  # noqa: D205
     if not Path(record).is_dir():
         raise UsageError(f"no record directory at {record}")
     anchors = [_anchor(path) for path in heads]
     key = None if board_key is None else _key(board_key)
     manifest = None if manifest_hash is None else _hash(manifest_hash)
+    charter = None if charter_hash is None else _hash(charter_hash)
+    community = _format(record) == COMMUNITY_FORMAT
+    if community and manifest is not None:
+        raise UsageError("--manifest-hash is for an election's record; this is a community's")
+    if not community and charter is not None:
+        raise UsageError("--charter-hash is for a community's record; this is an election's")
 
-    def run(progress: Callable[[int], None] | None = None) -> Report:
+    def run(progress: Callable[[int], None] | None = None) -> Report | CommunityVerdict:
+        if community:
+            return verify_community_record(
+                record, jobs=jobs, progress=progress, heads=anchors, board_key=key,
+                charter_hash=charter,
+            )  # fmt: skip
         return verify_record(
             record,
             jobs=jobs,
@@ -55,6 +71,10 @@ def verify(
         )
 
     size = _size(record) if progress else None
+    if size is not None and community:
+        elections = Path(record) / "elections"
+        for path in sorted(elections.iterdir()) if elections.is_dir() else []:
+            size += _size(path) or 0
     if size is None:
         report = run()
     else:
@@ -68,6 +88,18 @@ def verify(
     else:
         print(report.render(language, command=evote_command()), end="")
     return 0 if report.valid else 1
+
+
+COMMUNITY_FORMAT = "evote-community-record"
+
+
+def _format(record: Path) -> object:
+    """The ``format`` that ``record.json`` names; None if it cannot be read (the report says)."""
+    try:
+        index = json.loads((Path(record) / "record.json").read_bytes())
+    except (OSError, ValueError):
+        return None
+    return index.get("format") if isinstance(index, dict) else None
 
 
 def _size(record: Path) -> int | None:

@@ -16,6 +16,7 @@ transfers under one motion stay within the amount it stated; every opinion is ab
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +33,7 @@ from evote._internal.community.proceedings import CommunityProceedings
 from evote._internal.election.manifest import Manifest, Motion, Rating
 from evote._internal.election.results import MotionResult
 from evote._internal.encoding import decode, encode
-from evote._internal.messages import Language, Text
+from evote._internal.messages import Language, Text, json_printable
 from evote._internal.record import RecordReader
 from evote._internal.registry.roll import Roll
 from evote._internal.verify.board import UNDECODABLE, Places, check_heads
@@ -183,6 +184,10 @@ class CommunityVerdict:
             "community": self.community.to_json(language),
             "elections": [r.to_json(language) for r in self.elections.values()],
         }
+
+    def to_json_text(self, language: Language = Language.EN) -> str:
+        """The JSON report as printable text (spec §15.13)."""
+        return json_printable(json.dumps(self.to_json(language), ensure_ascii=False, indent=2))
 
 
 def verify_community_record(

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import msgspec
 
+from evote._internal.community.charter import Purpose
 from evote._internal.community.petitions import Progress
 from evote._internal.election.manifest import Manifest
 from evote._internal.election.results import QuestionResult
@@ -198,11 +199,40 @@ COMMUNITY_ANCHOR: Final = Text(
 )
 _PETITION_LINE: Final = Text(
     "petition-line",
-    "  petition {petition} ({purpose}): area {area}/{total_area}, headcount {headcount}/"
-    "{total_headcount} — {state}",
-    "  联名 {petition}（{purpose}）：面积 {area}/{total_area}，人数 {headcount}/{total_headcount}"
-    " — {state}",
+    "  petition {petition} ({purpose}): signed by {area} of {total_area} m² ({area_share} %) and "
+    "{headcount} of {total_headcount} persons ({headcount_share} %) — {state}",
+    "  联名 {petition}（{purpose}）：签名 {area} / {total_area} m²（{area_share}%），"
+    "{headcount} / {total_headcount} 人（{headcount_share}%）— {state}",
 )
+_PURPOSES: Final = {
+    Purpose.INTERIM_MEETING: Text("purpose-interim-meeting", "an interim meeting", "召开临时会议"),
+    Purpose.PREPARATORY_GROUP: Text(
+        "purpose-preparatory-group", "forming the preparatory group", "成立首次业主大会筹备组"
+    ),
+    Purpose.COMMITTEE_MEMBERS: Text(
+        "purpose-committee-members", "electing or replacing committee members",
+        "选举或更换业主委员会委员",
+    ),
+    Purpose.DISMISS_PROPERTY_COMPANY: Text(
+        "purpose-dismiss-property-company", "dismissing the property company", "解聘物业服务企业"
+    ),
+    Purpose.RECOMMEND_CANDIDATES: Text(
+        "purpose-recommend-candidates", "recommending candidates or representatives",
+        "推荐候选人或业主代表",
+    ),
+}  # fmt: skip
+
+
+def _share(value: int, total: int) -> str:
+    """``value / total`` in per cent, rounded down to 0.1: never shows a threshold not reached."""
+    tenths = value * 1000 // total if total else 0
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+def _m2(area: int) -> str:
+    return f"{area // 100:,}.{area % 100:02d}"
+
+
 _PETITION_STATES: Final = {
     (True, True): Text("petition-reached-closed", "reached, closed", "已达到要求，已结束"),
     (True, False): Text("petition-reached-open", "reached, open", "已达到要求，征集中"),
@@ -286,9 +316,11 @@ class Report:
             signed, totals = p.progress.signed, p.progress.totals
             state = _PETITION_STATES[(p.reached_at is not None, p.closed)]
             figures: dict[str, Figure] = {
-                "petition": p.petition, "purpose": p.purpose, "area": signed.area,
-                "total_area": totals.area, "headcount": signed.headcount,
-                "total_headcount": totals.headcount, "state": state,
+                "petition": p.petition, "purpose": _PURPOSES[Purpose(p.purpose)],
+                "area": _m2(signed.area), "total_area": _m2(totals.area),
+                "area_share": _share(signed.area, totals.area), "headcount": signed.headcount,
+                "total_headcount": totals.headcount,
+                "headcount_share": _share(signed.headcount, totals.headcount), "state": state,
             }  # fmt: skip
             lines.append(printable(_PETITION_LINE.render(language, figures)))
         if self.summary.balance is not None:
