@@ -46,7 +46,18 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
     assert (record / "record.json").is_file()
     verified = _evote("verify", str(record), "--json", "--jobs", "2")
     assert verified.returncode == 0, verified.stderr
-    report = json.loads(verified.stdout)
+    verdict = json.loads(verified.stdout)
+    assert verdict["valid"] is True
+    community = verdict["community"]
+    assert [c["id"] for c in community["checks"]] == [
+        "15.1", "15.2", "16.2", "15.5", "16.3", "16.4", "16.5", "16.6", "16.7", "15.12",
+    ]  # fmt: skip
+    assert all(c["status"] == "pass" for c in community["checks"])
+    petitions = {p["petition"]: p for p in community["summary"]["petitions"]}
+    assert petitions["interim-meeting-2026"]["progress"]["reached"] is True
+    assert petitions["dismiss-property-2026"]["progress"]["reached"] is False
+    assert community["summary"]["balance"] > 0
+    (report,) = verdict["elections"]
     assert report["valid"] is True
     # The outcome recounted, as data: the motions decided, the committee elected (spec §15.13).
     results = {r["question"]: r for r in report["summary"]["results"]}
@@ -57,11 +68,17 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
     assert results["fund"]["agree"]["headcount"] > 0
     assert [c["id"] for c in report["checks"]] == [f"15.{i}" for i in range(1, 13)]
     assert all(c["status"] == "pass" for c in report["checks"])
+    election = record / "elections" / "demo-2026-assembly"
     receipt = _evote(
-        "verify-receipt", str(tmp_path / "demo-record.receipt.json"), "--record", str(record)
+        "verify-receipt", str(tmp_path / "demo-record.receipt.json"), "--record", str(election)
     )
     assert receipt.returncode == 0, receipt.stderr
     assert "which the record's final head" in receipt.stdout
+    wrong = _evote(
+        "verify-receipt", str(tmp_path / "demo-record.receipt.json"), "--record", str(record)
+    )
+    assert wrong.returncode == 1
+    assert "a community's record, where an election's record is expected" in wrong.stderr
     # The demo replaces its own earlier output, and nothing else.
     again = _evote("demo", "--owners", "10", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
@@ -73,12 +90,16 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
 
 def test_verify_fails_with_exit_code_1_on_a_damaged_record(tmp_path: Path) -> None:
     assert _evote("demo", "--owners", "10", cwd=tmp_path).returncode == 0
-    ballots = tmp_path / "demo-record" / "ballots.jsonl"
+    ballots = tmp_path / "demo-record" / "elections" / "demo-2026-assembly" / "ballots.jsonl"
     ballots.write_bytes(b"".join(ballots.read_bytes().splitlines(keepends=True)[1:]))
     result = _evote("verify", str(tmp_path / "demo-record"))
     assert result.returncode == 1
-    assert "✗ 15.1" in result.stdout
+    assert "✗ 15.1" in result.stdout  # the election's record
+    assert "✗ 16.7" in result.stdout  # and so the community's with it
     assert "INVALID" in result.stdout
+    petitions = tmp_path / "demo-record" / "petitions.jsonl"
+    petitions.write_bytes(petitions.read_bytes().replace(b'"withdraw":true', b'"withdraw":false'))
+    assert "✗ 16.3" in _evote("verify", str(tmp_path / "demo-record")).stdout
 
 
 def test_demo_refuses_a_bad_argument(tmp_path: Path) -> None:
@@ -108,14 +129,18 @@ def test_verify_prints_the_outcome_it_recounted_in_either_language(tmp_path: Pat
 
 
 def test_a_record_cannot_make_the_terminal_lie(tmp_path: Path) -> None:
-    """An election id holding ANSI escapes (clear screen, green, a forged VALID line) is shown
-    escaped, and the record is invalid (spec §15.13).
+    """An election or community id holding ANSI escapes (clear screen, green, a forged VALID line)
+    is shown escaped, and the record is invalid (spec §15.13).
     """
     assert _evote("demo", "--owners", "10", cwd=tmp_path).returncode == 0
-    index_path = tmp_path / "demo-record" / "record.json"
-    index = json.loads(index_path.read_text(encoding="utf-8"))
-    index["election"] = "x\x1b[2J\x1b[H\x1b[32m  VALID: every check passed\u202e"
-    index_path.write_text(json.dumps(index), encoding="utf-8")
+    forged = "x\x1b[2J\x1b[H\x1b[32m  VALID: every check passed\u202e"
+    for index_path, field in (
+        (tmp_path / "demo-record" / "record.json", "community"),
+        (tmp_path / "demo-record" / "elections" / "demo-2026-assembly" / "record.json", "election"),
+    ):
+        index = json.loads(index_path.read_text(encoding="utf-8"))
+        index[field] = forged
+        index_path.write_text(json.dumps(index), encoding="utf-8")
     for extra in ((), ("--json",)):
         result = _evote("verify", str(tmp_path / "demo-record"), *extra)
         assert result.returncode == 1
@@ -148,7 +173,9 @@ def test_a_published_record_is_readable_by_everyone(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     record = tmp_path / "demo-record"
-    assert record.stat().st_mode & 0o777 == 0o755
-    files = list(record.iterdir())
-    assert len(files) == 11
+    directories = [record, *(p for p in record.rglob("*") if p.is_dir())]
+    files = [p for p in record.rglob("*") if p.is_file()]
+    assert len(directories) == 3  # the community's record, elections/, the election's record
+    assert len(files) == 9 + 11
+    assert {d.stat().st_mode & 0o777 for d in directories} == {0o755}
     assert {f.stat().st_mode & 0o777 for f in files} == {0o644}

@@ -82,6 +82,10 @@ _NOT_AN_INDEX = Text(
     "not-record-index", "{path}: not an evote record index: {detail}",
     "{path}：不是 evote 记录索引：{detail}",
 )  # fmt: skip
+_OTHER_FORMAT = Text(
+    "record-kind", "{path}: {kind}, where {expected} is expected",
+    "{path}：这是{kind}，此处需要的是{expected}",
+)  # fmt: skip
 _FILES_LISTED = Text(
     "files-listed",
     "{index_file} must list {expected}, each once and in this order; it lists {listed}",
@@ -284,6 +288,10 @@ class RecordReader:
             raise RecordError(
                 _INDEX_UNREADABLE, path=str(path), problem=str(error.strerror)
             ) from None
+        kind = _format_of(raw)
+        if isinstance(kind, str) and kind != layout.format and kind in _FORMATS:
+            raise RecordError(_OTHER_FORMAT, path=str(path), kind=_FORMATS[kind],
+                              expected=_FORMATS[layout.format])  # fmt: skip
         version = _version_of(raw)
         if version is not None and version != layout.version:
             raise RecordError(
@@ -414,9 +422,22 @@ ELECTION_LAYOUT: Final = Layout(
 
 class _Version(msgspec.Struct):
     version: object = None
+    format: object = None
 
 
 _VERSION: Final = msgspec.json.Decoder(_Version)
+#: The kinds of record, by their ``format`` (spec §14.1, §16.1).
+_FORMATS: Final = {
+    FORMAT: Text("an-election-record", "an election's record", "选举记录"),
+    "evote-community-record": Text("a-community-record", "a community's record", "社区记录"),
+}
+
+
+def _format_of(raw: bytes) -> object:
+    try:
+        return _VERSION.decode(raw).format
+    except _UNREADABLE:
+        return None
 
 
 def _version_of(raw: bytes) -> int | None:

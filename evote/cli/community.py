@@ -148,11 +148,11 @@ def _petitions(outcome: CommunityOutcome, seed: int, now: int, rng: random.Rando
     events["withdrawn"] = 0
     for index, member in enumerate(signers):
         desk.sign_petition(member.sign(PETITION), at=tick(600))
-        if index == 2:  # changes their mind
+        reached = desk.proceedings.petitions[PETITION].reached_at is not None
+        if index == 0 and not reached:  # changes their mind, while it is still possible
             desk.sign_petition(member.sign(PETITION, withdraw=True), at=tick(600))
             events["withdrawn"] += 1
-        reached = desk.proceedings.petitions[PETITION].reached_at is not None
-        if reached and index >= 2 and rng.random() < 0.5:
+        if reached and rng.random() < 0.5:
             break
     events["signed"] = len(desk.proceedings.petitions[PETITION].signers)
 
@@ -165,7 +165,7 @@ def _petitions(outcome: CommunityOutcome, seed: int, now: int, rng: random.Rando
             "company", "物业服务不到位 The service is poor", opens=now, deadline=deadline,
         ), at=tick(),
     )  # fmt: skip
-    for member in signers[-4:]:
+    for member in signers[-max(1, len(signers) // 25) :]:  # a few: far from 20 %
         desk.sign_petition(member.sign(failing), at=tick(600))
     desk.close_due(at=deadline)
     events["petitions"] = len(desk.proceedings.petitions)

@@ -69,7 +69,7 @@ from evote.cli.invocation import evote_command
 from evote.errors import UsageError
 from evote.simulation import estate
 
-__all__ = ["DemoOutcome", "run_demo", "simulate"]
+__all__ = ["DemoOutcome", "run_demo", "simulate", "simulate_community"]
 
 ELECTION = ElectionId("demo-2026-assembly")
 OPENS, CLOSES = 1_780_000_000, 1_780_000_000 + 15 * 86_400  # a 15-day vote (domain rule 21)
@@ -295,6 +295,29 @@ def simulate(
     )
 
 
+def simulate_community(
+    owners: int, seed: int, community_board: CommunityBoard, board: Board,
+    *, randomness: Randomness = OS_RANDOMNESS,
+) -> tuple[CommunityOutcome, DemoOutcome]:  # fmt: skip
+    """The community's board before and after the vote, and the vote it convenes (spec §16).
+
+    ``community_board``'s key must be ``community_key("community board", seed)``, ``board``'s
+    :func:`board_key`; both boards end with a signed head over every entry.
+    """
+    community = before_election(community_board, owners, seed, OPENS, randomness=randomness)
+    assert community.roll is not None
+    roll = Roll(election=ELECTION, units=community.roll.units, persons=community.roll.persons)
+    outcome = simulate(
+        owners, seed, board, roll=roll, convened_by=convening(), randomness=randomness
+    )
+    manifest = outcome.assembly.election.manifest
+    meeting_notice(community, manifest, at=OPENS - 20 * 86_400)
+    results = tuple(outcome.assembly.proceedings.results or ())
+    after_election(community, manifest, results, seed, decided=CLOSES + 300)
+    community_board.sign_head(at=community_board.latest)
+    return community, outcome
+
+
 def board_key(seed: int) -> SigningKey:
     """The demo board's key (a real board keeps its key secret and never derives it)."""
     return SigningKey(hashlib.sha256(f"evote demo board {seed}".encode()).digest())
@@ -397,20 +420,12 @@ def run_demo(
     community_board = CommunityBoard(
         COMMUNITY, community_storage, community_key("community board", seed)
     )
-    community = before_election(community_board, owners, seed, OPENS)
-    assert community.roll is not None
-    roll = Roll(election=ELECTION, units=community.roll.units, persons=community.roll.persons)
     storage = SqliteStorage(board_file)
     board = Board(ELECTION, storage, board_key(seed))
-    outcome = simulate(owners, seed, board, roll=roll, convened_by=convening())
+    community, outcome = simulate_community(owners, seed, community_board, board)
     assembly = outcome.assembly
     election = assembly.election
-    meeting_notice(community, election.manifest, at=OPENS - 20 * 86_400)
-    after_election(
-        community, election.manifest, tuple(assembly.proceedings.results or ()), seed,
-        decided=CLOSES + 300,
-    )  # fmt: skip
-    community_board.sign_head(at=community_board.latest)
+    roll = election.roll
     say = _SAY[language]
     _say_community(say, election.manifest.title, roll, community)
     print(say["events"].format_map({k.replace("-", "_"): v for k, v in outcome.events.items()}))
@@ -422,6 +437,7 @@ def run_demo(
     election_record = record / "elections" / ELECTION
     export_record(community_board, record)
     election_record.parent.mkdir()
+    election_record.parent.chmod(0o755)  # for everyone to read, whatever the umask (spec §14.1)
     export_record(board, election_record)
     storage.close()
     community_storage.close()
