@@ -1,4 +1,4 @@
-"""The worked examples written into spec/ are what the code computes (spec §7, §10, §13).
+"""The worked examples written into spec/ are what the code computes (spec §7, §10, §13, §16).
 
 Each example is rebuilt here from the seeds the spec names, and its bytes, hashes and signatures
 must appear in the spec's text exactly: a change of wire form that forgets the spec fails here.
@@ -23,6 +23,8 @@ from evote import (
     encode,
 )
 from evote._internal.board.events import Entry, NoticePosted
+from evote._internal.community.charter import Charter, CommunityId, Organiser, OrganiserRole
+from evote._internal.community.petitions import SignatureBody, sign_petition
 from evote._internal.election.convener import Extension, Notice, extend_window, post_notice
 from evote._internal.election.delegation import delegate, revoke
 from evote._internal.registry.credentials import bind, code_hash, issue_code
@@ -121,3 +123,43 @@ def test_the_notice_entry_and_its_leaf() -> None:
                          CONVENER)  # fmt: skip
     entry = encode(Entry(index=2, at=1767225600, event=NoticePosted(notice=notice)))
     _in("13", entry.decode(), f"Its canonical JSON, {len(entry)} bytes", leaf_hash(entry).hex())
+
+
+# -- the community board (spec §16) ---------------------------------------------------------------
+
+COMMUNITY_CONVENER = SigningKey(bytes([3] * 32))
+COMMUNITY_BOARD = SigningKey(bytes([4] * 32))
+BANK = SigningKey(bytes([5] * 32))
+SECRETARY = SigningKey(bytes([6] * 32))
+CHARTER = Charter(
+    community=CommunityId("lianhua-garden"),
+    name="莲花花园",
+    convener="莲花街道办事处",
+    convener_key=COMMUNITY_CONVENER.verify_key,
+    board_key=COMMUNITY_BOARD.verify_key,
+    bank_key=BANK.verify_key,
+    organisers=(
+        Organiser(key=SECRETARY.verify_key, role=OrganiserRole.PARTY_BRANCH, name="社区党委书记"),
+    ),
+)
+
+
+def test_the_charter_and_its_hash() -> None:
+    data = encode(CHARTER)
+    transcript = Transcript(Domain.CHARTER).data(data)
+    assert transcript.digest() == CHARTER.hash()
+    keys = [k.verify_key.hex() for k in (COMMUNITY_CONVENER, COMMUNITY_BOARD, BANK, SECRETARY)]
+    _in("16", data.decode(), f"Its canonical JSON, {len(data)} bytes", CHARTER.hash().hex(), *keys)
+
+
+def test_a_petition_signature() -> None:
+    body = SignatureBody(
+        community=CHARTER.community, charter=Bytes32(CHARTER.hash()), petition="interim-2026",
+        person=PERSON, number=1,
+    )  # fmt: skip
+    signed = sign_petition(body, CREDENTIAL)
+    message = signed_message(Domain.SIGN_PETITION_SIGNATURE, body)
+    size = len(encode(body))
+    header = message[: len(message) - size].hex()
+    _in("16", encode(signed).decode(), f"its body encodes to {size} bytes",
+        f"the signed message is {len(message)} bytes", header)  # fmt: skip

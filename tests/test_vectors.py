@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from evote import Status, verify_record
+from evote import Status, verify_community_record, verify_record
 from evote._internal.encoding import decode
 from evote._internal.trustees.ceremony import (
     Announcement,
@@ -262,3 +262,46 @@ def test_each_invalid_record_fails_its_named_check(variant: str, tmp_path: Path)
     assert not report.valid
     failed = {c.id for c in report.checks.values() if c.status is Status.FAIL}
     assert expected["check"] in failed, report.render()
+
+
+def test_the_community_record_verifies_with_its_election() -> None:
+    verdict = verify_community_record(RECORDS / "community")
+    assert verdict.valid, verdict.render()
+    assert len(verdict.elections) == 1
+    summary = verdict.community.summary
+    assert summary.petitions is not None
+    assert {p.petition: p.reached_at is not None for p in summary.petitions} == {
+        "interim-meeting-2026": True,
+        "dismiss-property-2026": False,
+    }
+    kinds = {e["type"] for name in ("petitions.jsonl", "notices.jsonl", "fund.jsonl",
+                                    "opinions.jsonl") for e in _events("community", name)}  # fmt: skip
+    assert kinds == {
+        "petition", "petition-signature", "petition-reached", "petition-closed", "notice",
+        "objection", "answer", "roll-correction", "statement", "opinion", "reply",
+    }  # fmt: skip
+    signatures = [e["signature"]["body"] for e in _events("community", "petitions.jsonl")
+                  if e["type"] == "petition-signature"]  # fmt: skip
+    assert any(s["withdraw"] for s in signatures)
+    transfers = [t for e in _events("community", "fund.jsonl")
+                 for t in e["statement"]["body"]["transactions"] if t["decision"]]  # fmt: skip
+    assert len(transfers) == 1
+
+
+@pytest.mark.parametrize(
+    "variant", sorted(p.name for p in (RECORDS / "community-invalid").iterdir()), ids=str
+)
+def test_each_invalid_community_record_fails_its_named_check(variant: str, tmp_path: Path) -> None:
+    overlay = RECORDS / "community-invalid" / variant
+    expected = json.loads((overlay / "expected.json").read_text(encoding="utf-8"))
+    record = tmp_path / "record"
+    shutil.copytree(RECORDS / "community", record)
+    for path in overlay.iterdir():
+        if path.name != "expected.json":
+            shutil.copyfile(path, record / path.name)
+    verdict = verify_community_record(record)
+    assert not verdict.valid
+    report = verdict.community
+    failed = {c.id for c in report.checks.values() if c.status is Status.FAIL}
+    assert expected["check"] in failed, report.render()
+    assert all(r.valid for r in verdict.elections.values())  # the election's record is untouched

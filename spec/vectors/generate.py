@@ -58,9 +58,12 @@ from evote._internal.board.events import (
     TallyPublished,
 )
 from evote._internal.board.heads import SignedTreeHead, TreeHead
+from evote._internal.community.events import COMMUNITY_LAYOUT, CommunityEntry, StatementPosted
+from evote._internal.community.fund import sign_statement
 from evote._internal.election.results import MotionResult
 from evote._internal.encoding import Bytes32, HexBytes, decode, encode, to_builtins
 from evote._internal.host.board import Board
+from evote._internal.host.community import CommunityBoard
 from evote._internal.host.storage import MemoryStorage
 from evote._internal.record import write_record
 from evote._internal.trustees.ceremony import (
@@ -73,7 +76,8 @@ from evote._internal.trustees.ceremony import (
 )
 from evote._internal.trustees.decryption import TrusteeKey, combine_partial_decryptions
 from evote._internal.trustees.trustee import CeremonyTrustee
-from evote.cli.demo import CLOSES, ELECTION, board_key, simulate
+from evote.cli.community import COMMUNITY, community_key
+from evote.cli.demo import CLOSES, ELECTION, board_key, simulate, simulate_community
 from evote.errors import InvalidPoint
 from evote.hazmat import elgamal
 from evote.hazmat.dlog import DiscreteLog
@@ -859,6 +863,159 @@ def _committee_tie_record() -> tuple[ElectionId, list[bytes], list[SignedTreeHea
     return s.election, lines, s.board.heads()
 
 
+# -- a community's record with its election's (spec §16) ------------------------------------------
+
+COMMUNITY_SEED, COMMUNITY_OWNERS = 1, 5  # seed 1: the fund motion passes, raising the fund fails
+
+
+def _community_files(lines: list[bytes], heads: list[SignedTreeHead]) -> dict[str, bytes]:
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = Path(scratch) / "record"
+        write_record(directory, COMMUNITY, lines, heads, COMMUNITY_LAYOUT)
+        return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def _community_resign(lines: list[bytes]) -> list[SignedTreeHead]:
+    """The community board's operator signs a head over any entries."""
+    tree = MerkleTree(leaf_hash(line) for line in lines)
+    at = max(msgspec.json.decode(line)["at"] for line in lines)
+    head = TreeHead(election=COMMUNITY, size=tree.size, root=Bytes32(tree.root()), at=at)
+    key = community_key("community board", COMMUNITY_SEED)
+    return [SignedTreeHead(head=head, signature=key.sign(Domain.SIGN_TREE_HEAD, head))]
+
+
+def _json_edit(lines: list[bytes], kind: str, change: Any, nth: int = 0) -> list[bytes]:  # noqa: ANN401
+    """Change the JSON of the ``nth`` entry of ``kind`` (its event, in place)."""
+    entries = [msgspec.json.decode(line) for line in lines]
+    found = [i for i, e in enumerate(entries) if e["event"]["type"] == kind]
+    change(entries[found[nth]])
+    return [msgspec.json.encode(e) for e in entries]
+
+
+def _json_drop(lines: list[bytes], kind: str, nth: int = 0) -> list[bytes]:
+    entries = [msgspec.json.decode(line) for line in lines]
+    found = [i for i, e in enumerate(entries) if e["event"]["type"] == kind]
+    del entries[found[nth]]
+    for index, entry in enumerate(entries):
+        entry["index"] = index
+    return [msgspec.json.encode(e) for e in entries]
+
+
+def _over_amount(lines: list[bytes]) -> list[bytes]:
+    """The bank pays more under the fund motion than it authorised, and signs every statement."""
+    bank = community_key("bank", COMMUNITY_SEED)
+    entries = [decode(line, CommunityEntry) for line in lines]
+    balance: int | None = None
+    result = []
+    for original in entries:
+        entry, event = original, original.event
+        if isinstance(event, StatementPosted):
+            body = event.statement.body
+            transactions = tuple(
+                msgspec.structs.replace(t, amount=t.amount - 60_000_000) if t.decision else t
+                for t in body.transactions
+            )
+            changed = balance is not None or transactions != body.transactions
+            if changed:
+                opening = body.opening if balance is None else balance
+                body = msgspec.structs.replace(
+                    body, opening=opening, transactions=transactions,
+                    closing=opening + sum(t.amount for t in transactions),
+                )  # fmt: skip
+                balance = body.closing
+                event = StatementPosted(statement=sign_statement(body, bank))
+                entry = msgspec.structs.replace(entry, event=event)
+        result.append(encode(entry))
+    return result
+
+
+def _meeting_late(lines: list[bytes]) -> list[bytes]:
+    entries = [msgspec.json.decode(line) for line in lines]
+    for entry in entries:
+        event = entry["event"]
+        if event["type"] == "notice" and event["notice"]["body"]["kind"] == "meeting":
+            entry["at"] += 10 * 86_400  # 10 days before voting opens, not the 15 required
+    return [msgspec.json.encode(e) for e in entries]
+
+
+def _append(key: str, suffix: str) -> Any:  # noqa: ANN401
+    """A change that appends ``suffix`` to the text at the dotted path ``key`` of an event."""
+
+    def change(entry: Json) -> None:
+        *parents, last = key.split(".")
+        node = entry["event"]
+        for name in parents:
+            node = node[name]
+        node[last] += suffix
+
+    return change
+
+
+def _reached_headcount(entry: Json) -> None:
+    entry["event"]["reaching"]["progress"]["signed"]["headcount"] += 1
+
+
+COMMUNITY_INVALID: dict[str, tuple[str, str, Any]] = {
+    "charter-community": (
+        "the charter names another community, so its roll is not its own", "16.2",
+        lambda lines: _json_edit(lines, "charter", _append("charter.community", "-x")),
+    ),
+    "reached-figures": (
+        "the reached entry's signed headcount is one more than the signatures", "16.3",
+        lambda lines: _json_edit(lines, "petition-reached", _reached_headcount),
+    ),
+    "signature-dropped": (
+        "a signature removed, so the reached moment comes too early", "16.3",
+        lambda lines: _json_drop(lines, "petition-signature", 1),
+    ),
+    "objection-altered": (
+        "an objection's text changed after the owner signed it", "16.4",
+        lambda lines: _json_edit(lines, "objection", _append("objection.body.text", "!")),
+    ),
+    "statement-missing": (
+        "a day's statement removed from the chain", "16.5",
+        lambda lines: _json_drop(lines, "statement", 3),
+    ),
+    "opinion-altered": (
+        "an opinion's text changed after the owner signed it", "16.6",
+        lambda lines: _json_edit(lines, "opinion", _append("opinion.body.text", "!")),
+    ),
+    "transfer-over-amount": (
+        "the bank pays the lift contractor more than the fund motion authorised", "16.7",
+        _over_amount,
+    ),
+    "meeting-notice-late": (
+        "the meeting notice posted 10 days before voting opens, not 15", "16.7", _meeting_late,
+    ),
+}  # fmt: skip
+
+
+def community_vectors() -> dict[str, bytes]:
+    """A community's record with its election's under ``elections/``, and invalid overlays."""
+    community_board = CommunityBoard(
+        COMMUNITY, MemoryStorage(), community_key("community board", COMMUNITY_SEED)
+    )
+    board = Board(ELECTION, MemoryStorage(), board_key(COMMUNITY_SEED))
+    simulate_community(
+        COMMUNITY_OWNERS, COMMUNITY_SEED, community_board, board,
+        randomness=SeededRandomness("community"),
+    )  # fmt: skip
+    lines = list(community_board.raw_entries())
+    valid = _community_files(lines, community_board.heads())
+    files = {f"records/community/{name}": data for name, data in valid.items()}
+    election = _record_files(list(board.raw_entries()), board.heads())
+    files |= {f"records/community/elections/{ELECTION}/{n}": d for n, d in election.items()}
+    for name, (description, check, mutate) in COMMUNITY_INVALID.items():
+        changed = mutate(lines)
+        variant = _community_files(changed, _community_resign(changed))
+        expected = {"check": check, "description": description, "deleted": []}
+        files[f"records/community-invalid/{name}/expected.json"] = render(expected).encode()
+        for file, data in variant.items():
+            if valid.get(file) != data:
+                files[f"records/community-invalid/{name}/{file}"] = data
+    return files
+
+
 def build() -> dict[str, bytes]:
     """Every vector file, by its path under spec/vectors/."""
     documents = {
@@ -871,7 +1028,7 @@ def build() -> dict[str, bytes]:
         "ceremony-2-of-3-complaint.json": ceremony_vectors(3, 2, bad_share=True),
     }
     files = {name: render(content).encode() for name, content in documents.items()}
-    return files | record_vectors()
+    return files | record_vectors() | community_vectors()
 
 
 def render(content: Any) -> str:  # noqa: ANN401 -- JSON

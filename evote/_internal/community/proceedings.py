@@ -409,9 +409,9 @@ class CommunityProceedings:
             )
         self._count("signature", body.petition, credential, body.number)
         if body.withdraw:
-            del tally.signers[body.person]
+            tally.remove(body.person)
         else:
-            tally.signers[body.person] = at
+            tally.add(body.person, at)
         if tally.reached_at is None and tally.progress().reached:
             self._pending = body.petition
 

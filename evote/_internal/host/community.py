@@ -115,9 +115,12 @@ class CommunityDesk:
         entry = self.publish(PetitionSigned(signature=signature), at=at)
         petition = signature.body.petition
         tally = self.proceedings.petitions[petition]
-        if tally.reached_at is None and tally.progress().reached:
-            reaching = Reaching(petition=petition, progress=tally.progress())
-            self.publish(PetitionReached(reaching=reaching), at=at)
+        if tally.reached_at is None:
+            progress = tally.progress()
+            if progress.reached:
+                self.publish(
+                    PetitionReached(reaching=Reaching(petition=petition, progress=progress)), at=at
+                )
         return entry
 
     def progress(self, petition: str) -> Progress:
