@@ -19,8 +19,13 @@ import-linter contracts of ``pyproject.toml`` require (see ``evote._internal``).
   :class:`Voter`.
 - **Trustee** — the key ceremony, the key file, decryption: :class:`CeremonyTrustee`,
   :class:`TrusteeKey`, :func:`write_secret_file` / :func:`read_secret_file`, :func:`decrypt_tally`.
+- **Community** — a community's board (spec §16): the :class:`Charter`, a :class:`CommunityDesk`
+  on a :class:`CommunityBoard`; what each party signs: :class:`CommunityConvener`,
+  :class:`PetitionOpener` (an organiser, or an owner opening a petition), :class:`Member` (an
+  owner's device: bind, sign petitions, object, give opinions), :class:`Bank`.
 - **Observer** — verify a record, a receipt, a consistency proof: :func:`verify_record`,
-  :func:`verify_receipt`, :func:`verify_receipt_in_record`, :func:`verify_consistency_proof`.
+  :func:`verify_receipt`, :func:`verify_receipt_in_record`, :func:`verify_consistency_proof`; a
+  community's record with its elections': :func:`verify_community_record`.
 
 Randomness is the keyword-only ``randomness`` argument of every function that draws it; its
 default is the operating system's generator (:data:`OS_RANDOMNESS`).

@@ -9,13 +9,26 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from evote._internal.community.actors import Bank, CommunityConvener, Member, PetitionOpener
-from evote._internal.community.charter import Charter, Organiser, OrganiserRole
-from evote._internal.host.community import CommunityBoard, CommunityDesk
-from evote._internal.host.storage import MemoryStorage
-from evote._internal.ids import ElectionId, PersonId, UnitId
-from evote._internal.registry.roll import Person, PersonKind, Roll, Unit
-from evote.hazmat.signing import SigningKey
+from evote import (
+    Bank,
+    Charter,
+    CommunityBoard,
+    CommunityConvener,
+    CommunityDesk,
+    ElectionId,
+    Member,
+    MemoryStorage,
+    Organiser,
+    OrganiserRole,
+    Person,
+    PersonId,
+    PersonKind,
+    PetitionOpener,
+    Roll,
+    SigningKey,
+    Unit,
+    UnitId,
+)
 
 COMMUNITY = ElectionId("lianhua-garden")
 T0 = 1_790_000_000  # the charter's time; everything after

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from evote import CommunityBoard, CommunityDesk, SqliteStorage
 from evote._internal.community.charter import (
     DEFAULT_PETITION_RULES,
     Combine,
@@ -23,7 +25,7 @@ from evote._internal.encoding import Bytes32
 from evote._internal.ids import PersonId
 from evote._internal.registry.roll import Figures
 from evote.errors import Check, Reason, Refused
-from tests.community import DAY, HOUR, Town, join, key, roll, town
+from tests.community import COMMUNITY, DAY, HOUR, Town, join, key, roll, town
 
 
 def _open(t: Town, purpose: Purpose = Purpose.INTERIM_MEETING, petition: str = "p1") -> str:
@@ -318,3 +320,29 @@ def test_published_progress_equals_a_plain_recount(
             assert progress.reached == (expected or reached_seen)
             reached_seen = reached_seen or isinstance(event, PetitionReached)
     assert isinstance(entry.event, PetitionClosed)
+
+
+def test_a_desk_resumes_from_its_board_and_settles_a_reached_moment(tmp_path: Path) -> None:
+    """Stopped between the signature that reached the rule and the "reached" entry, a desk
+    rebuilt from its SQLite board publishes the entry before anything else.
+    """
+    path = tmp_path / "community.sqlite"
+    t = town()
+    board = CommunityBoard(COMMUNITY, SqliteStorage(path), key("board"))
+    for entry in t.desk.board.entries():  # the same community, on a file
+        board.append(entry.event, at=entry.at)
+    desk = CommunityDesk(board)
+    petition = t.secretary.open_petition(
+        "p1", Purpose.INTERIM_MEETING, "临时会议", "提议", opens=t.at, deadline=t.at + DAY
+    )
+    desk.open_petition(petition, at=t.tick())
+    desk.sign_petition(t.member("alice").sign("p1"), at=t.tick())
+    crossing = t.member("bob").sign("p1")
+    board.append(PetitionSigned(signature=crossing), at=t.tick())  # … and the process dies here
+    reopened = CommunityBoard(COMMUNITY, SqliteStorage(path), key("board"))
+    resumed = CommunityDesk(reopened)
+    last = list(reopened.entries())[-1]
+    assert isinstance(last.event, PetitionReached)
+    assert last.at == t.at
+    assert resumed.progress("p1").signed == Figures(area=28_000, headcount=2)
+    resumed.sign_petition(t.member("erin").sign("p1"), at=t.tick())

@@ -37,6 +37,7 @@ PUBLIC_MODULES = (
 PUBLIC_USERS = (
     *sorted((ROOT / "evote" / "cli").glob("*.py")),
     *sorted((ROOT / "benchmarks").glob("*.py")),
+    ROOT / "tests" / "community.py",
     ROOT / "tests" / "conftest.py",
     ROOT / "tests" / "elections.py",
     ROOT / "tests" / "support.py",
@@ -58,7 +59,21 @@ def test_the_root_exports_every_role_entry_point() -> None:
         "convener": ["Manifest", "read_roll_csv", "Convener", "Assembly", "export_record"],
         "device": ["Voter", "prepare_ballot"],
         "trustee": ["CeremonyTrustee", "TrusteeKey", "write_secret_file", "decrypt_tally"],
-        "observer": ["verify_record", "verify_receipt", "verify_receipt_in_record"],
+        "observer": [
+            "verify_record",
+            "verify_receipt",
+            "verify_receipt_in_record",
+            "verify_community_record",
+        ],
+        "community": [
+            "Charter",
+            "CommunityDesk",
+            "CommunityBoard",
+            "CommunityConvener",
+            "PetitionOpener",
+            "Member",
+            "Bank",
+        ],
     }
     for names in roles.values():
         assert set(names) <= set(evote.__all__)

@@ -268,6 +268,11 @@ class CommunityProceedings:
         self.size = index + 1
         self.last_at = entry.at
 
+    @property
+    def pending(self) -> str | None:
+        """The petition that reached its rule at the last entry, until the board says so."""
+        return self._pending
+
     # -- the charter, the roll and the registry (spec §16.2) ---------------------------------
 
     def _founded(self) -> Charter:

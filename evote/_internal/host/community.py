@@ -69,8 +69,12 @@ class CommunityDesk:
         self.board = board
         self.proceedings = CommunityProceedings()
         self._broken = False
+        last_at = 0
         for entry in board.entries():
             self.proceedings.apply(entry)
+            last_at = entry.at
+        if self.proceedings.pending is not None:  # stopped between a signature and "reached"
+            self._reach(self.proceedings.pending, at=last_at)
 
     def publish(self, event: AnyCommunityEvent, *, at: int) -> CommunityEntry:
         """Apply ``event`` by the rules, then append it; raise if it is refused."""
@@ -114,14 +118,16 @@ class CommunityDesk:
         """  # noqa: D205
         entry = self.publish(PetitionSigned(signature=signature), at=at)
         petition = signature.body.petition
-        tally = self.proceedings.petitions[petition]
-        if tally.reached_at is None:
-            progress = tally.progress()
-            if progress.reached:
-                self.publish(
-                    PetitionReached(reaching=Reaching(petition=petition, progress=progress)), at=at
-                )
+        if self.proceedings.pending == petition:
+            self._reach(petition, at=at)
         return entry
+
+    def _reach(self, petition: str, *, at: int) -> None:
+        """Publish the moment ``petition`` reached its rule, with its figures (spec §16.3)."""
+        progress = self.proceedings.petitions[petition].progress()
+        self.publish(
+            PetitionReached(reaching=Reaching(petition=petition, progress=progress)), at=at
+        )
 
     def progress(self, petition: str) -> Progress:
         tally = self.proceedings.petitions.get(petition)
