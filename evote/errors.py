@@ -98,7 +98,6 @@ class Reason(enum.StrEnum):
     PROGRESS_MISMATCH = "progress-mismatch"
     STATEMENT_CHAIN = "statement-chain"
     DECISION_INVALID = "decision-invalid"
-    CITATION_INVALID = "citation-invalid"
 
 
 class Check(enum.StrEnum):

@@ -61,7 +61,9 @@ def estate(
             Person(id=PersonId(f"P{index + 1:0{width}}"), kind=kind, units=tuple(sorted(ids)))
         )
     if developer:
-        unsold = tuple(UnitId(f"开发商-{k:02}") for k in range(max(1, owners // 20)))
+        count = max(1, owners // 20)
+        digits = max(2, len(str(count - 1)))  # fixed width: the ids sort as their numbers
+        unsold = tuple(UnitId(f"开发商-{k:0{digits}}") for k in range(count))
         units += [Unit(id=u, building="开发商", area=rng.choice(plans)) for u in unsold]
         persons.append(Person(id=PersonId("DEVELOPER"), kind=PersonKind.DEVELOPER, units=unsold))
     return Roll(

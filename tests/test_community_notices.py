@@ -66,7 +66,7 @@ def test_an_objection_its_answer_and_the_corrected_roll() -> None:
 def test_objections_only_while_the_notice_is_posted() -> None:
     t = town()
     notice = _roll_notice(t)
-    until = t.desk.proceedings.notices[notice].item.body.until  # type: ignore[attr-defined]
+    until = t.desk.proceedings.notices[notice].item.body.until
     late = t.member("bob").object(notice, "太迟了")
     _refused(
         t, lambda: t.desk.file_objection(late, at=until + 1), Reason.OUTSIDE_WINDOW, Check.NOTICES

@@ -241,6 +241,12 @@ def _a_rating_is_no_motion(demo: Demo) -> list[bytes]:
     return _transfer(demo, decision=decision)
 
 
+def _ends_before_reached(demo: Demo) -> list[bytes]:
+    """The record stops right after the signature that reached the petition's rule."""
+    kinds = [msgspec.json.decode(line)["event"]["type"] for line in demo.lines]
+    return demo.lines[: kinds.index("petition-reached")]
+
+
 def _meeting_notice_late(demo: Demo) -> list[bytes]:
     lines = list(demo.lines)
     entries = [msgspec.json.decode(ln) for ln in lines]
@@ -278,6 +284,7 @@ TAMPERS: dict[str, tuple[Callable[[Demo], list[bytes]], Check, Reason | str]] = 
         R.PROGRESS_MISMATCH,
     ),
     "reached-dropped": (_drop("petition-reached"), Check.PETITIONS, R.PROGRESS_MISMATCH),
+    "ends-before-reached": (_ends_before_reached, Check.PETITIONS, "reached-unsaid"),
     "closed-figures": (
         _edit("petition-closed", _set("closing.progress.signed.area", 1)), Check.PETITIONS,
         R.PROGRESS_MISMATCH,

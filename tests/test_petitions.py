@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evote import CommunityBoard, CommunityDesk, SqliteStorage
+from evote import CommunityBoard, CommunityDesk, NoticeKind, SqliteStorage
 from evote._internal.community.charter import (
     DEFAULT_PETITION_RULES,
     Combine,
@@ -346,3 +346,43 @@ def test_a_desk_resumes_from_its_board_and_settles_a_reached_moment(tmp_path: Pa
     assert last.at == t.at
     assert resumed.progress("p1").signed == Figures(area=28_000, headcount=2)
     resumed.sign_petition(t.member("erin").sign("p1"), at=t.tick())
+
+
+def test_a_person_added_by_a_later_correction_does_not_sign_an_earlier_petition() -> None:
+    t = town()
+    t.desk.correct_roll(t.convener.correct_roll(roll(drop="jack"), "杰克暂不在册"), at=t.tick())
+    petition = _open(t)  # counts over the roll without jack
+    t.desk.correct_roll(t.convener.correct_roll(roll(), "杰克恢复在册"), at=t.tick())
+    signature = t.member("jack").sign(petition)
+    _refused(t, lambda: t.desk.sign_petition(signature, at=t.tick()), Reason.NOT_ON_ROLL)
+    later = _open(t, petition="p2")  # counts over the roll with jack
+    t.desk.sign_petition(t.member("jack").sign(later), at=t.tick())
+
+
+def test_an_owner_struck_off_the_roll_cannot_open_a_petition() -> None:
+    t = town()
+    jack = t.member("jack").opener()
+    t.desk.correct_roll(t.convener.correct_roll(roll(drop="jack"), "杰克已出售房屋"), at=t.tick())
+    opened = jack.open_petition(
+        "by-jack", Purpose.INTERIM_MEETING, "临时会议", "提议", opens=t.at, deadline=t.at + DAY
+    )
+    _refused(t, lambda: t.desk.open_petition(opened, at=t.tick()), Reason.NOT_AUTHORISED)
+
+
+def test_the_charter_then_the_roll_come_first() -> None:
+    board = CommunityBoard(COMMUNITY, SqliteStorage(":memory:"), key("board"))
+    desk = CommunityDesk(board)
+    t = town()
+    notice = t.convener.notice("n", NoticeKind.OTHER, "公告", "内容", until=t.at + DAY)
+    with pytest.raises(Refused) as caught:
+        desk.post_notice(notice, at=t.at)  # before the charter
+    assert (caught.value.reason, caught.value.check) == (Reason.WRONG_PHASE, Check.CHARTER)
+    assert "charter" in str(caught.value)
+    desk.found(t.charter, at=t.at)
+    with pytest.raises(Refused) as caught:
+        desk.post_notice(notice, at=t.at)  # before the roll
+    assert (caught.value.reason, caught.value.check, caught.value.index) == (
+        Reason.WRONG_PHASE, Check.CHARTER, 1,
+    )  # fmt: skip
+    desk.publish_roll(roll(), at=t.at)
+    desk.post_notice(notice, at=t.at)

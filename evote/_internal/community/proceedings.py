@@ -10,9 +10,15 @@ the roll; after them, anything in any order the rules allow, and times never go 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from evote._internal.community.charter import Charter
-from evote._internal.community.events import CommunityEntry, PetitionReached
+from evote._internal.community.events import (
+    CharterPublished,
+    CommunityEntry,
+    CommunityRollPublished,
+    PetitionReached,
+)
 from evote._internal.community.fund import Statement
 from evote._internal.community.notices import (
     Answer,
@@ -115,6 +121,10 @@ _PAST_DEADLINE = Text(
     "past-deadline", "petition {petition!r} closed at its deadline {deadline}; this is at {at}",
     "联名 {petition!r} 已于截止时间 {deadline} 结束；本条时间为 {at}",
 )  # fmt: skip
+_NOT_ON_THIS_ROLL = Text(
+    "not-on-this-roll", "{person!r} is not on the roll this counts over",
+    "{person!r} 不在本项所依据的名册上",
+)  # fmt: skip
 _UNBOUND = Text("unbound", "{person!r} has bound no credential", "{person!r} 尚未绑定凭证")
 _NUMBER = Text(
     "number-used", "{person!r}'s action number {number} is not above {last}, their last",
@@ -210,13 +220,16 @@ class RollInForce:
     roll: Roll
 
 
+Item = TypeVar("Item", bound=Struct)
+
+
 @dataclass(frozen=True)
-class Filed:
+class Filed(Generic[Item]):
     """A signed item at its place on the board: a notice, an objection, an opinion, and so on."""
 
     index: int
     at: int
-    item: Struct
+    item: Item
 
 
 class CommunityProceedings:
@@ -225,19 +238,20 @@ class CommunityProceedings:
     def __init__(self) -> None:
         self.size = 0
         self.last_at: int | None = None
+        self._index = 0  # the index of the entry being applied
         self.charter: Charter | None = None
         self.charter_hash = b""
         self.rolls: list[RollInForce] = []
         self._registry: Registry | None = None
         self.petitions: dict[str, Tally] = {}
         self._pending: str | None = None  # a petition that reached its rule at the last entry
-        self.notices: dict[str, Filed] = {}
-        self.objections: dict[int, Filed] = {}
-        self.answers: dict[int, Filed] = {}  # objection's entry → the answer
-        self.corrections: list[Filed] = []
-        self.statements: list[Filed] = []
-        self.opinions: dict[int, Filed] = {}
-        self.replies: list[Filed] = []
+        self.notices: dict[str, Filed[CommunityNotice]] = {}
+        self.objections: dict[int, Filed[Objection]] = {}
+        self.answers: dict[int, Filed[Answer]] = {}  # objection's entry → the answer
+        self.corrections: list[Filed[RollCorrection]] = []
+        self.statements: list[Filed[Statement]] = []
+        self.opinions: dict[int, Filed[Opinion]] = {}
+        self.replies: list[Filed[Reply]] = []
         self._numbers: dict[tuple[str, str, bytes], int] = {}  # (what, about, credential) → last
         self._transactions: set[str] = set()
 
@@ -260,6 +274,8 @@ class CommunityProceedings:
                     Reason.PROGRESS_MISMATCH, _PENDING_REACH, Check.PETITIONS,
                     petition=self._pending,
                 )  # fmt: skip
+            self._require_founding(event)
+            self._index = index
             with refusing():
                 event.apply(self, entry.at)
         except Refused as refused:
@@ -267,6 +283,14 @@ class CommunityProceedings:
             raise refused.placed(check, index) from refused.__cause__
         self.size = index + 1
         self.last_at = entry.at
+
+    def _require_founding(self, event: object) -> None:
+        """The charter is entry 0, the roll entry 1, and nothing comes before them (§16.1)."""
+        if self.charter is None and not isinstance(event, CharterPublished):
+            raise _refused(Reason.WRONG_PHASE, _CHARTER_FIRST, Check.CHARTER)
+        unrolled = self.charter is not None and self._registry is None
+        if unrolled and not isinstance(event, CommunityRollPublished):
+            raise _refused(Reason.WRONG_PHASE, _ROLL_SECOND, Check.CHARTER)
 
     @property
     def pending(self) -> str | None:
@@ -304,7 +328,7 @@ class CommunityProceedings:
         if roll.election != charter.community:
             raise _refused(Reason.WRONG_ELECTION, _ROLL_ELSEWHERE, community=roll.election)
         self._registry = Registry(roll, charter.convener_key, self.charter_hash)
-        self.rolls.append(RollInForce(self.size, at, roll))
+        self.rolls.append(RollInForce(self._index, at, roll))
 
     def roll_at(self, at: int) -> Roll | None:
         """The roll in force at time ``at``: the last published at or before it."""
@@ -333,11 +357,12 @@ class CommunityProceedings:
             ) from None
 
     def _credential(self, person: PersonId, roll: Roll | None = None) -> VerifyKey:
-        """The credential bound to ``person`` now; refused if not on the roll or unbound."""
+        """The credential bound to ``person`` now; refused if they are not on ``roll`` (the roll
+        in force by default) or have bound none.
+        """  # noqa: D205
         registry = self.registered()
         if (roll or registry.roll).person(person) is None:
-            registry.person(person)  # refuses as not-on-roll
-            raise AssertionError  # pragma: no cover -- person() raised
+            raise _refused(Reason.NOT_ON_ROLL, _NOT_ON_THIS_ROLL, person=person)
         credential = registry.credential(person)
         if credential is None:
             raise _refused(Reason.NOT_BOUND, _UNBOUND, person=person)
@@ -375,7 +400,11 @@ class CommunityProceedings:
             body.opener, Domain.SIGN_PETITION, body, petition.signature, "petition", "opener"
         )
         holder = registry.holder(body.opener)
-        owner = holder is not None and not registry.is_replaced(body.opener)
+        owner = (
+            holder is not None
+            and not registry.is_replaced(body.opener)
+            and registry.roll.person(holder) is not None  # still an owner
+        )
         if charter.organiser(body.opener) is None and not owner:
             raise _refused(Reason.NOT_AUTHORISED, _OPENER)
         if not body.opens <= at < body.deadline:
@@ -461,7 +490,7 @@ class CommunityProceedings:
         if body.until < at:
             raise _refused(Reason.OUTSIDE_WINDOW, _NOTICE_ENDS, notice=body.notice,
                            until=body.until, at=at)  # fmt: skip
-        self.notices[body.notice] = Filed(self.size, at, notice)
+        self.notices[body.notice] = Filed(self._index, at, notice)
 
     def file_objection(self, objection: Objection, *, at: int) -> None:
         body = objection.body
@@ -469,7 +498,7 @@ class CommunityProceedings:
         filed = self.notices.get(body.notice)
         if filed is None:
             raise _refused(Reason.UNKNOWN_REFERENCE, _NO_NOTICE, notice=body.notice)
-        until = filed.item.body.until  # type: ignore[attr-defined]
+        until = filed.item.body.until
         if at > until:
             raise _refused(
                 Reason.OUTSIDE_WINDOW, _NOTICE_OVER, notice=body.notice, until=until, at=at
@@ -480,7 +509,7 @@ class CommunityProceedings:
         )
         self._next_number("objection", body.notice, body.person, credential, body.number)
         self._count("objection", body.notice, credential, body.number)
-        self.objections[self.size] = Filed(self.size, at, objection)
+        self.objections[self._index] = Filed(self._index, at, objection)
 
     def answer(self, answer: Answer, *, at: int) -> None:
         body = answer.body
@@ -495,7 +524,7 @@ class CommunityProceedings:
         self._signed(
             charter.convener_key, Domain.SIGN_ANSWER, body, answer.signature, "answer", "convener"
         )
-        self.answers[body.objection] = Filed(self.size, at, answer)
+        self.answers[body.objection] = Filed(self._index, at, answer)
 
     def correct_roll(self, correction: RollCorrection, *, at: int) -> None:
         body = correction.body
@@ -515,8 +544,8 @@ class CommunityProceedings:
         if body.roll == registry.roll:
             raise _refused(Reason.DUPLICATE, _SAME_ROLL)
         registry.roll = body.roll
-        self.rolls.append(RollInForce(self.size, at, body.roll))
-        self.corrections.append(Filed(self.size, at, correction))
+        self.rolls.append(RollInForce(self._index, at, body.roll))
+        self.corrections.append(Filed(self._index, at, correction))
 
     # -- the shared fund (spec §16.5) --------------------------------------------------------
 
@@ -532,7 +561,7 @@ class CommunityProceedings:
             raise _refused(Reason.STATEMENT_CHAIN, _CHAIN_TOTAL, day=body.day,
                            opening=body.opening, closing=body.closing, total=total)  # fmt: skip
         if self.statements:
-            previous = self.statements[-1].item.body  # type: ignore[attr-defined]
+            previous = self.statements[-1].item.body
             if body.account != previous.account:
                 raise _refused(Reason.STATEMENT_CHAIN, _CHAIN_ACCOUNT, day=body.day,
                                account=body.account, expected=previous.account)  # fmt: skip
@@ -551,7 +580,7 @@ class CommunityProceedings:
                                transaction=t.id, amount=-t.amount,
                                limit=charter.large_transfer)  # fmt: skip
         self._transactions.update(t.id for t in body.transactions)
-        self.statements.append(Filed(self.size, at, statement))
+        self.statements.append(Filed(self._index, at, statement))
 
     # -- opinions and replies (spec §16.6) ---------------------------------------------------
 
@@ -565,7 +594,7 @@ class CommunityProceedings:
         about = f"{bytes(body.about.election).hex()}/{body.about.question}"
         self._next_number("opinion", about, body.person, credential, body.number)
         self._count("opinion", about, credential, body.number)
-        self.opinions[self.size] = Filed(self.size, at, opinion)
+        self.opinions[self._index] = Filed(self._index, at, opinion)
 
     def post_reply(self, reply: Reply, *, at: int) -> None:
         body = reply.body
@@ -578,4 +607,4 @@ class CommunityProceedings:
         if charter.organiser(body.replier) is None:
             raise _refused(Reason.NOT_AUTHORISED, _NOT_ORGANISER)
         self._signed(body.replier, Domain.SIGN_REPLY, body, reply.signature, "reply", "replier")
-        self.replies.append(Filed(self.size, at, reply))
+        self.replies.append(Filed(self._index, at, reply))

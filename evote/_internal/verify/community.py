@@ -26,9 +26,7 @@ from evote._internal.board.events import Entry, ManifestPublished, RollPublished
 from evote._internal.board.heads import InclusionReceipt, SignedTreeHead
 from evote._internal.community.charter import DAY, ElectionQuestion
 from evote._internal.community.events import COMMUNITY_LAYOUT, CommunityEntry
-from evote._internal.community.fund import Statement
-from evote._internal.community.notices import CommunityNotice, NoticeKind
-from evote._internal.community.opinions import Opinion
+from evote._internal.community.notices import NoticeKind
 from evote._internal.community.proceedings import CommunityProceedings
 from evote._internal.election.manifest import Manifest, Motion, Rating
 from evote._internal.election.results import MotionResult
@@ -54,6 +52,15 @@ __all__ = ["CommunityVerdict", "verify_community_record"]
 ELECTIONS_DIR = "elections"
 
 _UNREADABLE = Text("community-unreadable", "the record cannot be read", "无法读取该记录")
+_HALTED = Text(
+    "community-halted", "not checked: the replay stopped at entry {index}, which cannot be read",
+    "未核对：重放在第 {index} 条停止，该条无法读取",
+)  # fmt: skip
+_REACHED_UNSAID = Text(
+    "reached-unsaid",
+    "petition {petition!r} reached its rule at the last entry, and the board never said so",
+    "联名 {petition!r} 在最后一条达到要求，公告板却从未予以记录",
+)
 _NO_CHARTER = Text(
     "no-charter", "no charter, so no board key to check the heads with",
     "没有社区章程，因而没有用于核对树头的公告板公钥",
@@ -216,10 +223,7 @@ def verify_community_record(
         anchor=COMMUNITY_ANCHOR,
     )
     verdict = CommunityVerdict(community=report)
-    if elections is None:
-        found = directory / ELECTIONS_DIR
-        elections = sorted(p for p in found.iterdir() if p.is_dir()) if found.is_dir() else []
-    given = [_election(verdict, Path(p), jobs, progress) for p in elections]
+    given = _elections(verdict, directory, elections, jobs, progress)
     try:
         reader = RecordReader(directory, COMMUNITY_LAYOUT)
     except RecordError as error:
@@ -232,7 +236,7 @@ def verify_community_record(
     report.entries = reader.index.size
     for problem in reader.check_files():
         report.fail(Check.FORMAT, problem)
-    proceedings, tree, times = _replay(report, reader, progress)
+    proceedings, tree, times, halted = _replay(report, reader, progress)
     charter = proceedings.charter
     if charter is None:
         report.fail(Check.BOARD, _NO_CHARTER)
@@ -247,9 +251,31 @@ def verify_community_record(
         report.fail(Check.BOARD, _BOARD_KEY, key=charter.board_key.hex())
     if charter_hash is not None and proceedings.charter_hash != bytes(charter_hash):
         report.fail(Check.CHARTER, _CHARTER_HASH, hash=proceedings.charter_hash.hex())
-    _check_links(report, proceedings, [e for e in given if e is not None])
+    if halted is None:
+        _check_links(report, proceedings, given)
+    else:
+        report.skip(Check.LINKS, _HALTED, index=halted)
     _summarise(report, proceedings)
+    report.summary.elections = {e.manifest.hash().hex(): e.report.valid for e in given}
     return verdict
+
+
+def _elections(
+    verdict: CommunityVerdict, directory: Path, paths: Sequence[Path] | None, jobs: int,
+    progress: Callable[[int], None] | None,
+) -> list[_Election]:  # fmt: skip
+    """Verify each election record given, by default those under ``directory/elections``."""
+    if paths is None:
+        found = directory / ELECTIONS_DIR
+        paths = sorted(p for p in found.iterdir() if p.is_dir()) if found.is_dir() else []
+    given = []
+    for path in paths:
+        election = _election(verdict, Path(path), jobs, progress)
+        if election is None:
+            verdict.community.fail(Check.LINKS, _ELECTION_UNREADABLE, path=str(path))
+        else:
+            given.append(election)
+    return given
 
 
 def _election(
@@ -280,22 +306,23 @@ def _election(
 
 def _replay(
     report: Report, reader: RecordReader, progress: Callable[[int], None] | None
-) -> tuple[CommunityProceedings, MerkleTree, list[int | None]]:
+) -> tuple[CommunityProceedings, MerkleTree, list[int | None], int | None]:
     """Read every entry in index order, build the tree and apply each entry by the rules.
 
-    An entry that cannot be read stops the replay there, as for an election (spec §15.1).
+    An entry that cannot be read stops the replay there, as for an election (spec §15.1); the
+    index it stopped at is returned, if it did.
     """
     proceedings = CommunityProceedings()
     tree = MerkleTree()
     times: list[int | None] = []
     places = Places()
-    halted = False
+    halted: int | None = None
     file_of = COMMUNITY_LAYOUT.file_of
     for line in reader.entries():
         if progress is not None:
             progress(1)
         tree.append(leaf_hash(line.data))
-        places.take(report, line)
+        position = places.take(report, line)
         if line.kind is not None and file_of.get(line.kind) != line.file:
             report.fail(Check.FORMAT, _WRONG_FILE, kind=line.kind, file=line.file)
         try:
@@ -303,12 +330,12 @@ def _replay(
         except EvoteError as error:
             report.fail(Check.FORMAT, UNDECODABLE, file=line.file, detail=str(error))
             times.append(None)
-            halted = True
+            halted = position if halted is None else halted
             continue
         times.append(entry.at)
         if encode(entry) != line.data:
             report.fail(Check.FORMAT, _NOT_CANONICAL, entry=entry.index, file=line.file)
-        if halted:
+        if halted is not None:
             continue
         for check in (Check.FORMAT, Check.ORDER, *type(entry.event).checks):
             report.checks[check].checked += 1
@@ -318,7 +345,9 @@ def _replay(
             report.refused(refused, Check.ORDER)
     if places.count != reader.index.size:
         report.fail(Check.FORMAT, _SIZE, found=places.count, size=reader.index.size)
-    return proceedings, tree, times
+    if halted is None and proceedings.pending is not None:
+        report.fail(Check.PETITIONS, _REACHED_UNSAID, petition=proceedings.pending)
+    return proceedings, tree, times, halted
 
 
 def _check_links(
@@ -330,9 +359,8 @@ def _check_links(
     links = report.checks[Check.LINKS]
     by_hash = {e.manifest.hash(): e for e in elections}
     meeting_notices = [
-        f for f in proceedings.notices.values()
-        if isinstance(f.item, CommunityNotice) and f.item.body.kind is NoticeKind.MEETING
-    ]  # fmt: skip
+        f for f in proceedings.notices.values() if f.item.body.kind is NoticeKind.MEETING
+    ]
     for e in elections:
         links.checked += 1
         manifest = e.manifest
@@ -352,8 +380,7 @@ def _check_links(
         opens = manifest.window.opens
         latest = opens - charter.meeting_notice_days * DAY
         if not any(
-            f.item.body.election == manifest.hash() and f.at <= latest  # type: ignore[attr-defined]
-            for f in meeting_notices
+            f.item.body.election == manifest.hash() and f.at <= latest for f in meeting_notices
         ):
             report.fail(Check.LINKS, _NO_MEETING_NOTICE, election=manifest.election, opens=opens,
                         days=charter.meeting_notice_days)  # fmt: skip
@@ -361,15 +388,14 @@ def _check_links(
         if in_force is None or (in_force.units, in_force.persons) != (e.roll.units, e.roll.persons):
             report.fail(Check.LINKS, _ROLL_DIFFERS, election=manifest.election)
     for f in meeting_notices:
-        notice = f.item.body  # type: ignore[attr-defined]
-        if notice.election not in by_hash:
+        notice, election = f.item.body, f.item.body.election
+        if election is not None and bytes(election) not in by_hash:  # a meeting names one
             links.checked += 1
             report.fail(Check.LINKS, _NOTICE_FOREIGN, notice=notice.notice,
-                        election=bytes(notice.election).hex())  # fmt: skip
+                        election=bytes(election).hex())  # fmt: skip
     _check_transfers(report, proceedings, by_hash)
     for filed in proceedings.opinions.values():
         links.checked += 1
-        assert isinstance(filed.item, Opinion)
         about = filed.item.body.about
         question = _question(report, by_hash, about, filed.index, _OPINION)
         if question is not None and not isinstance(question, Rating):
@@ -402,7 +428,6 @@ def _check_transfers(
     """Large transfers: each cites a binding motion that passed, within its amount (§16.7)."""
     spent: dict[tuple[bytes, str], int] = {}
     for filed in proceedings.statements:
-        assert isinstance(filed.item, Statement)
         for t in filed.item.body.transactions:
             if t.decision is None or t.amount > 0:
                 continue
@@ -446,6 +471,4 @@ def _summarise(report: Report, proceedings: CommunityProceedings) -> None:
         for p, t in proceedings.petitions.items()
     )
     if proceedings.statements:
-        last = proceedings.statements[-1].item
-        assert isinstance(last, Statement)
-        report.summary.balance = last.body.closing
+        report.summary.balance = proceedings.statements[-1].item.body.closing
