@@ -129,7 +129,13 @@ from evote._internal.community.notices import (
     RollCorrection,
 )
 from evote._internal.community.opinions import Opinion, Reply
-from evote._internal.community.petitions import Petition, PetitionSignature, Progress
+from evote._internal.community.petitions import (
+    DelegationRevocation,
+    Petition,
+    PetitionDelegation,
+    PetitionSignature,
+    Progress,
+)
 from evote._internal.community.proceedings import CommunityProceedings
 from evote._internal.election.ballots import (
     Ballot,
@@ -271,6 +277,7 @@ __all__ = [
     "Dealing",
     "DecisionRule",
     "Delegation",
+    "DelegationRevocation",
     "Election",
     "ElectionId",
     "ElectionQuestion",
@@ -300,6 +307,7 @@ __all__ = [
     "PersonId",
     "PersonKind",
     "Petition",
+    "PetitionDelegation",
     "PetitionOpener",
     "PetitionRule",
     "PetitionSignature",

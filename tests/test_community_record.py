@@ -284,6 +284,11 @@ TAMPERS: dict[str, tuple[Callable[[Demo], list[bytes]], Check, Reason | str]] = 
         R.PROGRESS_MISMATCH,
     ),
     "reached-dropped": (_drop("petition-reached"), Check.PETITIONS, R.PROGRESS_MISMATCH),
+    "delegation-scope": (
+        _edit("petition-delegation", _set("delegation.body.scope", ["committee-members"])),
+        Check.PETITIONS, R.BAD_SIGNATURE,
+    ),
+    "delegation-dropped": (_drop("petition-delegation"), Check.PETITIONS, R.NOT_AUTHORISED),
     "ends-before-reached": (_ends_before_reached, Check.PETITIONS, "reached-unsaid"),
     "closed-figures": (
         _edit("petition-closed", _set("closing.progress.signed.area", 1)), Check.PETITIONS,

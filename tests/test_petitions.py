@@ -386,3 +386,68 @@ def test_the_charter_then_the_roll_come_first() -> None:
     )  # fmt: skip
     desk.publish_roll(roll(), at=t.at)
     desk.post_notice(notice, at=t.at)
+
+
+# -- a proxy signs only within the delegation's scope (default: no) -------------------------------
+
+
+def test_a_proxy_signs_only_under_a_delegation_that_covers_the_purpose() -> None:
+    t = town()
+    petition = _open(t)  # an interim meeting
+    alice, bob = t.member("alice"), t.member("bob")
+    unasked = bob.sign_for(PersonId("alice"), petition)
+    _refused(t, lambda: t.desk.sign_petition(unasked, at=t.tick()), Reason.NOT_AUTHORISED)
+    narrow = t.desk.delegate(
+        alice.delegate(bob.credential.verify_key, [Purpose.PREPARATORY_GROUP], expires=t.at + DAY),
+        at=t.tick(),
+    )
+    outside = bob.sign_for(PersonId("alice"), petition)
+    _refused(t, lambda: t.desk.sign_petition(outside, at=t.tick()), Reason.NOT_AUTHORISED)
+    t.desk.revoke_delegation(alice.revoke(narrow.index), at=t.tick())
+    t.desk.delegate(
+        alice.delegate(bob.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at + DAY),
+        at=t.tick(),
+    )
+    t.desk.sign_petition(bob.sign_for(PersonId("alice"), petition), at=t.tick())
+    assert t.desk.progress(petition).signed == Figures(area=20_000, headcount=1)  # alice's
+    # Still one signature per person: alice's own is a second one.
+    _refused(
+        t, lambda: t.desk.sign_petition(alice.sign(petition), at=t.tick()), Reason.ALREADY_SIGNED
+    )
+    # A signature by the proxy in alice's name but with another key is a forgery.
+    forged = t.member("erin").sign_for(PersonId("alice"), petition, withdraw=True)
+    _refused(t, lambda: t.desk.sign_petition(forged, at=t.tick()), Reason.NOT_AUTHORISED)
+
+
+def test_petition_delegations_are_checked() -> None:
+    t = town()
+    alice, bob = t.member("alice"), t.member("bob")
+    to_self = alice.delegate(
+        alice.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at + DAY
+    )
+    _refused(t, lambda: t.desk.delegate(to_self, at=t.tick()), Reason.DELEGATION_INVALID)
+    stranger = alice.delegate(
+        key("nobody").verify_key, [Purpose.INTERIM_MEETING], expires=t.at + DAY
+    )
+    _refused(t, lambda: t.desk.delegate(stranger, at=t.tick()), Reason.DELEGATION_INVALID)
+    expired = alice.delegate(bob.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at)
+    _refused(t, lambda: t.desk.delegate(expired, at=t.tick()), Reason.DELEGATION_INVALID)
+    given = alice.delegate(bob.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at + DAY)
+    entry = t.desk.delegate(given, at=t.tick())
+    _refused(t, lambda: t.desk.delegate(given, at=t.tick()), Reason.COUNTER_USED)  # replayed
+    second = alice.delegate(t.member("erin").credential.verify_key, [Purpose.INTERIM_MEETING],
+                            expires=t.at + DAY)  # fmt: skip
+    _refused(t, lambda: t.desk.delegate(second, at=t.tick()), Reason.DELEGATION_INVALID)
+    not_hers = bob.revoke(entry.index)
+    _refused(t, lambda: t.desk.revoke_delegation(not_hers, at=t.tick()), Reason.DELEGATION_INVALID)
+    revocation = alice.revoke(entry.index)
+    t.desk.revoke_delegation(revocation, at=t.tick())
+    _refused(t, lambda: t.desk.revoke_delegation(revocation, at=t.tick()), Reason.DUPLICATE)
+    # After its expiry a delegation no longer lets the proxy sign.
+    petition = _open(t)
+    t.desk.delegate(
+        alice.delegate(bob.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at + 120),
+        at=t.tick(),
+    )
+    late = bob.sign_for(PersonId("alice"), petition)
+    _refused(t, lambda: t.desk.sign_petition(late, at=t.tick(300)), Reason.NOT_AUTHORISED)

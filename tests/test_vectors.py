@@ -277,12 +277,14 @@ def test_the_community_record_verifies_with_its_election() -> None:
     kinds = {e["type"] for name in ("petitions.jsonl", "notices.jsonl", "fund.jsonl",
                                     "opinions.jsonl") for e in _events("community", name)}  # fmt: skip
     assert kinds == {
-        "petition", "petition-signature", "petition-reached", "petition-closed", "notice",
+        "petition", "petition-delegation", "petition-signature", "petition-reached",
+        "petition-closed", "notice",
         "objection", "answer", "roll-correction", "statement", "opinion", "reply",
     }  # fmt: skip
     signatures = [e["signature"]["body"] for e in _events("community", "petitions.jsonl")
                   if e["type"] == "petition-signature"]  # fmt: skip
     assert any(s["withdraw"] for s in signatures)
+    assert any(s["proxy"] is not None for s in signatures)  # signed by a proxy, by delegation
     transfers = [t for e in _events("community", "fund.jsonl")
                  for t in e["statement"]["body"]["transactions"] if t["decision"]]  # fmt: skip
     assert len(transfers) == 1

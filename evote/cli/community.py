@@ -145,9 +145,18 @@ def _petitions(outcome: CommunityOutcome, seed: int, now: int, rng: random.Rando
     desk.open_petition(petition, at=tick())
     signers = list(outcome.members.values())
     rng.shuffle(signers)
-    events["withdrawn"] = 0
+    events["withdrawn"] = events["by proxy"] = 0
+    # The second signer is abroad: their neighbour, the last one, signs for them by delegation.
+    away, neighbour = signers[1], signers[-1]
+    delegation = away.delegate(neighbour.credential.verify_key, [Purpose.INTERIM_MEETING],
+                               expires=deadline)  # fmt: skip
+    desk.delegate(delegation, at=tick())
     for index, member in enumerate(signers):
-        desk.sign_petition(member.sign(PETITION), at=tick(600))
+        if member is away:
+            desk.sign_petition(neighbour.sign_for(away.person, PETITION), at=tick(600))
+            events["by proxy"] += 1
+        else:
+            desk.sign_petition(member.sign(PETITION), at=tick(600))
         reached = desk.proceedings.petitions[PETITION].reached_at is not None
         if index == 0 and not reached:  # changes their mind, while it is still possible
             desk.sign_petition(member.sign(PETITION, withdraw=True), at=tick(600))

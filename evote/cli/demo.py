@@ -368,7 +368,8 @@ _SAY: Final = {
         "decrypted": "  decrypted by trustees 1 and 3 (trustee 2 absent); totals equal the "
         "intentions",
         "community": "  community {community}: {bound} owners bound a phone; petition for an interim "
-        "meeting reached by {signed} owners ({withdrawn} withdrew), convening this vote; "
+        "meeting reached by {signed} owners ({by_proxy} through a proxy, {withdrawn} withdrew), "
+        "convening this vote; "
         "{failed} petition failed; {objections} objection to the roll upheld, roll corrected; "
         "meeting notice posted 20 days before voting opened",
         "community-after": "  after the vote: the results posted; {statements} daily fund "
@@ -389,7 +390,8 @@ _SAY: Final = {
         "{paper} 张纸质选票；{challenged} 张选票被查验并作废",
         "decrypted": "  由受托人 1 和 3 解密（受托人 2 缺席）；总数与投票意愿一致",
         "community": "  社区 {community}：{bound} 名业主绑定了手机；召开临时会议的联名由 {signed} 名业主"
-        "达到要求（{withdrawn} 名撤回签名），召集了本次表决；{failed} 个联名未达到要求；"
+        "达到要求（{by_proxy} 名由受托人代签，{withdrawn} 名撤回签名），召集了本次表决；"
+        "{failed} 个联名未达到要求；"
         "{objections} 项名册异议成立，名册已更正；会议通知于投票开始前 20 天发布",
         "community-after": "  表决之后：公布表决结果；{statements} 份共有资金日流水，"
         "{transfers} 笔大额转账引用了维修资金议题；{opinions} 条服务意见，均已回复",
@@ -466,4 +468,5 @@ def _say_community(
                              area=roll.totals.area / 100))  # fmt: skip
     petitions = community.desk.proceedings.petitions
     failed = sum(1 for t in petitions.values() if t.reached_at is None)
-    print(say["community"].format(community=COMMUNITY, failed=failed, **community.events))
+    events = {k.replace(" ", "_"): v for k, v in community.events.items()}
+    print(say["community"].format(community=COMMUNITY, failed=failed, **events))

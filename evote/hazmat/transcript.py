@@ -52,6 +52,8 @@ class Domain(enum.StrEnum):
     SIGN_ROLL_CORRECTION = "evote/v1/signature/roll-correction"
     SIGN_PETITION = "evote/v1/signature/petition"
     SIGN_PETITION_SIGNATURE = "evote/v1/signature/petition-signature"
+    SIGN_PETITION_DELEGATION = "evote/v1/signature/petition-delegation"
+    SIGN_DELEGATION_REVOCATION = "evote/v1/signature/petition-delegation-revocation"
     SIGN_COMMUNITY_NOTICE = "evote/v1/signature/community-notice"
     SIGN_OBJECTION = "evote/v1/signature/objection"
     SIGN_ANSWER = "evote/v1/signature/answer"

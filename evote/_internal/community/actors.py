@@ -29,8 +29,12 @@ from evote._internal.community.notices import (
 from evote._internal.community.opinions import Opinion, OpinionBody, Reply, ReplyBody, sign_opinion
 from evote._internal.community.opinions import sign_reply as _sign_reply
 from evote._internal.community.petitions import (
+    DelegationRevocation,
+    DelegationRevocationBody,
     Petition,
     PetitionBody,
+    PetitionDelegation,
+    PetitionDelegationBody,
     PetitionSignature,
     SignatureBody,
     open_petition,
@@ -43,6 +47,7 @@ from evote._internal.registry.credentials import Binding, bind, issue_code, new_
 from evote._internal.registry.roll import Roll
 from evote.hazmat.randomness import OS_RANDOMNESS, Randomness
 from evote.hazmat.signing import SigningKey, VerifyKey
+from evote.hazmat.transcript import Domain
 
 __all__ = ["Bank", "CommunityConvener", "Member", "PetitionOpener"]
 
@@ -160,6 +165,40 @@ class Member:
             person=self.person, number=self._next("signature", petition), withdraw=withdraw,
         )  # fmt: skip
         return sign_petition(body, self.credential)
+
+    def sign_for(
+        self, owner: PersonId, petition: str, *, withdraw: bool = False
+    ) -> PetitionSignature:
+        """As ``owner``'s proxy, sign ``petition`` for them (or withdraw their signature)."""
+        body = SignatureBody(
+            community=self.charter.community, charter=_hash(self.charter), petition=petition,
+            person=owner, number=self._next("signature", petition), withdraw=withdraw,
+            proxy=self.credential.verify_key,
+        )  # fmt: skip
+        return sign_petition(body, self.credential)
+
+    def delegate(
+        self, proxy: VerifyKey, scope: Sequence[Purpose], *, expires: int
+    ) -> PetitionDelegation:
+        """Let the owner holding ``proxy`` sign petitions of ``scope`` for this owner (§16.3)."""
+        body = PetitionDelegationBody(
+            community=self.charter.community, charter=_hash(self.charter), owner=self.person,
+            proxy=proxy, scope=tuple(sorted(set(scope))), expires=expires,
+            number=self._next("delegation", ""),
+        )  # fmt: skip
+        return PetitionDelegation(
+            body=body, signature=self.credential.sign(Domain.SIGN_PETITION_DELEGATION, body)
+        )
+
+    def revoke(self, delegation: int) -> DelegationRevocation:
+        """Revoke this owner's petition delegation at board entry ``delegation``."""
+        body = DelegationRevocationBody(
+            community=self.charter.community, charter=_hash(self.charter), owner=self.person,
+            delegation=delegation,
+        )  # fmt: skip
+        return DelegationRevocation(
+            body=body, signature=self.credential.sign(Domain.SIGN_DELEGATION_REVOCATION, body)
+        )
 
     def object(self, notice: str, text: str) -> Objection:
         body = ObjectionBody(

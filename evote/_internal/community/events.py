@@ -15,8 +15,10 @@ from evote._internal.community.fund import Statement
 from evote._internal.community.notices import Answer, CommunityNotice, Objection, RollCorrection
 from evote._internal.community.opinions import Opinion, Reply
 from evote._internal.community.petitions import (
+    DelegationRevocation,
     Petition,
     PetitionClosing,
+    PetitionDelegation,
     PetitionSignature,
     Reaching,
 )
@@ -46,6 +48,8 @@ __all__ = [
     "ObjectionFiled",
     "OpinionGiven",
     "PetitionClosed",
+    "PetitionDelegated",
+    "PetitionDelegationRevoked",
     "PetitionOpened",
     "PetitionReached",
     "PetitionSigned",
@@ -130,6 +134,26 @@ class PetitionSigned(CommunityEvent, tag="petition-signature"):
 
     def apply(self, proceedings: CommunityProceedings, at: int) -> None:
         proceedings.sign_petition(self.signature, at=at)
+
+
+class PetitionDelegated(CommunityEvent, tag="petition-delegation"):
+    file = PETITIONS_FILE
+    checks = (Check.PETITIONS,)
+
+    delegation: PetitionDelegation
+
+    def apply(self, proceedings: CommunityProceedings, at: int) -> None:
+        proceedings.delegate(self.delegation, at=at)
+
+
+class PetitionDelegationRevoked(CommunityEvent, tag="petition-delegation-revocation"):
+    file = PETITIONS_FILE
+    checks = (Check.PETITIONS,)
+
+    revocation: DelegationRevocation
+
+    def apply(self, proceedings: CommunityProceedings, at: int) -> None:  # noqa: ARG002
+        proceedings.revoke(self.revocation)
 
 
 class PetitionReached(CommunityEvent, tag="petition-reached"):
@@ -228,6 +252,8 @@ AnyCommunityEvent = (
     | CommunityCodeIssued
     | CommunityCredentialBound
     | PetitionOpened
+    | PetitionDelegated
+    | PetitionDelegationRevoked
     | PetitionSigned
     | PetitionReached
     | PetitionClosed

@@ -26,9 +26,13 @@ from evote.hazmat.signing import Signature, SigningKey, VerifyKey
 from evote.hazmat.transcript import Domain
 
 __all__ = [
+    "DelegationRevocation",
+    "DelegationRevocationBody",
     "Petition",
     "PetitionBody",
     "PetitionClosing",
+    "PetitionDelegation",
+    "PetitionDelegationBody",
     "PetitionSignature",
     "Progress",
     "Reaching",
@@ -78,7 +82,9 @@ def open_petition(body: PetitionBody, opener: SigningKey) -> Petition:
 
 class SignatureBody(Struct):
     """``person`` signs (or, with ``withdraw``, withdraws from) ``petition``; ``number`` is above
-    the number of their action on it before, if any (spec §16.3).
+    the number of the signing credential's action on it before, if any (spec §16.3). ``proxy`` is
+    the key of the proxy who signs for ``person`` under a petition delegation; None when the
+    person signs with their own credential.
     """  # noqa: D205
 
     community: CommunityId
@@ -87,6 +93,7 @@ class SignatureBody(Struct):
     person: PersonId
     number: int
     withdraw: bool = False
+    proxy: VerifyKey | None = None
 
 
 class PetitionSignature(Struct):
@@ -98,6 +105,50 @@ def sign_petition(body: SignatureBody, credential: SigningKey) -> PetitionSignat
     return PetitionSignature(
         body=body, signature=credential.sign(Domain.SIGN_PETITION_SIGNATURE, body)
     )
+
+
+class PetitionDelegationBody(Struct):
+    """``owner`` lets ``proxy`` (another owner's credential) sign petitions of the purposes in
+    ``scope`` for them, until ``expires``; ``number`` is above the owner credential's last
+    delegation's (spec §16.3).
+    """  # noqa: D205
+
+    community: CommunityId
+    charter: Bytes32
+    owner: PersonId
+    proxy: VerifyKey
+    scope: tuple[Purpose, ...]
+    expires: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not self.scope or list(self.scope) != sorted(set(self.scope)):
+            raise ParameterError(
+                "petition delegation: a scope of one or more purposes, distinct and in order"
+            )
+
+
+class PetitionDelegation(Struct):
+    """Signed by the owner's credential."""
+
+    body: PetitionDelegationBody
+    signature: Signature
+
+
+class DelegationRevocationBody(Struct):
+    """``owner`` revokes their petition delegation at board entry ``delegation``."""
+
+    community: CommunityId
+    charter: Bytes32
+    owner: PersonId
+    delegation: int
+
+
+class DelegationRevocation(Struct):
+    """Signed by the owner's credential."""
+
+    body: DelegationRevocationBody
+    signature: Signature
 
 
 class Progress(Struct):

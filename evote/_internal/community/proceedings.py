@@ -28,8 +28,10 @@ from evote._internal.community.notices import (
 )
 from evote._internal.community.opinions import Opinion, Reply
 from evote._internal.community.petitions import (
+    DelegationRevocation,
     Petition,
     PetitionClosing,
+    PetitionDelegation,
     PetitionSignature,
     Reaching,
     Tally,
@@ -87,6 +89,10 @@ _PENDING_REACH = Text(
 _WHAT: dict[str, Text] = {
     "petition": Text("what-petition", "petition", "联名"),
     "signature": Text("what-petition-signature", "petition signature", "联名签名"),
+    "delegation": Text("what-petition-delegation", "petition delegation", "联名委托"),
+    "revocation": Text(
+        "what-delegation-revocation", "revocation of a petition delegation", "撤销联名委托"
+    ),
     "notice": Text("what-community-notice", "notice", "公示"),
     "objection": Text("what-objection", "objection", "异议"),
     "answer": Text("what-answer", "answer", "答复"),
@@ -100,8 +106,35 @@ _SIGNERS: dict[str, Text] = {
     "bank": Text("signer-bank", "the bank of the charter", "章程登记的银行"),
     "opener": Text("signer-opener", "the opener it names", "其所称的发起人"),
     "credential": Text("signer-credential", "the person's credential", "该人员的凭证"),
+    "proxy": Text("signer-proxy", "the proxy it names", "其所称的受托人"),
     "replier": Text("signer-replier", "the organiser it names", "其所称的组织者"),
 }
+_PROXY_NOT_OWNER = Text(
+    "proxy-not-owner", "the proxy is not the bound credential of another owner on the roll",
+    "受托人不是名册上另一位业主已绑定的凭证",
+)  # fmt: skip
+_DELEGATION_EXPIRED = Text(
+    "petition-delegation-expired", "the delegation expires at {expires}, not after {at}",
+    "该委托于 {expires} 到期，不晚于 {at}",
+)  # fmt: skip
+_DELEGATION_STANDING = Text(
+    "petition-delegation-standing",
+    "{person!r} has a delegation standing already (entry {entry}): revoke it first",
+    "{person!r} 已有有效的委托（第 {entry} 条）：请先撤销",
+)
+_NOT_THEIRS = Text(
+    "petition-delegation-not-theirs", "entry {entry} is not a delegation of {person!r}",
+    "第 {entry} 条不是 {person!r} 的委托",
+)  # fmt: skip
+_REVOKED_ALREADY = Text(
+    "petition-delegation-revoked", "the delegation of entry {entry} is revoked already",
+    "第 {entry} 条委托已被撤销",
+)  # fmt: skip
+_NO_MANDATE = Text(
+    "no-petition-delegation",
+    "{person!r} has no standing delegation to this proxy for a petition to {purpose}",
+    "{person!r} 没有委托该受托人签署以“{purpose}”为目的的联名",
+)
 _PETITION_AGAIN = Text(
     "petition-again",
     "petition {petition!r} is on the board already",
@@ -252,6 +285,8 @@ class CommunityProceedings:
         self.statements: list[Filed[Statement]] = []
         self.opinions: dict[int, Filed[Opinion]] = {}
         self.replies: list[Filed[Reply]] = []
+        self.delegations: dict[int, Filed[PetitionDelegation]] = {}
+        self._standing: dict[PersonId, int] = {}  # owner → the entry of their delegation standing
         self._numbers: dict[tuple[str, str, bytes], int] = {}  # (what, about, credential) → last
         self._transactions: set[str] = set()
 
@@ -415,6 +450,84 @@ class CommunityProceedings:
             petition=petition, roll=registry.roll, rule=charter.rule(body.purpose), opened_at=at
         )
 
+    def delegate(self, delegation: PetitionDelegation, *, at: int) -> None:
+        """An owner lets another owner sign petitions for them, within a scope (spec §16.3)."""
+        body = delegation.body
+        self._ours(body, "delegation")
+        credential = self._credential(body.owner)
+        self._signed(
+            credential, Domain.SIGN_PETITION_DELEGATION, body, delegation.signature,
+            "delegation", "credential",
+        )  # fmt: skip
+        self._next_number("delegation", "", body.owner, credential, body.number)
+        registry = self.registered()
+        holder = registry.holder(body.proxy)
+        if (
+            holder is None
+            or holder == body.owner
+            or registry.is_replaced(body.proxy)
+            or registry.roll.person(holder) is None
+        ):
+            raise _refused(Reason.DELEGATION_INVALID, _PROXY_NOT_OWNER)
+        if body.expires <= at:
+            raise _refused(
+                Reason.DELEGATION_INVALID, _DELEGATION_EXPIRED, expires=body.expires, at=at
+            )
+        standing = self._standing_delegation(body.owner, at)
+        if standing is not None:
+            raise _refused(Reason.DELEGATION_INVALID, _DELEGATION_STANDING, person=body.owner,
+                           entry=standing.index)  # fmt: skip
+        self._count("delegation", "", credential, body.number)
+        self.delegations[self._index] = Filed(self._index, at, delegation)
+        self._standing[body.owner] = self._index
+
+    def revoke(self, revocation: DelegationRevocation) -> None:
+        body = revocation.body
+        self._ours(body, "revocation")
+        credential = self._credential(body.owner)
+        self._signed(
+            credential, Domain.SIGN_DELEGATION_REVOCATION, body, revocation.signature,
+            "revocation", "credential",
+        )  # fmt: skip
+        filed = self.delegations.get(body.delegation)
+        if filed is None:
+            raise _refused(Reason.UNKNOWN_REFERENCE, _NO_ENTRY, entry=body.delegation,
+                           what=_WHAT["delegation"])  # fmt: skip
+        if filed.item.body.owner != body.owner:
+            raise _refused(
+                Reason.DELEGATION_INVALID, _NOT_THEIRS, entry=body.delegation, person=body.owner
+            )
+        if self._standing.get(body.owner) != body.delegation:
+            raise _refused(Reason.DUPLICATE, _REVOKED_ALREADY, entry=body.delegation)
+        del self._standing[body.owner]
+
+    def _standing_delegation(self, owner: PersonId, at: int) -> Filed[PetitionDelegation] | None:
+        """The owner's delegation not revoked and not expired at ``at``, if any."""
+        index = self._standing.get(owner)
+        if index is None or self.delegations[index].item.body.expires <= at:
+            return None
+        return self.delegations[index]
+
+    def _signer(self, signature: PetitionSignature, tally: Tally, at: int) -> VerifyKey:
+        """The key that must have signed: the person's credential, or their proxy's (§16.3)."""
+        body = signature.body
+        if body.proxy is None:
+            return self._credential(body.person, tally.roll)
+        if tally.roll.person(body.person) is None:
+            raise _refused(Reason.NOT_ON_ROLL, _NOT_ON_THIS_ROLL, person=body.person)
+        standing = self._standing_delegation(body.person, at)
+        purpose = tally.body.purpose
+        registry = self.registered()
+        if (
+            standing is None
+            or standing.item.body.proxy != body.proxy
+            or purpose not in standing.item.body.scope
+            or registry.is_replaced(body.proxy)
+        ):
+            raise _refused(Reason.NOT_AUTHORISED, _NO_MANDATE, person=body.person,
+                           purpose=purpose.value)  # fmt: skip
+        return body.proxy
+
     def sign_petition(self, signature: PetitionSignature, *, at: int) -> None:
         body = signature.body
         self._ours(body, "signature")
@@ -424,10 +537,10 @@ class CommunityProceedings:
                 Reason.PETITION_CLOSED, _PAST_DEADLINE, petition=body.petition,
                 deadline=tally.body.deadline, at=at,
             )  # fmt: skip
-        credential = self._credential(body.person, tally.roll)
+        credential = self._signer(signature, tally, at)
         self._signed(
             credential, Domain.SIGN_PETITION_SIGNATURE, body, signature.signature, "signature",
-            "credential",
+            "proxy" if body.proxy else "credential",
         )  # fmt: skip
         self._next_number("signature", body.petition, body.person, credential, body.number)
         signing = body.person in tally.signers

@@ -25,6 +25,8 @@ from evote._internal.community.events import (
     ObjectionFiled,
     OpinionGiven,
     PetitionClosed,
+    PetitionDelegated,
+    PetitionDelegationRevoked,
     PetitionOpened,
     PetitionReached,
     PetitionSigned,
@@ -36,8 +38,10 @@ from evote._internal.community.fund import Statement
 from evote._internal.community.notices import Answer, CommunityNotice, Objection, RollCorrection
 from evote._internal.community.opinions import Opinion, Reply
 from evote._internal.community.petitions import (
+    DelegationRevocation,
     Petition,
     PetitionClosing,
+    PetitionDelegation,
     PetitionSignature,
     Progress,
     Reaching,
@@ -128,6 +132,12 @@ class CommunityDesk:
         self.publish(
             PetitionReached(reaching=Reaching(petition=petition, progress=progress)), at=at
         )
+
+    def delegate(self, delegation: PetitionDelegation, *, at: int) -> CommunityEntry:
+        return self.publish(PetitionDelegated(delegation=delegation), at=at)
+
+    def revoke_delegation(self, revocation: DelegationRevocation, *, at: int) -> CommunityEntry:
+        return self.publish(PetitionDelegationRevoked(revocation=revocation), at=at)
 
     def progress(self, petition: str) -> Progress:
         tally = self.proceedings.petitions.get(petition)
