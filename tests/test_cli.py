@@ -49,6 +49,15 @@ def test_demo_then_verify_as_a_user_would(tmp_path: Path) -> None:
     verdict = json.loads(verified.stdout)
     assert verdict["valid"] is True
     community = verdict["community"]
+    charter_hash = community["summary"]["charter_hash"]
+    anchored = _evote("verify", str(record), "--charter-hash", charter_hash)
+    assert anchored.returncode == 0, anchored.stdout
+    wrong = _evote("verify", str(record), "--charter-hash", "00" * 32)
+    assert wrong.returncode == 1
+    assert f"the charter hash is {charter_hash}, not the expected one" in wrong.stdout
+    mixed = _evote("verify", str(record), "--manifest-hash", "00" * 32)
+    assert mixed.returncode == 1
+    assert "--manifest-hash is for an election's record; this is a community's" in mixed.stderr
     assert [c["id"] for c in community["checks"]] == [
         "15.1", "15.2", "16.2", "15.5", "16.3", "16.4", "16.5", "16.6", "16.7", "15.12",
     ]  # fmt: skip
