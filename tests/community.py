@@ -7,7 +7,10 @@ alone), the developer three unsold units (one person), a co-owned unit is one pe
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import pytest
 
 from evote import (
     Bank,
@@ -29,6 +32,7 @@ from evote import (
     Unit,
     UnitId,
 )
+from evote.errors import Check, Reason, Refused
 
 COMMUNITY = ElectionId("lianhua-garden")
 T0 = 1_790_000_000  # the charter's time; everything after
@@ -141,3 +145,17 @@ def join(t: Town, person: str, *, name: str | None = None) -> Member:
     t.desk.bind(member.join(issued.code), at=t.tick())
     t.members[person] = member
     return member
+
+
+def refused(t: Town, action: Callable[[], object], reason: Reason, check: Check) -> Refused:
+    """Run ``action``; it must be refused for ``reason`` under ``check``, as the next entry, and
+    publish nothing.
+    """
+    size = len(t.desk.board)
+    with pytest.raises(Refused) as caught:
+        action()
+    assert caught.value.reason is reason, caught.value
+    assert caught.value.check is check
+    assert caught.value.index == size
+    assert len(t.desk.board) == size  # nothing published
+    return caught.value

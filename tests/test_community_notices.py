@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 
 import msgspec
 import pytest
@@ -15,21 +14,10 @@ from evote._internal.community.notices import NoticeKind, ObjectionBody, sign_ob
 from evote._internal.community.opinions import ReplyBody, sign_reply
 from evote._internal.encoding import Bytes32
 from evote._internal.ids import PersonId, QuestionId
-from evote.errors import Check, ParameterError, Reason, Refused
-from tests.community import DAY, Town, key, roll, town
+from evote.errors import Check, ParameterError, Reason
+from tests.community import DAY, Town, key, refused, roll, town
 
 ELECTION_HASH = Bytes32(hashlib.sha256(b"an election's manifest").digest())
-
-
-def _refused(t: Town, action: Callable[[], object], reason: Reason, check: Check) -> Refused:
-    size = len(t.desk.board)
-    with pytest.raises(Refused) as caught:
-        action()
-    assert caught.value.reason is reason, caught.value
-    assert caught.value.check is check
-    assert caught.value.index == size
-    assert len(t.desk.board) == size
-    return caught.value
 
 
 def _roll_notice(t: Town) -> str:
@@ -60,7 +48,7 @@ def test_an_objection_its_answer_and_the_corrected_roll() -> None:
     assert t.desk.proceedings.roll_at(t.at - 1) == roll()
     # The same roll again is no correction.
     again = t.convener.correct_roll(corrected, "再次更正")
-    _refused(t, lambda: t.desk.correct_roll(again, at=t.tick()), Reason.DUPLICATE, Check.NOTICES)
+    refused(t, lambda: t.desk.correct_roll(again, at=t.tick()), Reason.DUPLICATE, Check.NOTICES)
 
 
 def test_objections_only_while_the_notice_is_posted() -> None:
@@ -68,11 +56,11 @@ def test_objections_only_while_the_notice_is_posted() -> None:
     notice = _roll_notice(t)
     until = t.desk.proceedings.notices[notice].item.body.until
     late = t.member("bob").object(notice, "太迟了")
-    _refused(
+    refused(
         t, lambda: t.desk.file_objection(late, at=until + 1), Reason.OUTSIDE_WINDOW, Check.NOTICES
     )
     unknown = t.member("bob").object("no-such-notice", "?")
-    _refused(
+    refused(
         t, lambda: t.desk.file_objection(unknown, at=t.tick()), Reason.UNKNOWN_REFERENCE,
         Check.NOTICES,
     )  # fmt: skip
@@ -86,11 +74,9 @@ def test_an_objection_by_someone_unbound_or_forged() -> None:
         person=PersonId("bob"), number=1, text="异议",
     )  # fmt: skip
     unbound = sign_objection(body, key("owner/bob"))
-    _refused(
-        t, lambda: t.desk.file_objection(unbound, at=t.tick()), Reason.NOT_BOUND, Check.NOTICES
-    )
+    refused(t, lambda: t.desk.file_objection(unbound, at=t.tick()), Reason.NOT_BOUND, Check.NOTICES)
     forged = sign_objection(msgspec.structs.replace(body, person=PersonId("alice")), key("x"))
-    _refused(
+    refused(
         t, lambda: t.desk.file_objection(forged, at=t.tick()), Reason.BAD_SIGNATURE, Check.NOTICES
     )
 
@@ -101,11 +87,9 @@ def test_each_objection_is_answered_once_and_only_by_the_convener() -> None:
     objection = t.desk.file_objection(t.member("bob").object(notice, "异议"), at=t.tick())
     answer = t.convener.answer(objection.index, "不成立", upheld=False)
     t.desk.answer(answer, at=t.tick())
-    _refused(t, lambda: t.desk.answer(answer, at=t.tick()), Reason.DUPLICATE, Check.NOTICES)
+    refused(t, lambda: t.desk.answer(answer, at=t.tick()), Reason.DUPLICATE, Check.NOTICES)
     nothing = t.convener.answer(objection.index - 1, "？", upheld=False)  # the notice, not one
-    _refused(
-        t, lambda: t.desk.answer(nothing, at=t.tick()), Reason.UNKNOWN_REFERENCE, Check.NOTICES
-    )
+    refused(t, lambda: t.desk.answer(nothing, at=t.tick()), Reason.UNKNOWN_REFERENCE, Check.NOTICES)
 
 
 def test_a_notice_must_be_the_conveners_and_a_meeting_notice_names_its_election() -> None:
@@ -116,9 +100,7 @@ def test_a_notice_must_be_the_conveners_and_a_meeting_notice_names_its_election(
     forged = impostor.notice(
         "m", NoticeKind.MEETING, "会议通知", "开会", until=t.at + DAY, election=ELECTION_HASH
     )
-    _refused(
-        t, lambda: t.desk.post_notice(forged, at=t.tick()), Reason.BAD_SIGNATURE, Check.NOTICES
-    )
+    refused(t, lambda: t.desk.post_notice(forged, at=t.tick()), Reason.BAD_SIGNATURE, Check.NOTICES)
 
 
 # -- the shared fund (spec §16.5) ---------------------------------------------------------------
@@ -135,9 +117,9 @@ def test_a_chain_of_daily_statements() -> None:
     second = t.bank.statement("2026-12-02", first.body.closing, [])
     t.desk.post_statement(second, at=t.tick())
     gap = t.bank.statement("2026-12-04", second.body.closing, [])
-    _refused(t, lambda: t.desk.post_statement(gap, at=t.tick()), Reason.STATEMENT_CHAIN, Check.FUND)
+    refused(t, lambda: t.desk.post_statement(gap, at=t.tick()), Reason.STATEMENT_CHAIN, Check.FUND)
     wrong_opening = t.bank.statement("2026-12-03", second.body.closing + 1, [])
-    _refused(
+    refused(
         t, lambda: t.desk.post_statement(wrong_opening, at=t.tick()), Reason.STATEMENT_CHAIN,
         Check.FUND,
     )  # fmt: skip
@@ -145,11 +127,11 @@ def test_a_chain_of_daily_statements() -> None:
     sums_wrong = msgspec.structs.replace(
         sums_wrong, body=msgspec.structs.replace(sums_wrong.body, closing=second.body.closing)
     )
-    _refused(
+    refused(
         t, lambda: t.desk.post_statement(sums_wrong, at=t.tick()), Reason.BAD_SIGNATURE, Check.FUND
     )  # altered after the bank signed
     repeated = t.bank.statement("2026-12-03", second.body.closing, [_income(1)])
-    _refused(t, lambda: t.desk.post_statement(repeated, at=t.tick()), Reason.DUPLICATE, Check.FUND)
+    refused(t, lambda: t.desk.post_statement(repeated, at=t.tick()), Reason.DUPLICATE, Check.FUND)
 
 
 def test_a_large_transfer_must_cite_a_decision() -> None:
@@ -157,7 +139,7 @@ def test_a_large_transfer_must_cite_a_decision() -> None:
     limit = t.charter.large_transfer
     uncited = Transaction(id="out-1", amount=-(limit + 1), counterparty="电梯公司", memo="更换电梯")
     statement = t.bank.statement("2026-12-01", 100_000_000, [uncited])
-    _refused(
+    refused(
         t, lambda: t.desk.post_statement(statement, at=t.tick()), Reason.DECISION_INVALID,
         Check.FUND,
     )  # fmt: skip
@@ -168,7 +150,7 @@ def test_a_large_transfer_must_cite_a_decision() -> None:
 def test_only_the_bank_signs_statements() -> None:
     t = town()
     statement = Bank(key("not-the-bank"), t.charter, "6222").statement("2026-12-01", 0, [])
-    _refused(
+    refused(
         t, lambda: t.desk.post_statement(statement, at=t.tick()), Reason.BAD_SIGNATURE, Check.FUND
     )
 
@@ -182,18 +164,16 @@ def test_an_opinion_and_the_property_companys_reply() -> None:
     opinion = t.member("erin").opine(about, "垃圾清运不及时，建议增加频次")
     entry = t.desk.give_opinion(opinion, at=t.tick())
     t.desk.reply(t.property_company.reply(entry.index, "已增加为每日两次"), at=t.tick())
-    _refused(
+    refused(
         t, lambda: t.desk.give_opinion(opinion, at=t.tick()), Reason.COUNTER_USED, Check.OPINIONS
     )
     stranger = ReplyBody(
         community=t.charter.community, charter=Bytes32(t.charter.hash()), opinion=entry.index,
         replier=key("stranger").verify_key, text="我不是组织者",
     )  # fmt: skip
-    _refused(
+    refused(
         t, lambda: t.desk.reply(sign_reply(stranger, key("stranger")), at=t.tick()),
         Reason.NOT_AUTHORISED, Check.OPINIONS,
     )  # fmt: skip
     nothing = t.property_company.reply(entry.index + 1, "?")
-    _refused(
-        t, lambda: t.desk.reply(nothing, at=t.tick()), Reason.UNKNOWN_REFERENCE, Check.OPINIONS
-    )
+    refused(t, lambda: t.desk.reply(nothing, at=t.tick()), Reason.UNKNOWN_REFERENCE, Check.OPINIONS)

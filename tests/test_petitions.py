@@ -25,7 +25,7 @@ from evote._internal.encoding import Bytes32
 from evote._internal.ids import PersonId
 from evote._internal.registry.roll import Figures
 from evote.errors import Check, Reason, Refused
-from tests.community import COMMUNITY, DAY, HOUR, Town, join, key, roll, town
+from tests.community import COMMUNITY, DAY, HOUR, Town, join, key, refused, roll, town
 
 
 def _open(t: Town, purpose: Purpose = Purpose.INTERIM_MEETING, petition: str = "p1") -> str:
@@ -40,14 +40,7 @@ def _open(t: Town, purpose: Purpose = Purpose.INTERIM_MEETING, petition: str = "
 def _refused(
     t: Town, action: Callable[[], object], reason: Reason, check: Check = Check.PETITIONS
 ) -> Refused:
-    size = len(t.desk.board)
-    with pytest.raises(Refused) as caught:
-        action()
-    assert caught.value.reason is reason, caught.value
-    assert caught.value.check is check
-    assert caught.value.index == size
-    assert len(t.desk.board) == size  # nothing published
-    return caught.value
+    return refused(t, action, reason, check)
 
 
 def _rule(purpose: Purpose) -> PetitionRule:

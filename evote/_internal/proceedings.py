@@ -63,7 +63,16 @@ from evote.errors import (
 from evote.hazmat.signing import verify_signature
 from evote.hazmat.transcript import Domain
 
-__all__ = ["Announced", "Counting", "KeyCeremony", "Phase", "Proceedings", "Voting"]
+__all__ = [
+    "OUT_OF_ORDER_TEXT",
+    "TIME_GOES_BACK_TEXT",
+    "Announced",
+    "Counting",
+    "KeyCeremony",
+    "Phase",
+    "Proceedings",
+    "Voting",
+]
 
 
 class Phase(enum.IntEnum):
@@ -114,10 +123,10 @@ _BALLOT_ON_BOARD = Text(
 _CHALLENGE_ON_BOARD = Text(
     "challenge-on-board", "this challenge is on the board already", "该查验已在公告板上"
 )
-_OUT_OF_ORDER = Text(
+OUT_OF_ORDER_TEXT = Text(
     "out-of-order", "entry {entry} comes after entry {last}", "第 {entry} 条出现在第 {last} 条之后"
 )
-_TIME_GOES_BACK = Text("entry-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
+TIME_GOES_BACK_TEXT = Text("entry-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
 _MANIFEST_FIRST = Text(
     "manifest-first", "the first entry must be the manifest", "第一条必须是选举清单"
 )
@@ -428,12 +437,16 @@ class Proceedings:
         try:
             if index < self.size:
                 raise _refused(
-                    Reason.OUT_OF_ORDER, _OUT_OF_ORDER, Check.ORDER, entry=index, last=self.size - 1
+                    Reason.OUT_OF_ORDER,
+                    OUT_OF_ORDER_TEXT,
+                    Check.ORDER,
+                    entry=index,
+                    last=self.size - 1,
                 )
             if self.last_at is not None and entry.at < self.last_at:
                 raise _refused(
                     Reason.TIME_GOES_BACK,
-                    _TIME_GOES_BACK,
+                    TIME_GOES_BACK_TEXT,
                     Check.ORDER,
                     at=entry.at,
                     last=self.last_at,

@@ -39,6 +39,7 @@ from evote._internal.community.petitions import (
 from evote._internal.encoding import Struct
 from evote._internal.ids import PersonId
 from evote._internal.messages import Figure, Text
+from evote._internal.proceedings import OUT_OF_ORDER_TEXT, TIME_GOES_BACK_TEXT
 from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Roll
 from evote.errors import Check, InvalidSignature, Reason, Refused, message_of, refusing
@@ -52,11 +53,6 @@ def _refused(reason: Reason, text: Text, check: Check | None = None, **figures: 
     return Refused(reason, message_of(text, figures), check=check)
 
 
-_OUT_OF_ORDER = Text(
-    "community-out-of-order", "entry {entry} comes after entry {last}",
-    "第 {entry} 条出现在第 {last} 条之后",
-)  # fmt: skip
-_TIME_BACK = Text("community-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
 _CHARTER_FIRST = Text(
     "charter-first", "the first entry must be the charter", "第一条必须是社区章程"
 )
@@ -298,11 +294,19 @@ class CommunityProceedings:
         try:
             if index < self.size:
                 raise _refused(
-                    Reason.OUT_OF_ORDER, _OUT_OF_ORDER, Check.ORDER, entry=index, last=self.size - 1
+                    Reason.OUT_OF_ORDER,
+                    OUT_OF_ORDER_TEXT,
+                    Check.ORDER,
+                    entry=index,
+                    last=self.size - 1,
                 )
             if self.last_at is not None and entry.at < self.last_at:
                 raise _refused(
-                    Reason.TIME_GOES_BACK, _TIME_BACK, Check.ORDER, at=entry.at, last=self.last_at
+                    Reason.TIME_GOES_BACK,
+                    TIME_GOES_BACK_TEXT,
+                    Check.ORDER,
+                    at=entry.at,
+                    last=self.last_at,
                 )
             if self._pending is not None and not isinstance(event, PetitionReached):
                 raise _refused(
