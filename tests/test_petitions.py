@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evote import CommunityBoard, CommunityDesk, NoticeKind, SqliteStorage
+from evote import CommunityBoard, CommunityDesk, Language, NoticeKind, SqliteStorage
 from evote._internal.community.charter import (
     DEFAULT_PETITION_RULES,
     Combine,
@@ -444,3 +444,21 @@ def test_petition_delegations_are_checked() -> None:
     )
     late = bob.sign_for(PersonId("alice"), petition)
     _refused(t, lambda: t.desk.sign_petition(late, at=t.tick(300)), Reason.NOT_AUTHORISED)
+
+
+def test_a_proxy_struck_off_the_roll_signs_no_more_and_a_revocation_is_once() -> None:
+    t = town()
+    petition = _open(t)
+    alice, jack = t.member("alice"), t.member("jack")
+    given = t.desk.delegate(
+        alice.delegate(jack.credential.verify_key, [Purpose.INTERIM_MEETING], expires=t.at + DAY),
+        at=t.tick(),
+    )
+    t.desk.correct_roll(t.convener.correct_roll(roll(drop="jack"), "杰克已出售房屋"), at=t.tick())
+    struck = jack.sign_for(PersonId("alice"), petition)
+    refusal = _refused(t, lambda: t.desk.sign_petition(struck, at=t.tick()), Reason.NOT_AUTHORISED)
+    assert "an interim meeting" in refusal.render()
+    assert "召开临时会议" in refusal.render(Language.ZH)
+    t.desk.revoke_delegation(alice.revoke(given.index), at=t.tick())
+    again = alice.revoke(given.index)
+    _refused(t, lambda: t.desk.revoke_delegation(again, at=t.tick()), Reason.DUPLICATE)

@@ -18,6 +18,7 @@ from typing import Final
 from evote._internal.election.rules import Base, Requirement
 from evote._internal.encoding import Bytes32, Struct, encode
 from evote._internal.ids import ElectionId, QuestionId, check_id
+from evote._internal.messages import Text
 from evote._internal.registry.roll import Figures, Measure
 from evote.errors import ParameterError
 from evote.hazmat.signing import VerifyKey
@@ -58,6 +59,30 @@ class Purpose(enum.StrEnum):
     COMMITTEE_MEMBERS = "committee-members"  # 选举或者更换业主委员会委员
     DISMISS_PROPERTY_COMPANY = "dismiss-property-company"  # 解聘物业服务企业
     RECOMMEND_CANDIDATES = "recommend-candidates"  # 推荐候选人或筹备组业主代表
+
+    @property
+    def phrase(self) -> Text:
+        """What the petition asks for, in words of either language."""
+        return _PURPOSE_TITLES[self]
+
+
+_PURPOSE_TITLES: Final = {
+    Purpose.INTERIM_MEETING: Text("purpose-interim-meeting", "an interim meeting", "召开临时会议"),
+    Purpose.PREPARATORY_GROUP: Text(
+        "purpose-preparatory-group", "forming the preparatory group", "成立首次业主大会筹备组"
+    ),
+    Purpose.COMMITTEE_MEMBERS: Text(
+        "purpose-committee-members", "electing or replacing committee members",
+        "选举或更换业主委员会委员",
+    ),
+    Purpose.DISMISS_PROPERTY_COMPANY: Text(
+        "purpose-dismiss-property-company", "dismissing the property company", "解聘物业服务企业"
+    ),
+    Purpose.RECOMMEND_CANDIDATES: Text(
+        "purpose-recommend-candidates", "recommending candidates or representatives",
+        "推荐候选人或业主代表",
+    ),
+}  # fmt: skip
 
 
 class Combine(enum.StrEnum):

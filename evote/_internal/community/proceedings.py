@@ -128,7 +128,7 @@ _REVOKED_ALREADY = Text(
 )  # fmt: skip
 _NO_MANDATE = Text(
     "no-petition-delegation",
-    "{person!r} has no standing delegation to this proxy for a petition to {purpose}",
+    "{person!r} has no standing delegation to this proxy for a petition for {purpose}",
     "{person!r} 没有委托该受托人签署以“{purpose}”为目的的联名",
 )
 _PETITION_AGAIN = Text(
@@ -156,8 +156,8 @@ _NOT_ON_THIS_ROLL = Text(
 )  # fmt: skip
 _UNBOUND = Text("unbound", "{person!r} has bound no credential", "{person!r} 尚未绑定凭证")
 _NUMBER = Text(
-    "number-used", "{person!r}'s action number {number} is not above {last}, their last",
-    "{person!r} 的操作序号 {number} 不大于其上一个序号 {last}",
+    "number-used", "{person!r}: action number {number} is not above {last}, the signing key's last",
+    "{person!r}：操作序号 {number} 不大于签名密钥的上一个序号 {last}",
 )  # fmt: skip
 _SIGNED_ALREADY = Text(
     "signed-already", "{person!r} has signed petition {petition!r} already",
@@ -283,6 +283,7 @@ class CommunityProceedings:
         self.replies: list[Filed[Reply]] = []
         self.delegations: dict[int, Filed[PetitionDelegation]] = {}
         self._standing: dict[PersonId, int] = {}  # owner → the entry of their delegation standing
+        self._revoked: set[int] = set()  # the entries of the delegations revoked
         self._numbers: dict[tuple[str, str, bytes], int] = {}  # (what, about, credential) → last
         self._transactions: set[str] = set()
 
@@ -501,9 +502,11 @@ class CommunityProceedings:
             raise _refused(
                 Reason.DELEGATION_INVALID, _NOT_THEIRS, entry=body.delegation, person=body.owner
             )
-        if self._standing.get(body.owner) != body.delegation:
+        if body.delegation in self._revoked:
             raise _refused(Reason.DUPLICATE, _REVOKED_ALREADY, entry=body.delegation)
-        del self._standing[body.owner]
+        self._revoked.add(body.delegation)
+        if self._standing.get(body.owner) == body.delegation:
+            del self._standing[body.owner]
 
     def _standing_delegation(self, owner: PersonId, at: int) -> Filed[PetitionDelegation] | None:
         """The owner's delegation not revoked and not expired at ``at``, if any."""
@@ -522,14 +525,17 @@ class CommunityProceedings:
         standing = self._standing_delegation(body.person, at)
         purpose = tally.body.purpose
         registry = self.registered()
+        proxy = registry.holder(body.proxy)
         if (
             standing is None
             or standing.item.body.proxy != body.proxy
             or purpose not in standing.item.body.scope
             or registry.is_replaced(body.proxy)
+            or proxy is None
+            or registry.roll.person(proxy) is None  # the proxy is an owner still
         ):
             raise _refused(Reason.NOT_AUTHORISED, _NO_MANDATE, person=body.person,
-                           purpose=purpose.value)  # fmt: skip
+                           purpose=purpose.phrase)  # fmt: skip
         return body.proxy
 
     def sign_petition(self, signature: PetitionSignature, *, at: int) -> None:
@@ -544,7 +550,7 @@ class CommunityProceedings:
         credential = self._signer(signature, tally, at)
         self._signed(
             credential, Domain.SIGN_PETITION_SIGNATURE, body, signature.signature, "signature",
-            "proxy" if body.proxy else "credential",
+            "credential" if body.proxy is None else "proxy",
         )  # fmt: skip
         self._next_number("signature", body.petition, body.person, credential, body.number)
         signing = body.person in tally.signers

@@ -204,23 +204,6 @@ _PETITION_LINE: Final = Text(
     "  联名 {petition}（{purpose}）：签名 {area} / {total_area} m²（{area_share}%），"
     "{headcount} / {total_headcount} 人（{headcount_share}%）— {state}",
 )
-_PURPOSES: Final = {
-    Purpose.INTERIM_MEETING: Text("purpose-interim-meeting", "an interim meeting", "召开临时会议"),
-    Purpose.PREPARATORY_GROUP: Text(
-        "purpose-preparatory-group", "forming the preparatory group", "成立首次业主大会筹备组"
-    ),
-    Purpose.COMMITTEE_MEMBERS: Text(
-        "purpose-committee-members", "electing or replacing committee members",
-        "选举或更换业主委员会委员",
-    ),
-    Purpose.DISMISS_PROPERTY_COMPANY: Text(
-        "purpose-dismiss-property-company", "dismissing the property company", "解聘物业服务企业"
-    ),
-    Purpose.RECOMMEND_CANDIDATES: Text(
-        "purpose-recommend-candidates", "recommending candidates or representatives",
-        "推荐候选人或业主代表",
-    ),
-}  # fmt: skip
 
 
 def _share(value: int, total: int) -> str:
@@ -316,7 +299,7 @@ class Report:
             signed, totals = p.progress.signed, p.progress.totals
             state = _PETITION_STATES[(p.reached_at is not None, p.closed)]
             figures: dict[str, Figure] = {
-                "petition": p.petition, "purpose": _PURPOSES[Purpose(p.purpose)],
+                "petition": p.petition, "purpose": Purpose(p.purpose).phrase,
                 "area": _m2(signed.area), "total_area": _m2(totals.area),
                 "area_share": _share(signed.area, totals.area), "headcount": signed.headcount,
                 "total_headcount": totals.headcount,
