@@ -195,7 +195,7 @@ from evote._internal.host.assembly import Assembly
 from evote._internal.host.board import Board, export_record
 from evote._internal.host.community import CommunityBoard, CommunityDesk
 from evote._internal.host.storage import BoardStorage, MemoryStorage, SqliteStorage
-from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId
+from evote._internal.ids import CandidateId, ElectionId, PersonId, QuestionId, UnitId, check_id
 from evote._internal.proceedings import Phase, Proceedings
 from evote._internal.record import RecordIndex
 from evote._internal.registry.credentials import Binding, CodeIssue
@@ -360,6 +360,7 @@ __all__ = [
     "ballot_of",
     "check_ballot",
     "check_ballot_proofs",
+    "check_id",
     "combine_partial_decryptions",
     "combine_tally",
     "compute_results",

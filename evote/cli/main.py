@@ -46,6 +46,25 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--jobs", type=_positive, default=_cores(), help="processes for verification")
     _language_option(demo)
 
+    serve = commands.add_parser(
+        "serve",
+        help="run the reference server on an SQLite file",
+        description=(
+            "Serve elections over HTTP from an SQLite file (created if missing): every phase, the "
+            "board for observers, the record as one download. Creating an election needs the "
+            "operator's token, kept in a file beside the database."
+        ),
+    )
+    serve.add_argument(
+        "--db", type=Path, default=Path("evote.sqlite"), help="the database (default evote.sqlite)"
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--operator-token-file", type=Path, default=None,
+        help="file holding the operator's token (default: the database's name + .operator-token)",
+    )  # fmt: skip
+
     verify = commands.add_parser(
         "verify",
         help="recount an election from its record alone",
@@ -144,41 +163,53 @@ def _cores() -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     try:
-        if arguments.command == "demo":
-            from evote.cli.demo import run_demo  # noqa: PLC0415 -- keep `evote --help` fast
-
-            return run_demo(
-                owners=arguments.owners,
-                seed=arguments.seed,
-                record=arguments.record,
-                jobs=arguments.jobs,
-                language=arguments.lang,
-            )
-        from evote.cli import verification  # noqa: PLC0415
-
-        if arguments.command == "verify":
-            return verification.verify(
-                arguments.record,
-                as_json=arguments.json,
-                jobs=arguments.jobs,
-                progress=not arguments.no_progress and sys.stderr.isatty(),
-                heads=arguments.head,
-                board_key=arguments.board_key,
-                manifest_hash=arguments.manifest_hash,
-                charter_hash=arguments.charter_hash,
-                language=arguments.lang,
-            )
-        if arguments.command == "verify-receipt":
-            return verification.verify_receipt_command(
-                arguments.receipt, arguments.record, arguments.head, arguments.proof, arguments.key
-            )
-        return verification.verify_consistency_command(arguments.proof, arguments.key)
+        return _run(arguments)
     except EvoteError as error:
         print(f"evote: error: {error.diagnostics()}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"evote: error: {error}", file=sys.stderr)
         return 1
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    """Run the command ``arguments`` name; its exit status."""
+    if arguments.command == "demo":
+        from evote.cli.demo import run_demo  # noqa: PLC0415 -- keep `evote --help` fast
+
+        return run_demo(
+            owners=arguments.owners,
+            seed=arguments.seed,
+            record=arguments.record,
+            jobs=arguments.jobs,
+            language=arguments.lang,
+        )
+    if arguments.command == "serve":
+        from evote.cli.serve import serve  # noqa: PLC0415
+
+        return serve(
+            arguments.db, host=arguments.host, port=arguments.port,
+            token_file=arguments.operator_token_file,
+        )  # fmt: skip
+    from evote.cli import verification  # noqa: PLC0415
+
+    if arguments.command == "verify":
+        return verification.verify(
+            arguments.record,
+            as_json=arguments.json,
+            jobs=arguments.jobs,
+            progress=not arguments.no_progress and sys.stderr.isatty(),
+            heads=arguments.head,
+            board_key=arguments.board_key,
+            manifest_hash=arguments.manifest_hash,
+            charter_hash=arguments.charter_hash,
+            language=arguments.lang,
+        )
+    if arguments.command == "verify-receipt":
+        return verification.verify_receipt_command(
+            arguments.receipt, arguments.record, arguments.head, arguments.proof, arguments.key
+        )
+    return verification.verify_consistency_command(arguments.proof, arguments.key)
 
 
 if __name__ == "__main__":

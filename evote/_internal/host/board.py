@@ -31,7 +31,7 @@ from evote._internal.ids import ElectionId
 from evote._internal.record import ELECTION_LAYOUT, Layout, RecordIndex, write_record
 from evote.errors import ParameterError, UsageError
 from evote.hazmat.merkle import MerkleTree, leaf_hash
-from evote.hazmat.signing import SigningKey
+from evote.hazmat.signing import SigningKey, VerifyKey
 from evote.hazmat.transcript import Domain
 
 __all__ = ["Board", "BoardLog", "export_record"]
@@ -110,6 +110,11 @@ class BoardLog(Generic[EntryT]):
 
     def heads(self) -> list[SignedTreeHead]:
         return [decode(data, SignedTreeHead) for data in self._storage.heads()]
+
+    @property
+    def verify_key(self) -> VerifyKey | None:
+        """The public key of the board's signing key; None for a read-only copy."""
+        return None if self._key is None else self._key.verify_key
 
     @property
     def last_head(self) -> SignedTreeHead | None:

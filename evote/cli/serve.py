@@ -1,0 +1,43 @@
+"""``evote serve``: the reference server on an SQLite file (design §4).
+
+The operator's token — needed to create elections — is kept in a file beside the database (mode
+0600): read from it if the file exists, otherwise made, written there and announced. The database
+keeps only its hash.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+
+from evote.errors import UsageError
+
+__all__ = ["serve"]
+
+
+def serve(database: Path, *, host: str, port: int, token_file: Path | None) -> int:
+    try:
+        import uvicorn  # noqa: PLC0415 -- the server is an optional extra
+        from evote_server import Database, create_app  # noqa: PLC0415
+        from evote_server.app import OPERATOR_TOKEN  # noqa: PLC0415
+        from evote_server.store import token_hash  # noqa: PLC0415
+    except ImportError:
+        raise UsageError("the server needs its extra: pip install 'evote[server]'") from None
+    database = Path(database)
+    token_file = token_file or database.with_name(database.name + ".operator-token")
+    if token_file.is_file():
+        token = token_file.read_text(encoding="ascii").strip()
+        if len(token) < 32:
+            raise UsageError(f"{token_file}: an operator token of at least 32 characters")
+    else:
+        token = secrets.token_urlsafe(32)
+        token_file.touch(mode=0o600)
+        token_file.write_text(token + "\n", encoding="ascii")
+        print(f"evote: the operator's token is in {token_file}", file=sys.stderr)
+    db = Database(database)
+    db.set_setting(OPERATOR_TOKEN, token_hash(token))
+    print(f"evote: serving {database} on http://{host}:{port}", file=sys.stderr, flush=True)
+    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    db.close()
+    return 0
