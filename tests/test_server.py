@@ -74,13 +74,13 @@ def _proceedings(client: httpx.Client, election: str) -> Proceedings:
 def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
     observer = served.client()
     operator = served.client(served.operator_token)
-    _problem(served.client("not-the-token").post("/elections", json={"election": "x"}), 401,
+    _problem(served.client("not-the-token").post("/elections", json={"id": "x"}), 401,
              "unauthorised")  # fmt: skip
-    created = operator.post("/elections", json={"election": ELECTION})
+    created = operator.post("/elections", json={"id": ELECTION})
     assert created.status_code == 201, created.text
     board_key = VerifyKey.from_hex(created.json()["board_key"])
     convener_client = served.client(created.json()["token"])
-    _problem(operator.post("/elections", json={"election": ELECTION}), 409, "exists")
+    _problem(operator.post("/elections", json={"id": ELECTION}), 409, "exists")
 
     roll = read_roll_csv(ROLL_CSV, ELECTION)
     convener = Convener(SigningKey.generate())

@@ -1,0 +1,165 @@
+"""An election's routes: every phase over HTTP (design §4).
+
+Signed protocol messages — code issues, bindings, delegations, revocations, challenges, paper
+ballots, extensions, notices, decryption shares, ballots — are checked by the library, whoever
+sends them. The convener's own steps that carry no signature (opening, the ceremony's conclusion,
+closing, tallying, publishing results) and the trustees' ceremony messages, which the convener
+relays (they prove what they say but are not signed by their sender, so that a stranger could take
+a trustee's place first), need the election's convener token.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import msgspec
+from litestar import Response, get, post
+
+from evote import (
+    Announcement,
+    Assembly,
+    Ballot,
+    Binding,
+    CodeIssue,
+    Complaint,
+    Dealing,
+    Delegation,
+    Extension,
+    InclusionReceipt,
+    Manifest,
+    Notice,
+    OpenedBallot,
+    Revocation,
+    Roll,
+    SignedTreeHead,
+    TallyShare,
+    decode,
+)
+from evote.errors import UsageError
+from evote_server.hosts import AnyRequest, Hosts, Server
+from evote_server.problems import RequestError
+from evote_server.routes import (
+    accepted,
+    board_pages,
+    create_route,
+    json_response,
+    run,
+    step_route,
+)
+
+__all__ = ["ROUTES"]
+
+PREFIX: Final = "elections"
+
+
+class Opening(msgspec.Struct):
+    manifest: Manifest
+    roll: Roll
+
+
+class Status(msgspec.Struct, omit_defaults=True):
+    election: str
+    phase: str
+    size: int
+    board_key: str
+    manifest_hash: str | None = None
+    head: SignedTreeHead | None = None
+
+
+def _hosts(server: Server) -> Hosts[Assembly]:
+    return server.elections
+
+
+@get(f"/{PREFIX}/{{board:str}}")
+async def election_status(request: AnyRequest, board: str) -> Response[bytes]:
+    def read(assembly: Assembly) -> Status:
+        proceedings, log = assembly.proceedings, assembly.board
+        opened = proceedings.phase.value > 0
+        return Status(
+            election=board,
+            phase=proceedings.phase.name.lower(),
+            size=len(log),
+            board_key=log.verify_key.hex() if log.verify_key else "",
+            manifest_hash=proceedings.manifest.hash().hex() if opened else None,
+            head=log.last_head,
+        )
+
+    hosts = _hosts(Server.of(request))
+    return json_response(await run(lambda: hosts.read(board, read)))
+
+
+@post(f"/{PREFIX}/{{board:str}}/open", status_code=201)
+async def open_election(request: AnyRequest, board: str) -> Response[bytes]:
+    """The manifest and the roll, entries 0 and 1 (the convener's token)."""
+    server = Server.of(request)
+    server.require_convener(request, server.elections, board)
+    raw = await request.body()
+
+    def step() -> Assembly:
+        opening = decode(raw, Opening)
+        return server.elections.step(
+            board, lambda a, at: a.open(opening.manifest, opening.roll, at=at)
+        )[1]
+
+    return accepted(await run(step))
+
+
+@post(f"/{PREFIX}/{{board:str}}/ballots", status_code=201)
+async def cast(request: AnyRequest, board: str) -> Response[bytes]:
+    """A ballot, cast: its receipt under a head signed after it is stored; resent, the same."""
+    server = Server.of(request)
+    raw = await request.body()
+
+    def step() -> InclusionReceipt:
+        ballot = decode(raw, Ballot)
+        return server.elections.step(board, lambda a, at: a.cast(ballot, at=at))[0]
+
+    return json_response(await run(step), 201)
+
+
+@get(f"/{PREFIX}/{{board:str}}/receipts/{{index:int}}")
+async def receipt(request: AnyRequest, board: str, index: int) -> Response[bytes]:
+    """The receipt of the ballot at entry ``index`` under the latest head."""
+
+    def read(assembly: Assembly) -> InclusionReceipt:
+        log = assembly.board
+        head = log.last_head
+        if head is None or not 0 <= index < head.head.size:
+            raise RequestError("not-found", f"no entry {index} under the latest head")
+        try:
+            return log.receipt(next(log.entries(index)), head)
+        except UsageError as error:
+            raise RequestError("not-found", str(error)) from None
+
+    hosts = _hosts(Server.of(request))
+    return json_response(await run(lambda: hosts.read(board, read)))
+
+
+def _step(path: str, kind: type[Any] | None, apply: Any, *, token: bool) -> Any:  # noqa: ANN401
+    return step_route(PREFIX, path, _hosts, kind, apply, token=token)
+
+
+ROUTES: Final = (
+    create_route(PREFIX, "election"),
+    election_status,
+    open_election,
+    cast,
+    receipt,
+    *board_pages(PREFIX, _hosts),
+    _step("/announcements", Announcement, lambda a, m, at: a.announce(m, at=at), token=True),
+    _step("/dealings", Dealing, lambda a, m, at: a.deal(m, at=at), token=True),
+    _step("/complaints", Complaint, lambda a, m, at: a.complain(m, at=at), token=True),
+    _step("/ceremony", None, lambda a, at: a.conclude_ceremony(at=at), token=True),
+    _step("/codes", CodeIssue, lambda a, m, at: a.issue_code(m, at=at), token=False),
+    _step("/bindings", Binding, lambda a, m, at: a.bind(m, at=at), token=False),
+    _step("/delegations", Delegation, lambda a, m, at: a.delegate(m, at=at), token=False),
+    _step("/revocations", Revocation, lambda a, m, at: a.revoke(m, at=at), token=False),
+    _step("/challenges", OpenedBallot, lambda a, m, at: a.challenge(m, at=at), token=False),
+    _step("/paper", Ballot, lambda a, m, at: a.enter_paper(m, at=at), token=False),
+    _step("/extensions", Extension, lambda a, m, at: a.extend(m, at=at), token=False),
+    _step("/notices", Notice, lambda a, m, at: a.notice(m, at=at), token=False),
+    _step("/close", None, lambda a, at: a.close(at=at), token=True),
+    _step("/tally", None, lambda a, at: a.publish_tally(at=at), token=True),
+    _step("/shares", TallyShare, lambda a, m, at: a.add_share(m, at=at), token=False),
+    _step("/results", None, lambda a, at: a.publish_results(at=at), token=True),
+)
