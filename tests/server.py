@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import httpx
 
@@ -20,7 +21,7 @@ import httpx
 class Served:
     url: str
     operator_token: str
-    database: Path
+    database: str
 
     def client(self, token: str | None = None) -> httpx.Client:
         headers = {} if token is None else {"authorization": f"Bearer {token}"}
@@ -34,16 +35,39 @@ def _free_port() -> int:
         return port
 
 
+#: The PostgreSQL server of every development and CI machine (trust auth, database ``test``).
+POSTGRES: Final = os.environ.get("EVOTE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
 @contextmanager
-def serving(directory: Path) -> Iterator[Served]:
-    """Start the server on ``directory/evote.sqlite``; stop it on leaving."""
-    database = directory / "evote.sqlite"
-    token = secrets.token_urlsafe(32)
+def postgres_schema() -> Iterator[str]:
+    """A fresh schema of the test database, as a URL whose connections use it; dropped after."""
+    import psycopg  # noqa: PLC0415
+
+    schema = f"evote_test_{secrets.token_hex(6)}"
+    with psycopg.connect(POSTGRES, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(POSTGRES, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@contextmanager
+def serving(directory: Path, database: str | None = None) -> Iterator[Served]:
+    """Start the server on ``database`` (by default ``directory/evote.sqlite``); stop it after.
+
+    Several servers may share one database and one operator token (its file in ``directory``).
+    """
+    database = database or str(directory / "evote.sqlite")
     token_file = directory / "operator-token"
-    token_file.write_text(token + "\n", encoding="ascii")
+    if not token_file.exists():
+        token_file.write_text(secrets.token_urlsafe(32) + "\n", encoding="ascii")
+    token = token_file.read_text(encoding="ascii").strip()
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "evote.cli.main", "serve", "--db", str(database), "--port",
+        [sys.executable, "-m", "evote.cli.main", "serve", "--db", database, "--port",
          str(port), "--operator-token-file", str(token_file)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )  # fmt: skip

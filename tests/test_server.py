@@ -40,17 +40,23 @@ from evote import (
     verify_receipt,
     verify_record,
 )
-from tests.server import Served, serving
+from tests.server import Served, postgres_schema, serving
 
 ELECTION = ElectionId("server-e2e")
 RENEW = QuestionId("renew")
 ROLL_CSV = "unit,building,area,owner\n1-101,1,89.12,A\n1-102,1,102.30,B\n1-201,1,65.12,C\n"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with serving(tmp_path_factory.mktemp("server")) as server:
-        yield server
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server on SQLite, then one on PostgreSQL: the same tests on both."""
+    directory = tmp_path_factory.mktemp("server")
+    if request.param == "sqlite":
+        with serving(directory) as server:
+            yield server
+    else:
+        with postgres_schema() as url, serving(directory, url) as server:
+            yield server
 
 
 def _problem(response: httpx.Response, status: int, kind: str) -> dict[str, Any]:

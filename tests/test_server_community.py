@@ -25,13 +25,19 @@ from evote import (
     verify_community_record,
 )
 from tests.community import COMMUNITY, charter, key, roll
-from tests.server import Served, serving
+from tests.server import Served, postgres_schema, serving
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    with serving(tmp_path_factory.mktemp("server")) as server:
-        yield server
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def served(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A server on SQLite, then one on PostgreSQL: the same tests on both."""
+    directory = tmp_path_factory.mktemp("server")
+    if request.param == "sqlite":
+        with serving(directory) as server:
+            yield server
+    else:
+        with postgres_schema() as url, serving(directory, url) as server:
+            yield server
 
 
 def _ok(response: Any) -> dict[str, Any]:

@@ -56,8 +56,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     serve.add_argument(
-        "--db", type=Path, default=Path("evote.sqlite"), help="the database (default evote.sqlite)"
-    )
+        "--db", default="evote.sqlite",
+        help="an SQLite file (default evote.sqlite), or a postgresql:// URL for several processes",
+    )  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
     serve.add_argument(

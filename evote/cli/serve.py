@@ -16,16 +16,19 @@ from evote.errors import UsageError
 __all__ = ["serve"]
 
 
-def serve(database: Path, *, host: str, port: int, token_file: Path | None) -> int:
+def serve(database: str, *, host: str, port: int, token_file: Path | None) -> int:
+    """Serve ``database``: an SQLite file's path, or a ``postgresql://`` URL."""
     try:
         import uvicorn  # noqa: PLC0415 -- the server is an optional extra
-        from evote_server import Database, create_app  # noqa: PLC0415
+        from evote_server import create_app, open_database  # noqa: PLC0415
         from evote_server.app import OPERATOR_TOKEN  # noqa: PLC0415
         from evote_server.store import token_hash  # noqa: PLC0415
     except ImportError:
         raise UsageError("the server needs its extra: pip install 'evote[server]'") from None
-    database = Path(database)
-    token_file = token_file or database.with_name(database.name + ".operator-token")
+    if token_file is None:
+        if database.startswith(("postgresql://", "postgres://")):
+            raise UsageError("with PostgreSQL, give --operator-token-file")
+        token_file = Path(database).with_name(Path(database).name + ".operator-token")
     if token_file.is_file():
         token = token_file.read_text(encoding="ascii").strip()
         if len(token) < 32:
@@ -35,9 +38,10 @@ def serve(database: Path, *, host: str, port: int, token_file: Path | None) -> i
         token_file.touch(mode=0o600)
         token_file.write_text(token + "\n", encoding="ascii")
         print(f"evote: the operator's token is in {token_file}", file=sys.stderr)
-    db = Database(database)
+    db = open_database(database)
     db.set_setting(OPERATOR_TOKEN, token_hash(token))
-    print(f"evote: serving {database} on http://{host}:{port}", file=sys.stderr, flush=True)
+    where = "PostgreSQL" if not isinstance(database, str) or "://" in database else database
+    print(f"evote: serving {where} on http://{host}:{port}", file=sys.stderr, flush=True)
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
     db.close()
     return 0

@@ -6,6 +6,6 @@ by :func:`.app.create_app`; refusals are RFC 9457 problem details (:mod:`.proble
 """
 
 from evote_server.app import create_app
-from evote_server.store import Database
+from evote_server.store import Database, PostgresDatabase, SqliteDatabase, open_database
 
-__all__ = ["Database", "create_app"]
+__all__ = ["Database", "PostgresDatabase", "SqliteDatabase", "create_app", "open_database"]

@@ -48,6 +48,7 @@ class _Board(Protocol):
 class _Host(Protocol):
     @property
     def board(self) -> _Board: ...
+    def catch_up(self) -> None: ...
 
 
 H = TypeVar("H", bound=_Host)
@@ -83,26 +84,38 @@ class Hosts(Generic[H]):
         return found
 
     def step(self, board: str, action: Callable[[H, int], T]) -> tuple[T, H]:
-        """Apply ``action`` at the server's time, and sign a head over the whole board."""
+        """Apply ``action`` at the server's time and sign a head over the whole board, in one
+        transaction holding the board's lock across processes, after catching up with what
+        other processes appended; what it returns is committed.
+        """  # noqa: D205
         with self._lock(board):
-            host = self._host(board)
-            log = host.board
-            at = max(int(self.clock()), log.latest)
             try:
-                result = action(host, at)
+                with self.database.writing(board):
+                    host = self._host(board)
+                    host.catch_up()
+                    log = host.board
+                    at = max(int(self.clock()), log.latest)
+                    result = action(host, at)
+                    last = log.last_head
+                    if last is None or getattr(last, "head").size != len(log):  # noqa: B009
+                        log.sign_head(at=max(at, log.latest))
             except InvalidInput:
-                raise  # refused: nothing changed
+                raise  # refused: nothing was written, the host is as it was
             except BaseException:
-                self._hosts.pop(board, None)  # rebuilt from the board next time
+                self._hosts.pop(board, None)  # rolled back: rebuilt from the board next time
                 raise
-            last = log.last_head
-            if last is None or getattr(last, "head").size != len(log):  # noqa: B009
-                log.sign_head(at=max(at, log.latest))
             return result, host
 
     def read(self, board: str, action: Callable[[H], T]) -> T:
+        """``action`` on the host, brought up to date with the board first."""
         with self._lock(board):
-            return action(self._host(board))
+            host = self._host(board)
+            try:
+                host.catch_up()
+            except BaseException:
+                self._hosts.pop(board, None)
+                raise
+            return action(host)
 
 
 def _assembly(row: BoardRow, database: Database) -> Assembly:

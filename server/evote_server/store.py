@@ -1,10 +1,16 @@
-"""Where the server keeps its boards: one SQLite database for every election (design §4).
+"""Where the server keeps its boards: one database for every board, SQLite or PostgreSQL (§4).
 
 Each board is a row of ``boards`` — its id, kind, signing key and the hash of its convener's
 token — with its entries and heads in ``entries`` and ``heads``, as canonical JSON in order. The
 schema is created and migrated by the server itself: ``schema_version`` holds the version reached,
-and each migration runs once, in its own transaction. Every write is committed before it returns
-(``synchronous=FULL``), so an acknowledged entry survives a crash.
+and each migration runs once, in its own transaction.
+
+Writes to a board happen inside :meth:`Database.writing`: one transaction holding the board's
+lock across processes — SQLite's single writer (``BEGIN IMMEDIATE``), or a PostgreSQL advisory
+lock — in which the host first reads what other processes appended, then applies its step and
+appends; the answer is given after the commit, so that an acknowledged entry is never lost,
+duplicated or reordered. SQLite is the default (a file, no set-up); PostgreSQL serves several
+server processes at once.
 """
 
 from __future__ import annotations
@@ -13,26 +19,40 @@ import hashlib
 import hmac
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final, Protocol
 
-__all__ = ["SCHEMA_VERSION", "BoardRow", "Database", "DatabaseStorage", "token_hash"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "BoardRow",
+    "Database",
+    "DatabaseStorage",
+    "PostgresDatabase",
+    "SqliteDatabase",
+    "open_database",
+    "token_hash",
+]
 
-#: Each migration, in order: migration i brings the schema from version i − 1 to version i.
-MIGRATIONS: Final = (
-    (
-        "CREATE TABLE boards (id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_seed BLOB NOT NULL,"
-        " token_hash BLOB NOT NULL, created INTEGER NOT NULL)",
-        "CREATE TABLE entries (board TEXT NOT NULL REFERENCES boards(id), idx INTEGER NOT NULL,"
-        " data BLOB NOT NULL, PRIMARY KEY (board, idx))",
-        "CREATE TABLE heads (board TEXT NOT NULL REFERENCES boards(id), seq INTEGER NOT NULL,"
-        " data BLOB NOT NULL, PRIMARY KEY (board, seq))",
-        "CREATE TABLE settings (name TEXT PRIMARY KEY, value BLOB NOT NULL)",
-    ),
-)
-SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+def _migrations(blob: str) -> tuple[tuple[str, ...], ...]:
+    """Each migration, in order: migration i brings the schema from version i − 1 to i."""
+    return (
+        (
+            f"CREATE TABLE boards (id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_seed {blob} NOT NULL,"
+            f" token_hash {blob} NOT NULL, created BIGINT NOT NULL)",
+            f"CREATE TABLE entries (board TEXT NOT NULL REFERENCES boards(id), idx BIGINT NOT NULL,"
+            f" data {blob} NOT NULL, PRIMARY KEY (board, idx))",
+            f"CREATE TABLE heads (board TEXT NOT NULL REFERENCES boards(id), seq BIGINT NOT NULL,"
+            f" data {blob} NOT NULL, PRIMARY KEY (board, seq))",
+            f"CREATE TABLE settings (name TEXT PRIMARY KEY, value {blob} NOT NULL)",
+        ),
+    )
+
+
+SCHEMA_VERSION: Final = len(_migrations("BLOB"))
 
 
 def token_hash(token: str) -> bytes:
@@ -43,7 +63,7 @@ def token_hash(token: str) -> bytes:
 @dataclass(frozen=True)
 class BoardRow:
     id: str
-    kind: str  # "election"
+    kind: str  # "election" or "community"
     key_seed: bytes
     token_hash: bytes
 
@@ -51,98 +71,194 @@ class BoardRow:
         return hmac.compare_digest(self.token_hash, token_hash(token))
 
 
-class Database:
-    """One SQLite file holding every board; safe to share between the server's threads."""
+class _Connection(Protocol):
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> Any: ...  # noqa: ANN401
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = str(path)
-        self._connection = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self._lock = threading.RLock()
-        self._connection.execute("PRAGMA journal_mode=WAL")
-        self._connection.execute("PRAGMA synchronous=FULL")
-        self._connection.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+
+class Database:
+    """Boards in one database; subclasses connect to SQLite or PostgreSQL."""
+
+    #: How the driver writes a placeholder, and a byte string's column type.
+    placeholder: str = "?"
+    blob: str = "BLOB"
+
+    def __init__(self) -> None:
+        self._current = threading.local()  # the connection of this thread's open transaction
+
+    # -- what each back-end provides -----------------------------------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[_Connection]:
+        raise NotImplementedError  # pragma: no cover
+
+    @contextmanager
+    def _transaction(self, board: str | None) -> Iterator[_Connection]:
+        """A transaction holding ``board``'s lock across processes (None: the schema's)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def close(self) -> None:
+        raise NotImplementedError  # pragma: no cover
+
+    # -- statements ----------------------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run a statement in this thread's transaction, if one is open, else on its own."""
+        current = getattr(self._current, "connection", None)
+        if current is not None:
+            return _rows(current.execute(self._sql(sql), parameters))
+        with self._connection() as connection:
+            return _rows(connection.execute(self._sql(sql), parameters))
+
+    @contextmanager
+    def writing(self, board: str) -> Iterator[None]:
+        """A transaction holding ``board``'s lock: every statement of this thread runs in it."""
+        with self._transaction(board) as connection:
+            self._current.connection = connection
+            try:
+                yield
+            finally:
+                self._current.connection = None
 
     def _migrate(self) -> None:
-        with self._lock:
-            self._connection.execute(
+        with self._transaction(None) as connection:
+            connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
             )
-            row = self._connection.execute("SELECT max(version) FROM schema_version").fetchone()
+            row = connection.execute("SELECT max(version) FROM schema_version").fetchone()
             reached = row[0] or 0
             if reached > SCHEMA_VERSION:
                 raise RuntimeError(
-                    f"{self.path}: schema version {reached}, newer than this server's "
-                    f"{SCHEMA_VERSION}"
+                    f"schema version {reached}, newer than this server's {SCHEMA_VERSION}"
                 )
             for version in range(reached + 1, SCHEMA_VERSION + 1):
-                self._connection.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in MIGRATIONS[version - 1]:
-                        self._connection.execute(statement)
-                    self._connection.execute(
-                        "INSERT INTO schema_version (version) VALUES (?)", (version,)
-                    )
-                    self._connection.execute("COMMIT")
-                except BaseException:
-                    self._connection.execute("ROLLBACK")
-                    raise
+                for statement in _migrations(self.blob)[version - 1]:
+                    connection.execute(statement)
+                connection.execute(
+                    self._sql("INSERT INTO schema_version (version) VALUES (?)"), (version,)
+                )
 
-    @property
-    def lock(self) -> threading.RLock:
-        return self._lock
-
-    def close(self) -> None:
-        with self._lock:
-            self._connection.close()
-
-    # -- settings ------------------------------------------------------------------------------
+    # -- settings and boards -------------------------------------------------------------------
 
     def setting(self, name: str) -> bytes | None:
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT value FROM settings WHERE name = ?", (name,)
-            ).fetchone()
-        return None if row is None else bytes(row[0])
+        rows = self.execute("SELECT value FROM settings WHERE name = ?", (name,))
+        return bytes(rows[0][0]) if rows else None
 
     def set_setting(self, name: str, value: bytes) -> None:
-        with self._lock:
-            self._connection.execute(
-                "INSERT INTO settings (name, value) VALUES (?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                (name, value),
-            )
-
-    # -- boards --------------------------------------------------------------------------------
+        self.execute(
+            "INSERT INTO settings (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
 
     def create_board(
         self, board: str, kind: str, key_seed: bytes, token: str, created: int
     ) -> bool:
         """Add a board; False if one with this id exists already."""
-        with self._lock:
-            try:
-                self._connection.execute(
-                    "INSERT INTO boards (id, kind, key_seed, token_hash, created) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (board, kind, key_seed, token_hash(token), created),
-                )
-            except sqlite3.IntegrityError:
+        with self.writing(board):
+            if self.execute("SELECT 1 FROM boards WHERE id = ?", (board,)):
                 return False
+            self.execute(
+                "INSERT INTO boards (id, kind, key_seed, token_hash, created) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (board, kind, key_seed, token_hash(token), created),
+            )
         return True
 
     def board(self, board: str) -> BoardRow | None:
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT id, kind, key_seed, token_hash FROM boards WHERE id = ?", (board,)
-            ).fetchone()
-        return None if row is None else BoardRow(row[0], row[1], bytes(row[2]), bytes(row[3]))
+        rows = self.execute(
+            "SELECT id, kind, key_seed, token_hash FROM boards WHERE id = ?", (board,)
+        )
+        if not rows:
+            return None
+        ((identifier, kind, seed, digest),) = rows
+        return BoardRow(identifier, kind, bytes(seed), bytes(digest))
 
     def storage(self, board: str) -> DatabaseStorage:
         return DatabaseStorage(self, board)
 
-    def _execute(self, sql: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
+
+class SqliteDatabase(Database):
+    """An SQLite file: one connection, shared by the process's threads, one writer at a time."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__()
+        self.path = str(path)
+        self._sqlite = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._lock = threading.RLock()
+        self._sqlite.execute("PRAGMA journal_mode=WAL")
+        self._sqlite.execute("PRAGMA synchronous=FULL")
+        self._sqlite.execute("PRAGMA foreign_keys=ON")
+        self._sqlite.execute("PRAGMA busy_timeout=30000")  # other processes' writes
+        self._migrate()
+
+    @contextmanager
+    def _connection(self) -> Iterator[_Connection]:
         with self._lock:
-            return self._connection.execute(sql, parameters)
+            yield self._sqlite
+
+    @contextmanager
+    def _transaction(self, board: str | None) -> Iterator[_Connection]:  # noqa: ARG002
+        with self._lock:  # SQLite has one writer: every board's lock is the database's
+            self._sqlite.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._sqlite
+            except BaseException:
+                self._sqlite.execute("ROLLBACK")
+                raise
+            self._sqlite.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._sqlite.close()
+
+
+class PostgresDatabase(Database):
+    """A PostgreSQL database, shared by several server processes; a pool of connections."""
+
+    placeholder = "%s"
+    blob = "BYTEA"
+
+    def __init__(self, url: str, *, size: int = 8) -> None:
+        super().__init__()
+        from psycopg_pool import ConnectionPool  # noqa: PLC0415 -- only with PostgreSQL
+
+        self.url = url
+        self._pool = ConnectionPool(url, min_size=1, max_size=size, open=True,
+                                    kwargs={"autocommit": True})  # fmt: skip
+        self._migrate()
+
+    @contextmanager
+    def _connection(self) -> Iterator[_Connection]:
+        with self._pool.connection() as connection:
+            yield connection
+
+    @contextmanager
+    def _transaction(self, board: str | None) -> Iterator[_Connection]:
+        with self._pool.connection() as connection, connection.transaction():
+            # One lock per board, across every process: a 64-bit key from the board's id.
+            key = int.from_bytes(
+                hashlib.sha256((board or "").encode()).digest()[:8], "big", signed=True
+            )
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            yield connection
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def _rows(cursor: Any) -> list[tuple[Any, ...]]:  # noqa: ANN401 -- a DB-API cursor
+    return list(cursor.fetchall()) if cursor.description else []
+
+
+def open_database(where: str | Path) -> Database:
+    """A PostgreSQL database for a ``postgresql://`` URL, else an SQLite file at ``where``."""
+    text = str(where)
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresDatabase(text)
+    return SqliteDatabase(text)
 
 
 class DatabaseStorage:
@@ -153,38 +269,36 @@ class DatabaseStorage:
         self._board = board
 
     def append(self, data: bytes) -> None:
-        with self._database.lock:
-            self._database._execute(
-                "INSERT INTO entries (board, idx, data) VALUES (?, ?, ?)",
-                (self._board, len(self), data),
-            )
+        self._database.execute(
+            "INSERT INTO entries (board, idx, data) VALUES (?, "
+            "(SELECT count(*) FROM entries WHERE board = ?), ?)",
+            (self._board, self._board, data),
+        )
 
     def __len__(self) -> int:
-        row = self._database._execute(
+        ((count,),) = self._database.execute(
             "SELECT count(*) FROM entries WHERE board = ?", (self._board,)
-        ).fetchone()
-        return int(row[0])
+        )
+        return int(count)
 
     def entries(self, start: int = 0) -> Iterator[bytes]:
-        rows = self._database._execute(
+        rows = self._database.execute(
             "SELECT data FROM entries WHERE board = ? AND idx >= ? ORDER BY idx",
             (self._board, start),
-        ).fetchall()
+        )
         for (data,) in rows:
             yield bytes(data)
 
     def add_head(self, data: bytes) -> None:
-        with self._database.lock:
-            row = self._database._execute(
-                "SELECT count(*) FROM heads WHERE board = ?", (self._board,)
-            ).fetchone()
-            self._database._execute(
-                "INSERT INTO heads (board, seq, data) VALUES (?, ?, ?)",
-                (self._board, int(row[0]), data),
-            )
+        self._database.execute(
+            "INSERT INTO heads (board, seq, data) VALUES (?, "
+            "(SELECT count(*) FROM heads WHERE board = ?), ?)",
+            (self._board, self._board, data),
+        )
 
-    def heads(self) -> list[bytes]:
-        rows = self._database._execute(
-            "SELECT data FROM heads WHERE board = ? ORDER BY seq", (self._board,)
-        ).fetchall()
+    def heads(self, start: int = 0) -> list[bytes]:
+        rows = self._database.execute(
+            "SELECT data FROM heads WHERE board = ? AND seq >= ? ORDER BY seq",
+            (self._board, start),
+        )
         return [bytes(data) for (data,) in rows]

@@ -72,6 +72,17 @@ class Assembly:
             self.proceedings.apply(entry)
             self._remember(entry)
 
+    def catch_up(self) -> None:
+        """Apply what other processes appended to the board since this assembly last looked.
+
+        Several processes may serve one election from a shared database: each, holding the
+        election's lock, catches up before it applies a step (design §4).
+        """
+        self._require_unbroken()
+        for entry in self.board.catch_up():
+            self.proceedings.apply(entry)
+            self._remember(entry)
+
     def publish(self, event: AnyEvent, *, at: int) -> Entry:
         """Apply ``event`` by the rules, then append it to the board; raise if it is refused.
 

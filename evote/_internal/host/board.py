@@ -66,10 +66,33 @@ class BoardLog(Generic[EntryT]):
         for data in storage.entries():
             self._tree.append(leaf_hash(data))
             self.latest = max(self.latest, msgspec.json.decode(data, type=_Moment).at)
-        heads = storage.heads()
+        self._heads = 0  # how many of the storage's heads this board has read
+        self._last_head: SignedTreeHead | None = None
+        self._read_heads()
+
+    def _read_heads(self) -> None:
+        heads = self._storage.heads(self._heads)
         for data in heads:
             self.latest = max(self.latest, msgspec.json.decode(data, type=_Signed).head.at)
-        self._last_head = decode(heads[-1], SignedTreeHead) if heads else None
+        if heads:
+            self._heads += len(heads)
+            self._last_head = decode(heads[-1], SignedTreeHead)
+
+    def catch_up(self) -> list[EntryT]:
+        """What other writers of the same storage appended since this board last looked (§13.3).
+
+        The new entries are added to the tree and returned, decoded, for the host to apply;
+        their heads are read too. A host shared by several processes calls this, under the
+        board's lock, before each step.
+        """
+        new: list[EntryT] = []
+        for data in self._storage.entries(self._tree.size):
+            entry: EntryT = decode(data, self.entry_type)  # type: ignore[assignment]
+            self._tree.append(leaf_hash(data))
+            self.latest = max(self.latest, msgspec.json.decode(data, type=_Moment).at)
+            new.append(entry)
+        self._read_heads()
+        return new
 
     def __len__(self) -> int:
         return self._tree.size
@@ -104,6 +127,7 @@ class BoardLog(Generic[EntryT]):
         )
         signed = SignedTreeHead(head=head, signature=self._key.sign(Domain.SIGN_TREE_HEAD, head))
         self._storage.add_head(encode(signed))
+        self._heads += 1
         self.latest = at
         self._last_head = signed
         return signed

@@ -80,6 +80,15 @@ class CommunityDesk:
         if self.proceedings.pending is not None:  # stopped between a signature and "reached"
             self._reach(self.proceedings.pending, at=last_at)
 
+    def catch_up(self) -> None:
+        """Apply what other processes appended to the board since this desk last looked."""
+        last_at = None
+        for entry in self.board.catch_up():
+            self.proceedings.apply(entry)
+            last_at = entry.at
+        if self.proceedings.pending is not None and last_at is not None:
+            self._reach(self.proceedings.pending, at=last_at)
+
     def publish(self, event: AnyCommunityEvent, *, at: int) -> CommunityEntry:
         """Apply ``event`` by the rules, then append it; raise if it is refused."""
         if self._broken:

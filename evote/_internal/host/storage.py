@@ -25,7 +25,9 @@ class BoardStorage(Protocol):
 
     def add_head(self, data: bytes) -> None: ...
 
-    def heads(self) -> list[bytes]: ...
+    def heads(self, start: int = 0) -> list[bytes]:
+        """The signed heads from the ``start``-th on, in the order added."""
+        ...
 
 
 class MemoryStorage:
@@ -47,8 +49,8 @@ class MemoryStorage:
     def add_head(self, data: bytes) -> None:
         self._heads.append(data)
 
-    def heads(self) -> list[bytes]:
-        return list(self._heads)
+    def heads(self, start: int = 0) -> list[bytes]:
+        return self._heads[start:]
 
 
 class SqliteStorage:
@@ -93,11 +95,11 @@ class SqliteStorage:
             )
         self._head_count += 1
 
-    def heads(self) -> list[bytes]:
-        return [
-            bytes(d)
-            for (d,) in self._connection.execute("SELECT data FROM heads ORDER BY position")
-        ]
+    def heads(self, start: int = 0) -> list[bytes]:
+        rows = self._connection.execute(
+            "SELECT data FROM heads ORDER BY position LIMIT -1 OFFSET ?", (start,)
+        )
+        return [bytes(d) for (d,) in rows]
 
     def close(self) -> None:
         self._connection.close()
