@@ -20,6 +20,7 @@ from evote.errors import InvalidInput, UsageError
 from evote_server import communities, elections
 from evote_server.hosts import OPERATOR_TOKEN, Server
 from evote_server.problems import RequestError, handle_http, handle_invalid, handle_usage
+from evote_server.proofs import ProofChecker
 from evote_server.store import Database
 
 __all__ = ["MAX_BODY", "OPERATOR_TOKEN", "create_app"]
@@ -32,8 +33,23 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(database: Database, *, clock: Callable[[], float] = time.time) -> Litestar:
-    """The server over ``database``; ``clock`` gives the time of each step (Unix seconds)."""
+def create_app(
+    database: Database, *, clock: Callable[[], float] = time.time, workers: int | None = None
+) -> Litestar:
+    """The server over ``database``; ``clock`` gives the time of each step (Unix seconds).
+
+    Ballots' proofs are checked in ``workers`` processes (default: one per core; 0: in the step).
+    """
+    server = Server(database, clock)
+
+    def start() -> None:
+        if workers != 0:
+            server.proofs = ProofChecker(workers)
+
+    def stop() -> None:
+        if server.proofs is not None:
+            server.proofs.close()
+
     return Litestar(
         route_handlers=[health, *elections.ROUTES, *communities.ROUTES],
         exception_handlers={
@@ -42,7 +58,9 @@ def create_app(database: Database, *, clock: Callable[[], float] = time.time) ->
             RequestError: handle_usage,
             HTTPException: handle_http,
         },
-        state=State({"server": Server(database, clock)}),
+        state=State({"server": server}),
+        on_startup=[start],
+        on_shutdown=[stop],
         request_max_body_size=MAX_BODY,
         openapi_config=None,
     )

@@ -109,10 +109,14 @@ async def cast(request: AnyRequest, board: str) -> Response[bytes]:
     """A ballot, cast: its receipt under a head signed after it is stored; resent, the same."""
     server = Server.of(request)
     raw = await request.body()
+    ballot = await run(lambda: decode(raw, Ballot))
+    proofs = None
+    if server.proofs is not None:  # checked in a worker process, outside the lock
+        election = await run(lambda: server.elections.read(board, lambda a: a.election))
+        proofs = await server.proofs.check(election, raw)
 
     def step() -> InclusionReceipt:
-        ballot = decode(raw, Ballot)
-        return server.elections.step(board, lambda a, at: a.cast(ballot, at=at))[0]
+        return server.elections.step(board, lambda a, at: a.cast(ballot, at=at, proofs=proofs))[0]
 
     return json_response(await run(step), 201)
 

@@ -27,6 +27,7 @@ from evote import (
 )
 from evote.errors import InvalidInput
 from evote_server.problems import RequestError
+from evote_server.proofs import ProofChecker
 from evote_server.store import BoardRow, Database, token_hash
 
 __all__ = ["OPERATOR_TOKEN", "Hosts", "Server", "bearer"]
@@ -131,9 +132,12 @@ def _desk(row: BoardRow, database: Database) -> CommunityDesk:
 class Server:
     """What every handler needs: the database, the hosts of each kind, and the clock."""
 
-    def __init__(self, database: Database, clock: Callable[[], float]) -> None:
+    def __init__(
+        self, database: Database, clock: Callable[[], float], proofs: ProofChecker | None = None
+    ) -> None:
         self.database = database
         self.clock = clock
+        self.proofs = proofs  # None: each ballot's proofs are checked in the step itself
         self.elections: Hosts[Assembly] = Hosts(database, clock, "election", _assembly)
         self.communities: Hosts[CommunityDesk] = Hosts(database, clock, "community", _desk)
 

@@ -49,6 +49,7 @@ SERVER_PROBLEMS: Final = {
     "exists": (409, "an election with this id exists already"),
     "too-large": (413, "the request body is too large"),
     "usage": (409, "the step cannot be taken now"),
+    "busy": (429, "the server is busy"),
     "http": (400, "the request is not one this server takes"),
 }
 
@@ -117,7 +118,12 @@ def handle_usage(request: AnyRequest, error: Exception) -> Response[bytes]:  # n
         assert isinstance(error, UsageError)
         kind, detail = "usage", str(error)
         status, title = SERVER_PROBLEMS[kind]
-    return _response(Problem(type=f"/problems/{kind}", title=title, status=status, detail=detail))
+    response = _response(
+        Problem(type=f"/problems/{kind}", title=title, status=status, detail=detail)
+    )
+    if kind == "busy":
+        response.headers["retry-after"] = "1"
+    return response
 
 
 def handle_http(request: AnyRequest, error: Exception) -> Response[bytes]:  # noqa: ARG001
