@@ -24,6 +24,7 @@ from evote import (
     encode,
     verify_community_record,
 )
+from evote._internal.registry.credentials import new_activation_code as new_code
 from tests.community import COMMUNITY, charter, key, roll
 from tests.server import Served, postgres_schema, serving
 
@@ -69,6 +70,19 @@ def test_a_petition_reaches_its_rule_over_http(served: Served, tmp_path: Path) -
         member = Member(PersonId(person), key(f"owner/{person}"), the_charter)
         _ok(observer.post(f"{path}/bindings", content=encode(member.join(issued.code))))
         members[person] = member
+
+    # Guessing a code: five wrong ones for a person, then nothing more is looked at for an hour.
+    guesser = Member(PersonId("gina"), key("guesser"), the_charter)
+    gina = convener.issue_code(PersonId("gina"))
+    _ok(observer.post(f"{path}/codes", content=encode(gina.issue)))
+    for _ in range(5):
+        wrong = observer.post(f"{path}/bindings", content=encode(guesser.join(new_code())))
+        assert wrong.status_code == 422, wrong.text
+        assert wrong.json()["type"] == "/problems/code-invalid"
+    blocked = observer.post(f"{path}/bindings", content=encode(guesser.join(gina.code)))
+    assert blocked.status_code == 429
+    assert blocked.json()["type"] == "/problems/too-many-attempts"
+    assert blocked.headers["retry-after"] == "3600"
 
     secretary = PetitionOpener(key("secretary"), the_charter)
     now = int(time.time())

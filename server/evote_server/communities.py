@@ -16,7 +16,6 @@ from litestar import Response, get, post
 
 from evote import (
     Answer,
-    Binding,
     Charter,
     CodeIssue,
     CommunityDesk,
@@ -38,6 +37,7 @@ from evote_server.hosts import AnyRequest, Hosts, Server
 from evote_server.problems import RequestError
 from evote_server.routes import (
     accepted,
+    binding_route,
     board_pages,
     create_route,
     json_response,
@@ -129,7 +129,7 @@ ROUTES: Final = (
     petition_progress,
     *board_pages(PREFIX, _hosts),
     _step("/codes", CodeIssue, lambda d, m, at: d.issue_code(m, at=at), token=False),
-    _step("/bindings", Binding, lambda d, m, at: d.bind(m, at=at), token=False),
+    binding_route(PREFIX, _hosts),
     _step("/petitions", Petition, lambda d, m, at: d.open_petition(m, at=at), token=False),
     _step("/signatures", PetitionSignature, lambda d, m, at: d.sign_petition(m, at=at),
           token=False),

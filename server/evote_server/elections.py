@@ -19,7 +19,6 @@ from evote import (
     Announcement,
     Assembly,
     Ballot,
-    Binding,
     CodeIssue,
     Complaint,
     Dealing,
@@ -40,6 +39,7 @@ from evote_server.hosts import AnyRequest, Hosts, Server
 from evote_server.problems import RequestError
 from evote_server.routes import (
     accepted,
+    binding_route,
     board_pages,
     create_route,
     json_response,
@@ -155,7 +155,7 @@ ROUTES: Final = (
     _step("/complaints", Complaint, lambda a, m, at: a.complain(m, at=at), token=True),
     _step("/ceremony", None, lambda a, at: a.conclude_ceremony(at=at), token=True),
     _step("/codes", CodeIssue, lambda a, m, at: a.issue_code(m, at=at), token=False),
-    _step("/bindings", Binding, lambda a, m, at: a.bind(m, at=at), token=False),
+    binding_route(PREFIX, _hosts),
     _step("/delegations", Delegation, lambda a, m, at: a.delegate(m, at=at), token=False),
     _step("/revocations", Revocation, lambda a, m, at: a.revoke(m, at=at), token=False),
     _step("/challenges", OpenedBallot, lambda a, m, at: a.challenge(m, at=at), token=False),

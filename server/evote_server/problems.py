@@ -50,6 +50,7 @@ SERVER_PROBLEMS: Final = {
     "too-large": (413, "the request body is too large"),
     "usage": (409, "the step cannot be taken now"),
     "busy": (429, "the server is busy"),
+    "too-many-attempts": (429, "too many wrong activation codes"),
     "http": (400, "the request is not one this server takes"),
 }
 
@@ -123,6 +124,8 @@ def handle_usage(request: AnyRequest, error: Exception) -> Response[bytes]:  # n
     )
     if kind == "busy":
         response.headers["retry-after"] = "1"
+    elif kind == "too-many-attempts":
+        response.headers["retry-after"] = "3600"
     return response
 
 

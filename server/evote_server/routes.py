@@ -14,14 +14,14 @@ import tarfile
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import anyio.to_thread
 import msgspec
 from litestar import Response, get, post
 
-from evote import SignedTreeHead, SigningKey, check_id, decode, encode, export_record
-from evote.errors import ParameterError
+from evote import Binding, SignedTreeHead, SigningKey, check_id, decode, encode, export_record
+from evote.errors import InvalidInput, ParameterError, Reason
 from evote_server.hosts import AnyRequest, Hosts, Server
 from evote_server.problems import RequestError
 
@@ -100,6 +100,51 @@ def step_route(
 
     handler.__name__ = f"post_{prefix}_{path.strip('/').replace('/', '_').replace('-', '_')}"
     return post(f"/{prefix}/{{board:str}}{path}", status_code=201)(handler)
+
+
+#: Failed activation codes allowed in an hour, per person and per client (against guessing).
+CODE_ATTEMPTS_PER_PERSON: Final = 5
+CODE_ATTEMPTS_PER_CLIENT: Final = 20
+_CODE_FAILURES: Final = frozenset({Reason.CODE_INVALID, Reason.CODE_USED})
+
+
+def binding_route(prefix: str, hosts_of: HostsOf) -> Any:  # noqa: ANN401 -- a route handler
+    """``POST …/bindings``: a binding, with failed codes counted per person and per client.
+
+    Past the limit within the hour, a binding is turned away (429) before it is looked at.
+    """
+
+    async def handler(request: AnyRequest, board: str) -> Response[bytes]:
+        server = Server.of(request)
+        hosts = hosts_of(server)
+        raw = await request.body()
+        client = request.client.host if request.client else "unknown"
+
+        def step() -> Any:  # noqa: ANN401
+            binding = decode(raw, Binding)
+            hour = int(server.clock()) // 3600
+            keys = (
+                (f"person:{board}:{binding.body.person}", CODE_ATTEMPTS_PER_PERSON),
+                (f"client:{client}", CODE_ATTEMPTS_PER_CLIENT),
+            )
+            for key, limit in keys:
+                if server.database.attempts(key, hour) >= limit:
+                    raise RequestError(
+                        "too-many-attempts",
+                        f"{limit} wrong activation codes within the hour: wait before trying again",
+                    )
+            try:
+                return hosts.step(board, lambda host, at: host.bind(binding, at=at))[1]
+            except InvalidInput as error:
+                if error.reason in _CODE_FAILURES:
+                    for key, _ in keys:
+                        server.database.count_attempt(key, hour)
+                raise
+
+        return accepted(await run(step))
+
+    handler.__name__ = f"post_{prefix}_bindings"
+    return post(f"/{prefix}/{{board:str}}/bindings", status_code=201)(handler)
 
 
 def create_route(prefix: str, kind: str) -> Any:  # noqa: ANN401 -- a route handler

@@ -49,6 +49,10 @@ def _migrations(blob: str) -> tuple[tuple[str, ...], ...]:
             f" data {blob} NOT NULL, PRIMARY KEY (board, seq))",
             f"CREATE TABLE settings (name TEXT PRIMARY KEY, value {blob} NOT NULL)",
         ),
+        (  # 2: failed activation-code attempts, per person and per client, by the hour
+            "CREATE TABLE attempts (key TEXT NOT NULL, hour BIGINT NOT NULL,"
+            " count BIGINT NOT NULL, PRIMARY KEY (key, hour))",
+        ),
     )
 
 
@@ -178,6 +182,19 @@ class Database:
 
     def storage(self, board: str) -> DatabaseStorage:
         return DatabaseStorage(self, board)
+
+    # -- failed attempts -----------------------------------------------------------------------
+
+    def attempts(self, key: str, hour: int) -> int:
+        rows = self.execute("SELECT count FROM attempts WHERE key = ? AND hour = ?", (key, hour))
+        return int(rows[0][0]) if rows else 0
+
+    def count_attempt(self, key: str, hour: int) -> None:
+        self.execute(
+            "INSERT INTO attempts (key, hour, count) VALUES (?, ?, 1) "
+            "ON CONFLICT (key, hour) DO UPDATE SET count = attempts.count + 1",
+            (key, hour),
+        )
 
 
 class SqliteDatabase(Database):
