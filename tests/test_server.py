@@ -19,6 +19,7 @@ import pytest
 
 from evote import (
     CeremonyTrustee,
+    ConsistencyProof,
     Convener,
     ElectionId,
     Entry,
@@ -37,6 +38,7 @@ from evote import (
     decrypt_tally,
     encode,
     read_roll_csv,
+    verify_consistency_proof,
     verify_receipt,
     verify_record,
 )
@@ -145,6 +147,10 @@ def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
                    InclusionReceipt)  # fmt: skip
     assert again.index == receipt.index
 
+    found = observer.get(f"/elections/{ELECTION}/ballots/{receipt.tracking_code.hex()}")
+    assert decode(found.content, InclusionReceipt).index == receipt.index
+    assert observer.get(f"/elections/{ELECTION}/ballots/{'00' * 32}").status_code == 404
+    _heads_for_observers(observer, convener, manifest, board_key)
     _bad_requests(observer, election, voters, receipts[0][0])
 
     # Close, tally, decrypt with two trustees, results.
@@ -171,6 +177,29 @@ def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
     assert report.valid, report.render()
     (result,) = report.summary.results or ()
     assert result.agree.headcount == 2  # type: ignore[union-attr]
+
+
+def _heads_for_observers(
+    observer: httpx.Client, convener: Convener, manifest: Manifest, board_key: VerifyKey
+) -> None:
+    """New heads as server-sent events, and a consistency proof between two of them."""
+    path = f"/elections/{ELECTION}"
+    with observer.stream("GET", f"{path}/heads/stream") as stream:
+        lines = stream.iter_lines()
+        first = decode(
+            next(ln for ln in lines if ln.startswith("data:"))[5:].strip(), SignedTreeHead
+        )
+        notice = convener.notice(manifest, "公告", "投票进行中", until=manifest.window.closes)
+        assert observer.post(f"{path}/notices", content=encode(notice)).status_code == 201
+        later = decode(
+            next(ln for ln in lines if ln.startswith("data:"))[5:].strip(), SignedTreeHead
+        )
+    assert later.head.size == first.head.size + 1
+    proof = observer.get(f"{path}/consistency", params={"old": 2, "new": later.head.size})
+    assert proof.status_code == 200, proof.text
+    verify_consistency_proof(decode(proof.content, ConsistencyProof), board_key)
+    missing = observer.get(f"{path}/consistency", params={"old": later.head.size, "new": 2})
+    assert missing.status_code == 404
 
 
 def _bad_requests(observer: httpx.Client, election: Any, voters: list[Voter], cast: Any) -> None:

@@ -42,6 +42,7 @@ from evote_server.routes import (
     binding_route,
     board_pages,
     create_route,
+    head_pages,
     json_response,
     run,
     step_route,
@@ -139,6 +140,27 @@ async def receipt(request: AnyRequest, board: str, index: int) -> Response[bytes
     return json_response(await run(lambda: hosts.read(board, read)))
 
 
+@get(f"/{PREFIX}/{{board:str}}/ballots/{{tracking_code:str}}")
+async def receipt_by_tracking_code(
+    request: AnyRequest, board: str, tracking_code: str
+) -> Response[bytes]:
+    """A voter's receipt, found by the tracking code they kept, under the latest head."""
+    try:
+        code = bytes.fromhex(tracking_code)
+    except ValueError:
+        raise RequestError("http", "a tracking code is 64 hex digits") from None
+
+    def read(assembly: Assembly) -> InclusionReceipt:
+        index = assembly.entry_of(code)
+        head = assembly.board.last_head
+        if index is None or head is None or head.head.size <= index:
+            raise RequestError("not-found", f"no ballot with tracking code {tracking_code}")
+        return assembly.board.receipt(next(assembly.board.entries(index)), head)
+
+    hosts = _hosts(Server.of(request))
+    return json_response(await run(lambda: hosts.read(board, read)))
+
+
 def _step(path: str, kind: type[Any] | None, apply: Any, *, token: bool) -> Any:  # noqa: ANN401
     return step_route(PREFIX, path, _hosts, kind, apply, token=token)
 
@@ -149,7 +171,9 @@ ROUTES: Final = (
     open_election,
     cast,
     receipt,
+    receipt_by_tracking_code,
     *board_pages(PREFIX, _hosts),
+    *head_pages(PREFIX, _hosts),
     _step("/announcements", Announcement, lambda a, m, at: a.announce(m, at=at), token=True),
     _step("/dealings", Dealing, lambda a, m, at: a.deal(m, at=at), token=True),
     _step("/complaints", Complaint, lambda a, m, at: a.complain(m, at=at), token=True),

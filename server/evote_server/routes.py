@@ -12,13 +12,15 @@ import io
 import secrets
 import tarfile
 import tempfile
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+import anyio
 import anyio.to_thread
 import msgspec
 from litestar import Response, get, post
+from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from evote import Binding, SignedTreeHead, SigningKey, check_id, decode, encode, export_record
 from evote.errors import InvalidInput, ParameterError, Reason
@@ -101,6 +103,8 @@ def step_route(
     handler.__name__ = f"post_{prefix}_{path.strip('/').replace('/', '_').replace('-', '_')}"
     return post(f"/{prefix}/{{board:str}}{path}", status_code=201)(handler)
 
+
+HEAD_POLL: Final = 0.5  # seconds between looks at the board, for the stream of heads
 
 #: Failed activation codes allowed in an hour, per person and per client (against guessing).
 CODE_ATTEMPTS_PER_PERSON: Final = 5
@@ -229,3 +233,44 @@ def board_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
         function.__name__ = f"{prefix}_{name}"
         pages.append(get(f"/{prefix}/{{board:str}}{path}")(function))
     return pages
+
+
+def head_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
+    """What observers who keep heads read: new heads as they come, and consistency proofs."""
+
+    async def consistency(request: AnyRequest, board: str, old: int, new: int) -> Response[bytes]:
+        """The proof that the board's signed head of size ``new`` extends that of size ``old``."""
+        hosts = hosts_of(Server.of(request))
+
+        def read(host: Any) -> object:  # noqa: ANN401
+            log = host.board
+            heads = {h.head.size: h for h in log.heads()}
+            if old not in heads or new not in heads or old > new:
+                raise RequestError("not-found", f"no signed heads of sizes {old} ≤ {new}")
+            return log.consistency(heads[old], heads[new])
+
+        return json_response(await run(lambda: hosts.read(board, read)))
+
+    async def head_stream(request: AnyRequest, board: str) -> ServerSentEvent:
+        """Every new signed head, as server-sent events, for observers who keep heads."""
+        hosts = hosts_of(Server.of(request))
+        hosts.row(board)  # 404 before the stream starts
+
+        async def heads() -> AsyncIterator[ServerSentEventMessage]:
+            last = None
+            while True:
+                head = await run(lambda: hosts.read(board, lambda host: host.board.last_head))
+                if head is not None and head != last:
+                    last = head
+                    yield ServerSentEventMessage(
+                        data=encode(head).decode(), event="head", id=str(head.head.size)
+                    )
+                await anyio.sleep(HEAD_POLL)
+
+        return ServerSentEvent(heads())
+
+    stream = get(f"/{prefix}/{{board:str}}/heads/stream")
+    consistent = get(f"/{prefix}/{{board:str}}/consistency")
+    head_stream.__name__ = f"{prefix}_head_stream"
+    consistency.__name__ = f"{prefix}_consistency"
+    return [stream(head_stream), consistent(consistency)]

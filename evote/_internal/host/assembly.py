@@ -72,6 +72,10 @@ class Assembly:
             self.proceedings.apply(entry)
             self._remember(entry)
 
+    def entry_of(self, tracking_code: bytes) -> int | None:
+        """The index of the cast ballot with this tracking code, if it is on the board."""
+        return self._ballot_at.get(bytes(tracking_code))
+
     def catch_up(self) -> None:
         """Apply what other processes appended to the board since this assembly last looked.
 
