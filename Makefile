@@ -29,3 +29,4 @@ bench: $(STAMP)
 
 vectors: $(STAMP)
 	$(BIN)/python spec/vectors/generate.py
+	$(BIN)/python -c 'import sys; from evote_server.openapi import main; sys.exit(main())'

@@ -8,17 +8,19 @@ Refusals are RFC 9457 problem details (:mod:`.problems`).
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from typing import Final
 
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 
 from evote.errors import InvalidInput, UsageError
 from evote_server import communities, elections
-from evote_server.hosts import OPERATOR_TOKEN, Server
+from evote_server.hosts import OPERATOR_TOKEN, AnyRequest, Server
+from evote_server.openapi import openapi
 from evote_server.problems import RequestError, handle_http, handle_invalid, handle_usage
 from evote_server.proofs import ProofChecker
 from evote_server.store import Database
@@ -31,6 +33,13 @@ MAX_BODY: Final = 1 << 20  # bytes: a ballot of 64 questions is far smaller
 @get("/health", sync_to_thread=False)
 def health() -> dict[str, str]:
     return {"status": "ok"}
+
+
+@get("/openapi.json")
+async def openapi_document(request: AnyRequest) -> Response[bytes]:
+    """This server's OpenAPI 3.1 document (spec/openapi.json)."""
+    document = openapi(request.app)
+    return Response(content=json.dumps(document, indent=2).encode(), media_type="application/json")
 
 
 def create_app(
@@ -51,7 +60,7 @@ def create_app(
             server.proofs.close()
 
     return Litestar(
-        route_handlers=[health, *elections.ROUTES, *communities.ROUTES],
+        route_handlers=[health, openapi_document, *elections.ROUTES, *communities.ROUTES],
         exception_handlers={
             InvalidInput: handle_invalid,
             UsageError: handle_usage,

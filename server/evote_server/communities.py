@@ -13,12 +13,14 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath
 
 from evote import (
     Answer,
     Charter,
     CodeIssue,
     CommunityDesk,
+    CommunityEntry,
     CommunityNotice,
     DelegationRevocation,
     Objection,
@@ -26,6 +28,7 @@ from evote import (
     Petition,
     PetitionDelegation,
     PetitionSignature,
+    Progress,
     Reply,
     Roll,
     RollCorrection,
@@ -34,8 +37,10 @@ from evote import (
     decode,
 )
 from evote_server.hosts import AnyRequest, Hosts, Server
+from evote_server.openapi import Doc, documented
 from evote_server.problems import RequestError
 from evote_server.routes import (
+    Accepted,
     accepted,
     binding_route,
     board_pages,
@@ -70,7 +75,8 @@ def _hosts(server: Server) -> Hosts[CommunityDesk]:
 
 
 @get(f"/{PREFIX}/{{board:str}}")
-async def community_status(request: AnyRequest, board: str) -> Response[bytes]:
+@documented(Doc("the community's size, keys, petitions and latest head", response=Status))
+async def community_status(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     def read(desk: CommunityDesk) -> Status:
         proceedings, log = desk.proceedings, desk.board
         return Status(
@@ -87,7 +93,9 @@ async def community_status(request: AnyRequest, board: str) -> Response[bytes]:
 
 
 @post(f"/{PREFIX}/{{board:str}}/found", status_code=201)
-async def found(request: AnyRequest, board: str) -> Response[bytes]:
+@documented(Doc("the charter and the first roll, entries 0 and 1", request=Founding,
+                response=Accepted, auth="convener", status=201))  # fmt: skip
+async def found(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     """The charter and the first roll, entries 0 and 1 (the convener's token)."""
     server = Server.of(request)
     server.require_convener(request, server.communities, board)
@@ -106,7 +114,10 @@ async def found(request: AnyRequest, board: str) -> Response[bytes]:
 
 
 @get(f"/{PREFIX}/{{board:str}}/petitions/{{petition:str}}")
-async def petition_progress(request: AnyRequest, board: str, petition: str) -> Response[bytes]:
+@documented(Doc("a petition's progress against its rule", response=Progress))
+async def petition_progress(
+    request: AnyRequest, board: FromPath[str], petition: FromPath[str]
+) -> Response[bytes]:
     """A petition's progress now: the signers' figures against each requirement (spec §16.3)."""
 
     def read(desk: CommunityDesk) -> object:
@@ -128,7 +139,7 @@ ROUTES: Final = (
     community_status,
     found,
     petition_progress,
-    *board_pages(PREFIX, _hosts),
+    *board_pages(PREFIX, _hosts, CommunityEntry),
     *head_pages(PREFIX, _hosts),
     _step("/codes", CodeIssue, lambda d, m, at: d.issue_code(m, at=at), token=False),
     binding_route(PREFIX, _hosts),

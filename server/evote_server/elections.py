@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath
 
 from evote import (
     Announcement,
@@ -23,6 +24,7 @@ from evote import (
     Complaint,
     Dealing,
     Delegation,
+    Entry,
     Extension,
     InclusionReceipt,
     Manifest,
@@ -36,8 +38,10 @@ from evote import (
 )
 from evote.errors import UsageError
 from evote_server.hosts import AnyRequest, Hosts, Server
+from evote_server.openapi import Doc, documented
 from evote_server.problems import RequestError
 from evote_server.routes import (
+    Accepted,
     accepted,
     binding_route,
     board_pages,
@@ -72,7 +76,8 @@ def _hosts(server: Server) -> Hosts[Assembly]:
 
 
 @get(f"/{PREFIX}/{{board:str}}")
-async def election_status(request: AnyRequest, board: str) -> Response[bytes]:
+@documented(Doc("the election's phase, size, keys and latest head", response=Status))
+async def election_status(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     def read(assembly: Assembly) -> Status:
         proceedings, log = assembly.proceedings, assembly.board
         opened = proceedings.phase.value > 0
@@ -90,7 +95,9 @@ async def election_status(request: AnyRequest, board: str) -> Response[bytes]:
 
 
 @post(f"/{PREFIX}/{{board:str}}/open", status_code=201)
-async def open_election(request: AnyRequest, board: str) -> Response[bytes]:
+@documented(Doc("the manifest and the roll, entries 0 and 1", request=Opening, response=Accepted,
+                auth="convener", status=201))  # fmt: skip
+async def open_election(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     """The manifest and the roll, entries 0 and 1 (the convener's token)."""
     server = Server.of(request)
     server.require_convener(request, server.elections, board)
@@ -106,7 +113,9 @@ async def open_election(request: AnyRequest, board: str) -> Response[bytes]:
 
 
 @post(f"/{PREFIX}/{{board:str}}/ballots", status_code=201)
-async def cast(request: AnyRequest, board: str) -> Response[bytes]:
+@documented(Doc("a ballot, cast: its receipt; the same ballot again, the same entry",
+                request=Ballot, response=InclusionReceipt, status=201))  # fmt: skip
+async def cast(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     """A ballot, cast: its receipt under a head signed after it is stored; resent, the same."""
     server = Server.of(request)
     raw = await request.body()
@@ -123,7 +132,11 @@ async def cast(request: AnyRequest, board: str) -> Response[bytes]:
 
 
 @get(f"/{PREFIX}/{{board:str}}/receipts/{{index:int}}")
-async def receipt(request: AnyRequest, board: str, index: int) -> Response[bytes]:
+@documented(Doc("the receipt of the ballot at an entry, under the latest head",
+                response=InclusionReceipt))  # fmt: skip
+async def receipt(
+    request: AnyRequest, board: FromPath[str], index: FromPath[int]
+) -> Response[bytes]:
     """The receipt of the ballot at entry ``index`` under the latest head."""
 
     def read(assembly: Assembly) -> InclusionReceipt:
@@ -141,8 +154,9 @@ async def receipt(request: AnyRequest, board: str, index: int) -> Response[bytes
 
 
 @get(f"/{PREFIX}/{{board:str}}/ballots/{{tracking_code:str}}")
+@documented(Doc("the receipt of the ballot with a tracking code", response=InclusionReceipt))
 async def receipt_by_tracking_code(
-    request: AnyRequest, board: str, tracking_code: str
+    request: AnyRequest, board: FromPath[str], tracking_code: FromPath[str]
 ) -> Response[bytes]:
     """A voter's receipt, found by the tracking code they kept, under the latest head."""
     try:
@@ -172,7 +186,7 @@ ROUTES: Final = (
     cast,
     receipt,
     receipt_by_tracking_code,
-    *board_pages(PREFIX, _hosts),
+    *board_pages(PREFIX, _hosts, Entry),
     *head_pages(PREFIX, _hosts),
     _step("/announcements", Announcement, lambda a, m, at: a.announce(m, at=at), token=True),
     _step("/dealings", Dealing, lambda a, m, at: a.deal(m, at=at), token=True),

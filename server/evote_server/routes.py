@@ -20,11 +20,22 @@ import anyio
 import anyio.to_thread
 import msgspec
 from litestar import Response, get, post
+from litestar.params import FromPath, FromQuery
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
-from evote import Binding, SignedTreeHead, SigningKey, check_id, decode, encode, export_record
+from evote import (
+    Binding,
+    ConsistencyProof,
+    SignedTreeHead,
+    SigningKey,
+    check_id,
+    decode,
+    encode,
+    export_record,
+)
 from evote.errors import InvalidInput, ParameterError, Reason
 from evote_server.hosts import AnyRequest, Hosts, Server
+from evote_server.openapi import Doc, documented
 from evote_server.problems import RequestError
 
 __all__ = [
@@ -47,6 +58,12 @@ class Created(msgspec.Struct):
     id: str
     board_key: str
     token: str
+
+
+class NewBoard(msgspec.Struct):
+    """The id of the board to create."""
+
+    id: str
 
 
 class Accepted(msgspec.Struct):
@@ -85,7 +102,7 @@ def step_route(
     ``apply(host, [message,] at)``; ``token``: the convener's token is needed.
     """  # noqa: D205
 
-    async def handler(request: AnyRequest, board: str) -> Response[bytes]:
+    async def handler(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
         server = Server.of(request)
         hosts = hosts_of(server)
         if token:
@@ -101,7 +118,12 @@ def step_route(
         return accepted(await run(step))
 
     handler.__name__ = f"post_{prefix}_{path.strip('/').replace('/', '_').replace('-', '_')}"
-    return post(f"/{prefix}/{{board:str}}{path}", status_code=201)(handler)
+    what = path.strip("/").replace("-", " ")
+    doc = Doc(
+        summary=f"{what}: " + ("the convener's step" if kind is None else f"a {kind.__name__}"),
+        request=kind, response=Accepted, auth="convener" if token else None, status=201,
+    )  # fmt: skip
+    return post(f"/{prefix}/{{board:str}}{path}", status_code=201)(documented(doc)(handler))
 
 
 HEAD_POLL: Final = 0.5  # seconds between looks at the board, for the stream of heads
@@ -118,7 +140,7 @@ def binding_route(prefix: str, hosts_of: HostsOf) -> Any:  # noqa: ANN401 -- a r
     Past the limit within the hour, a binding is turned away (429) before it is looked at.
     """
 
-    async def handler(request: AnyRequest, board: str) -> Response[bytes]:
+    async def handler(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
         server = Server.of(request)
         hosts = hosts_of(server)
         raw = await request.body()
@@ -148,7 +170,11 @@ def binding_route(prefix: str, hosts_of: HostsOf) -> Any:  # noqa: ANN401 -- a r
         return accepted(await run(step))
 
     handler.__name__ = f"post_{prefix}_bindings"
-    return post(f"/{prefix}/{{board:str}}/bindings", status_code=201)(handler)
+    doc = Doc(
+        summary="a binding; wrong codes are counted, per person and per client",
+        request=Binding, response=Accepted, status=201,
+    )  # fmt: skip
+    return post(f"/{prefix}/{{board:str}}/bindings", status_code=201)(documented(doc)(handler))
 
 
 def create_route(prefix: str, kind: str) -> Any:  # noqa: ANN401 -- a route handler
@@ -173,14 +199,19 @@ def create_route(prefix: str, kind: str) -> Any:  # noqa: ANN401 -- a route hand
         return json_response(Created(id=board, board_key=key.verify_key.hex(), token=token), 201)
 
     handler.__name__ = f"create_{kind}"
-    return post(f"/{prefix}", status_code=201)(handler)
+    doc = Doc(summary=f"a new {kind}: its board key and convener token", request=NewBoard,
+              response=Created, auth="operator", status=201)  # fmt: skip
+    return post(f"/{prefix}", status_code=201)(documented(doc)(handler))
 
 
-def board_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
+def board_pages(prefix: str, hosts_of: HostsOf, entry: type[Any]) -> list[Any]:
     """What observers read of a board: entries by range, the latest head, the whole record."""
 
     async def entries(
-        request: AnyRequest, board: str, start: int = 0, limit: int = 1000
+        request: AnyRequest,
+        board: FromPath[str],
+        start: FromQuery[int] = 0,
+        limit: FromQuery[int] = 1000,
     ) -> Response[bytes]:
         """Entries from ``start``, at most ``limit``, as a JSON array of their canonical JSON."""
         if start < 0 or not 1 <= limit <= 10_000:
@@ -198,14 +229,14 @@ def board_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
         content = await run(lambda: hosts.read(board, read))
         return Response(content=content, media_type="application/json")
 
-    async def latest_head(request: AnyRequest, board: str) -> Response[bytes]:
+    async def latest_head(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
         hosts = hosts_of(Server.of(request))
         head = await run(lambda: hosts.read(board, lambda host: host.board.last_head))
         if head is None:
             raise RequestError("not-found", f"{board!r} has no signed head yet")
         return json_response(head)
 
-    async def record(request: AnyRequest, board: str) -> Response[bytes]:
+    async def record(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
         """The whole record (spec §14.1, §16.1) as one ``.tar.gz``."""
         hosts = hosts_of(Server.of(request))
 
@@ -224,21 +255,27 @@ def board_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
             headers={"content-disposition": f'attachment; filename="{board}-record.tar.gz"'},
         )  # fmt: skip
 
+    entries_of: Any = list[entry]  # type: ignore[valid-type]
     pages = []
-    for name, function, path in (
-        ("entries", entries, "/entries"),
-        ("latest_head", latest_head, "/heads/latest"),
-        ("record", record, "/record"),
-    ):
+    for name, function, path, doc in (
+        ("entries", entries, "/entries",
+         Doc("entries by range, as their canonical JSON", response=entries_of,
+             query=(("start", "the first index (0)"), ("limit", "at most this many (1000)")))),
+        ("latest_head", latest_head, "/heads/latest",
+         Doc("the latest signed head", response=SignedTreeHead)),
+        ("record", record, "/record", Doc("the whole record, .tar.gz", response="application/gzip")),
+    ):  # fmt: skip
         function.__name__ = f"{prefix}_{name}"
-        pages.append(get(f"/{prefix}/{{board:str}}{path}")(function))
+        pages.append(get(f"/{prefix}/{{board:str}}{path}")(documented(doc)(function)))
     return pages
 
 
 def head_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
     """What observers who keep heads read: new heads as they come, and consistency proofs."""
 
-    async def consistency(request: AnyRequest, board: str, old: int, new: int) -> Response[bytes]:
+    async def consistency(
+        request: AnyRequest, board: FromPath[str], old: FromQuery[int], new: FromQuery[int]
+    ) -> Response[bytes]:
         """The proof that the board's signed head of size ``new`` extends that of size ``old``."""
         hosts = hosts_of(Server.of(request))
 
@@ -251,7 +288,7 @@ def head_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
 
         return json_response(await run(lambda: hosts.read(board, read)))
 
-    async def head_stream(request: AnyRequest, board: str) -> ServerSentEvent:
+    async def head_stream(request: AnyRequest, board: FromPath[str]) -> ServerSentEvent:
         """Every new signed head, as server-sent events, for observers who keep heads."""
         hosts = hosts_of(Server.of(request))
         hosts.row(board)  # 404 before the stream starts
@@ -273,4 +310,13 @@ def head_pages(prefix: str, hosts_of: HostsOf) -> list[Any]:
     consistent = get(f"/{prefix}/{{board:str}}/consistency")
     head_stream.__name__ = f"{prefix}_head_stream"
     consistency.__name__ = f"{prefix}_consistency"
-    return [stream(head_stream), consistent(consistency)]
+    stream_doc = Doc("every new signed head, as server-sent events", response="text/event-stream")
+    proof_doc = Doc(
+        "the proof that the head of size new extends the head of size old",
+        response=ConsistencyProof,
+        query=(("old", "the earlier size"), ("new", "the later size")),
+    )
+    return [
+        stream(documented(stream_doc)(head_stream)),
+        consistent(documented(proof_doc)(consistency)),
+    ]
