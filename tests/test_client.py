@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from evote import (
@@ -16,16 +19,20 @@ from evote import (
     Matter,
     Motion,
     QuestionId,
+    SignedTreeHead,
     SigningKey,
     VerifyKey,
     Voter,
     Window,
+    decode,
     decrypt_tally,
+    encode,
     read_roll_csv,
     verify_record,
 )
 from evote.client import Client, ServerError
 from evote.errors import Reason, Refused
+from evote.hazmat.transcript import Domain
 from tests.server import Served, serving
 
 ELECTION = ElectionId("client-e2e")
@@ -102,3 +109,41 @@ def test_every_role_through_the_client(served: Served, tmp_path: Path) -> None:
     report = verify_record(record, board_key=board_key, heads=[first, *receipts])
     assert report.valid, report.render()
     assert public.status()["phase"] == "decided"
+
+
+def test_an_observer_keeps_heads_and_catches_a_rewritten_board(
+    served: Served, tmp_path: Path
+) -> None:
+    """Run after the election above: the board is complete and its heads are kept."""
+    status = Client(served.url).election(ELECTION).status()
+    heads = tmp_path / "heads.jsonl"
+
+    def observe(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "evote.cli.main", "observe", served.url, ELECTION,
+             "--board-key", status["board_key"], "--heads", str(heads), *extra],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+
+    first = observe()
+    assert first.returncode == 0, first.stderr
+    assert "signed, and extends the 0 head(s) kept" in first.stdout
+    second = observe("--record", str(tmp_path / "record"))
+    assert second.returncode == 0, second.stderr
+    assert "extends the 1 head(s) kept" in second.stdout
+    assert "VALID: every check passed" in second.stdout
+    # A head of the same size, but not the one the server signed then: a rewritten board.
+    kept = decode(heads.read_bytes().splitlines()[0], SignedTreeHead)
+    other = SigningKey.generate()
+    forged = msgspec.structs.replace(kept, signature=other.sign(Domain.SIGN_TREE_HEAD, kept.head))
+    heads.write_bytes(encode(forged) + b"\n")
+    caught = observe()
+    assert caught.returncode == 1
+    assert "the board was rewritten" in caught.stderr
+    wrong_key = subprocess.run(
+        [sys.executable, "-m", "evote.cli.main", "observe", served.url, ELECTION,
+         "--board-key", other.verify_key.hex(), "--heads", str(tmp_path / "other.jsonl")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert wrong_key.returncode == 1
+    assert "not the one given" in wrong_key.stdout

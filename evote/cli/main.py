@@ -66,6 +66,29 @@ def _parser() -> argparse.ArgumentParser:
         help="file holding the operator's token (default: the database's name + .operator-token)",
     )  # fmt: skip
 
+    observe = commands.add_parser(
+        "observe",
+        help="keep a board's heads and check that nothing published is rewritten",
+        description=(
+            "Fetch the board's latest signed head, check its signature and that it extends every "
+            "head kept before (consistency proofs), keep it; follow new heads for a while; "
+            "download the record and verify it against every head kept."
+        ),
+    )
+    observe.add_argument("url", help="the server, e.g. http://127.0.0.1:8000")
+    observe.add_argument("board", help="the election's or community's id")
+    observe.add_argument("--board-key", help="the board key (hex) to hold the server to")
+    observe.add_argument(
+        "--heads", type=Path, default=None, help="where heads are kept (default BOARD.heads.jsonl)"
+    )
+    observe.add_argument(
+        "--follow", type=float, default=0, help="seconds to keep watching for new heads (0)"
+    )
+    observe.add_argument(
+        "--record", type=Path, default=None, help="download the record here and verify it"
+    )
+    _language_option(observe)
+
     verify = commands.add_parser(
         "verify",
         help="recount an election from its record alone",
@@ -191,6 +214,14 @@ def _run(arguments: argparse.Namespace) -> int:
         return serve(
             arguments.db, host=arguments.host, port=arguments.port,
             token_file=arguments.operator_token_file,
+        )  # fmt: skip
+    if arguments.command == "observe":
+        from evote.cli.observe import observe  # noqa: PLC0415
+
+        return observe(
+            arguments.url, arguments.board, board_key=arguments.board_key,
+            heads=arguments.heads, follow=arguments.follow, record=arguments.record,
+            language=arguments.lang,
         )  # fmt: skip
     from evote.cli import verification  # noqa: PLC0415
 
