@@ -21,7 +21,13 @@ from evote.errors import InvalidInput, UsageError
 from evote_server import communities, elections
 from evote_server.hosts import OPERATOR_TOKEN, AnyRequest, Server
 from evote_server.openapi import openapi
-from evote_server.problems import RequestError, handle_http, handle_invalid, handle_usage
+from evote_server.problems import (
+    RequestError,
+    handle_http,
+    handle_internal,
+    handle_invalid,
+    handle_usage,
+)
 from evote_server.proofs import ProofChecker
 from evote_server.store import Database
 
@@ -66,6 +72,7 @@ def create_app(
             UsageError: handle_usage,
             RequestError: handle_usage,
             HTTPException: handle_http,
+            Exception: handle_internal,
         },
         state=State({"server": server}),
         on_startup=[start],

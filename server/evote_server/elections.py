@@ -122,7 +122,10 @@ async def cast(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     ballot = await run(lambda: decode(raw, Ballot))
     proofs = None
     if server.proofs is not None:  # checked in a worker process, outside the lock
-        election = await run(lambda: server.elections.read(board, lambda a: a.election))
+        election = server.concluded.get(board)
+        if election is None:  # fixed once the ceremony concludes: read once, then kept
+            election = await run(lambda: server.elections.read(board, lambda a: a.election))
+            server.concluded[board] = election
         proofs = await server.proofs.check(election, raw)
 
     def step() -> InclusionReceipt:

@@ -22,6 +22,7 @@ from evote import (
     Board,
     CommunityBoard,
     CommunityDesk,
+    Election,
     ElectionId,
     SigningKey,
 )
@@ -138,6 +139,7 @@ class Server:
         self.database = database
         self.clock = clock
         self.proofs = proofs  # None: each ballot's proofs are checked in the step itself
+        self.concluded: dict[str, Election] = {}  # elections whose ceremony concluded
         self.elections: Hosts[Assembly] = Hosts(database, clock, "election", _assembly)
         self.communities: Hosts[CommunityDesk] = Hosts(database, clock, "community", _desk)
 

@@ -26,6 +26,7 @@ __all__ = [
     "Problem",
     "RequestError",
     "handle_http",
+    "handle_internal",
     "handle_invalid",
     "handle_usage",
     "status_of",
@@ -52,6 +53,7 @@ SERVER_PROBLEMS: Final = {
     "busy": (429, "the server is busy"),
     "too-many-attempts": (429, "too many wrong activation codes"),
     "http": (400, "the request is not one this server takes"),
+    "internal": (500, "the server failed; nothing acknowledged is lost"),
 }
 
 
@@ -127,6 +129,13 @@ def handle_usage(request: AnyRequest, error: Exception) -> Response[bytes]:  # n
     elif kind == "too-many-attempts":
         response.headers["retry-after"] = "3600"
     return response
+
+
+def handle_internal(request: AnyRequest, error: Exception) -> Response[bytes]:  # noqa: ARG001
+    """Anything unforeseen: a 500 problem that says nothing of the server's inside."""
+    status, title = SERVER_PROBLEMS["internal"]
+    detail = f"{type(error).__name__}: the step was not acknowledged; send it again"
+    return _response(Problem(type="/problems/internal", title=title, status=status, detail=detail))
 
 
 def handle_http(request: AnyRequest, error: Exception) -> Response[bytes]:  # noqa: ARG001

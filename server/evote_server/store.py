@@ -286,17 +286,17 @@ class DatabaseStorage:
         self._board = board
 
     def append(self, data: bytes) -> None:
-        self._database.execute(
+        self._database.execute(  # the next index: one look at the primary key's end
             "INSERT INTO entries (board, idx, data) VALUES (?, "
-            "(SELECT count(*) FROM entries WHERE board = ?), ?)",
+            "(SELECT coalesce(max(idx), -1) + 1 FROM entries WHERE board = ?), ?)",
             (self._board, self._board, data),
         )
 
     def __len__(self) -> int:
-        ((count,),) = self._database.execute(
-            "SELECT count(*) FROM entries WHERE board = ?", (self._board,)
+        ((last,),) = self._database.execute(
+            "SELECT coalesce(max(idx), -1) FROM entries WHERE board = ?", (self._board,)
         )
-        return int(count)
+        return int(last) + 1
 
     def entries(self, start: int = 0) -> Iterator[bytes]:
         rows = self._database.execute(
@@ -309,7 +309,7 @@ class DatabaseStorage:
     def add_head(self, data: bytes) -> None:
         self._database.execute(
             "INSERT INTO heads (board, seq, data) VALUES (?, "
-            "(SELECT count(*) FROM heads WHERE board = ?), ?)",
+            "(SELECT coalesce(max(seq), -1) + 1 FROM heads WHERE board = ?), ?)",
             (self._board, self._board, data),
         )
 
