@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 import tarfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
@@ -38,10 +38,19 @@ from evote._internal.community.proceedings import CommunityProceedings
 from evote._internal.encoding import Struct, decode, encode
 from evote._internal.proceedings import Proceedings
 from evote._internal.registry.roll import Roll
-from evote.errors import DETAIL, EvoteError, Reason, Refused
+from evote.errors import DETAIL, EvoteError, Reason, Refused, UsageError
 from evote.hazmat.signing import VerifyKey
 
-__all__ = ["Accepted", "Client", "CommunityClient", "Created", "ElectionClient", "ServerError"]
+__all__ = [
+    "Accepted",
+    "Client",
+    "CommunityClient",
+    "Created",
+    "ElectionClient",
+    "RemoteAssembly",
+    "RemoteDesk",
+    "ServerError",
+]
 
 T = TypeVar("T")
 _PAGE: Final = 1000
@@ -340,3 +349,212 @@ class CommunityClient(_BoardClient):
         for entry in self.entries():
             proceedings.apply(entry)
         return proceedings
+
+
+class RemoteAssembly:
+    """An :class:`~evote.Assembly` whose board is on a server: the same calls, over HTTP.
+
+    Each step is posted; ``at`` is the time the caller means, given to ``clock`` first (a
+    demonstration's clock that the server reads, ``evote serve --clock``); a real server uses its
+    own time. What the assembly knows — the election, its box, its results — comes from replaying
+    the server's board here, by the rules, as far as it has gone.
+    """
+
+    def __init__(
+        self, election: ElectionClient, *, clock: Callable[[int], None] | None = None
+    ) -> None:
+        self.remote = election
+        self._clock = clock
+        self._proceedings = Proceedings()
+        self._size = 0
+
+    def _at(self, at: int) -> None:
+        if self._clock is not None:
+            self._clock(at)
+
+    @property
+    def proceedings(self) -> Proceedings:
+        """The board replayed here, brought up to date."""
+        for entry in self.remote.entries(self._size):
+            self._proceedings.apply(entry)
+            self._size += 1
+        return self._proceedings
+
+    @property
+    def election(self) -> Any:  # noqa: ANN401 -- an Election
+        return self.proceedings.election
+
+    @property
+    def box(self) -> Any:  # noqa: ANN401 -- a BallotBox
+        return self.proceedings.box
+
+    def open(self, manifest: Struct, roll: Roll, *, at: int) -> None:
+        self._at(at)
+        self.remote.open(manifest, roll)
+
+    def announce(self, announcement: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.announce(announcement)
+
+    def deal(self, dealing: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.deal(dealing)
+
+    def complain(self, complaint: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.complain(complaint)
+
+    def conclude_ceremony(self, *, at: int) -> Any:  # noqa: ANN401 -- a CeremonyOutcome
+        self._at(at)
+        self.remote.conclude_ceremony()
+        return self.proceedings.election.ceremony
+
+    def issue_code(self, issue: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.issue_code(issue)
+
+    def bind(self, binding: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.bind(binding)
+
+    def delegate(self, delegation: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.delegate(delegation)
+
+    def revoke(self, revocation: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.revoke(revocation)
+
+    def cast(self, ballot: Struct, *, at: int) -> InclusionReceipt:
+        self._at(at)
+        return self.remote.cast(ballot)
+
+    def enter_paper(self, ballot: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.enter_paper(ballot)
+
+    def challenge(self, opened: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.challenge(opened)
+
+    def extend(self, extension: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.extend(extension)
+
+    def notice(self, notice: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.notice(notice)
+
+    def close(self, *, at: int) -> None:
+        self._at(at)
+        self.remote.close_box()
+
+    def publish_tally(self, *, at: int) -> Any:  # noqa: ANN401 -- a Tally
+        self._at(at)
+        self.remote.publish_tally()
+        return self.proceedings.tally
+
+    def add_share(self, share: Struct, *, at: int) -> None:
+        self._at(at)
+        self.remote.add_share(share)
+
+    def publish_results(self, *, at: int) -> Any:  # noqa: ANN401 -- the results
+        self._at(at)
+        self.remote.publish_results()
+        return self.proceedings.results
+
+
+class RemoteDesk:
+    """A :class:`~evote.CommunityDesk` whose board is on a server: the same calls, over HTTP.
+
+    As :class:`RemoteAssembly`: ``at`` goes to ``clock``, if any, before each step; each step
+    returns the :class:`Accepted` index of its entry. The charter and the first roll are posted
+    together, when the roll comes.
+    """
+
+    def __init__(
+        self, community: CommunityClient, *, clock: Callable[[int], None] | None = None
+    ) -> None:
+        self.remote = community
+        self._clock = clock
+        self._proceedings = CommunityProceedings()
+        self._size = 0
+        self._charter: Struct | None = None
+
+    def _at(self, at: int) -> None:
+        if self._clock is not None:
+            self._clock(at)
+
+    @property
+    def proceedings(self) -> CommunityProceedings:
+        """The board replayed here, brought up to date."""
+        for entry in self.remote.entries(self._size):
+            self._proceedings.apply(entry)
+            self._size += 1
+        return self._proceedings
+
+    @property
+    def charter(self) -> Any:  # noqa: ANN401 -- a Charter
+        return self.proceedings.charter
+
+    def progress(self, petition: str) -> Progress:
+        return self.remote.progress(petition)
+
+    def found(self, charter: Struct, *, at: int) -> None:
+        """Kept until the first roll: the server takes both as one step."""
+        self._at(at)
+        self._charter = charter
+
+    def publish_roll(self, roll: Roll, *, at: int) -> Accepted:
+        if self._charter is None:
+            raise UsageError("found the community with its charter first")
+        self._at(at)
+        return self.remote.found(self._charter, roll)
+
+    def _post(self, step: Callable[[Struct], Accepted], message: Struct, at: int) -> Accepted:
+        self._at(at)
+        return step(message)
+
+    def issue_code(self, issue: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.issue_code, issue, at)
+
+    def bind(self, binding: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.bind, binding, at)
+
+    def open_petition(self, petition: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.open_petition, petition, at)
+
+    def delegate(self, delegation: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.delegate, delegation, at)
+
+    def revoke_delegation(self, revocation: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.revoke_delegation, revocation, at)
+
+    def sign_petition(self, signature: Struct, *, at: int) -> Accepted:
+        """The server publishes the "reached" entry in the same step, if the rule is met."""
+        return self._post(self.remote.sign_petition, signature, at)
+
+    def close_due(self, *, at: int) -> Accepted:
+        self._at(at)
+        return self.remote.close_due()
+
+    def post_notice(self, notice: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.post_notice, notice, at)
+
+    def file_objection(self, objection: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.file_objection, objection, at)
+
+    def answer(self, answer: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.answer, answer, at)
+
+    def correct_roll(self, correction: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.correct_roll, correction, at)
+
+    def post_statement(self, statement: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.post_statement, statement, at)
+
+    def give_opinion(self, opinion: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.give_opinion, opinion, at)
+
+    def reply(self, reply: Struct, *, at: int) -> Accepted:
+        return self._post(self.remote.reply, reply, at)

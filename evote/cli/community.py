@@ -47,7 +47,9 @@ from evote import (
     SigningKey,
     Transaction,
     Unit,
+    VerifyKey,
 )
+from evote.client import RemoteDesk
 from evote.simulation import estate
 
 __all__ = ["COMMUNITY", "PETITION", "CommunityOutcome", "after_election", "before_election"]
@@ -63,7 +65,7 @@ RATING_QUESTION: Final = QuestionId("service")
 class CommunityOutcome:
     """The community's board, and what happened on it, for the demo's summary."""
 
-    desk: CommunityDesk
+    desk: CommunityDesk | RemoteDesk
     members: dict[PersonId, Member]
     convener: CommunityConvener
     events: dict[str, int] = field(default_factory=dict)
@@ -76,17 +78,21 @@ def community_key(name: str, seed: int) -> SigningKey:
 
 
 def before_election(
-    board: CommunityBoard, owners: int, seed: int, opens: int,
-    *, randomness: Randomness = OS_RANDOMNESS,
+    board: CommunityBoard | RemoteDesk, owners: int, seed: int, opens: int,
+    *, randomness: Randomness = OS_RANDOMNESS, board_key: VerifyKey | None = None,
 ) -> CommunityOutcome:  # fmt: skip
-    """Everything on the community's board before the vote that opens at ``opens``."""
+    """Everything on the community's board before the vote that opens at ``opens``.
+
+    ``board`` is a board here, or a server's (a :class:`~evote.client.RemoteDesk`), whose key is
+    ``board_key`` (by default the demo's, derived from ``seed``).
+    """
     rng = random.Random(seed + 1)  # noqa: S311 -- simulates the owners, not cryptography
     charter = Charter(
         community=COMMUNITY,
         name="莲花花园 Lianhua Garden",
         convener="莲花街道办事处 Lianhua street office",
         convener_key=community_key("convener", seed).verify_key,
-        board_key=community_key("community board", seed).verify_key,
+        board_key=board_key or community_key("community board", seed).verify_key,
         bank_key=community_key("bank", seed).verify_key,
         organisers=(
             Organiser(key=community_key("secretary", seed).verify_key,
@@ -95,7 +101,7 @@ def before_election(
                       role=OrganiserRole.PROPERTY_COMPANY, name="莲花物业 Lianhua Property"),
         ),
     )  # fmt: skip
-    desk = CommunityDesk(board)
+    desk = CommunityDesk(board) if isinstance(board, CommunityBoard) else board
     convener = CommunityConvener(community_key("convener", seed), charter)
     outcome = CommunityOutcome(desk=desk, members={}, convener=convener)
     events = outcome.events

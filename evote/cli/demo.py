@@ -49,6 +49,7 @@ from evote import (
     SigningKey,
     SqliteStorage,
     TrusteeKey,
+    VerifyKey,
     Voter,
     Window,
     decrypt_tally,
@@ -66,6 +67,8 @@ from evote.cli.community import (
     meeting_notice,
 )
 from evote.cli.invocation import evote_command
+from evote.cli.served import download, serving
+from evote.client import RemoteAssembly, RemoteDesk
 from evote.errors import UsageError
 from evote.simulation import estate
 
@@ -111,7 +114,7 @@ def _choices(rng: random.Random) -> Choices:
 class DemoOutcome:
     """What the simulation did, what should count, and a receipt to check by hand."""
 
-    assembly: Assembly
+    assembly: Assembly | RemoteAssembly
     board_key: SigningKey
     events: dict[str, int]
     counted: dict[PersonId, Choices] = field(default_factory=dict)
@@ -121,7 +124,9 @@ class DemoOutcome:
 class _Simulation:
     """Everything trustees, owners, proxies and the convener do, in time order."""
 
-    def __init__(self, assembly: Assembly, rng: random.Random, randomness: Randomness) -> None:
+    def __init__(
+        self, assembly: Assembly | RemoteAssembly, rng: random.Random, randomness: Randomness
+    ) -> None:
         self.assembly, self.rng, self.randomness = assembly, rng, randomness
         self.convener = Convener(SigningKey.generate(randomness=randomness))
         self.voters: dict[PersonId, Voter] = {}
@@ -245,23 +250,26 @@ class _Simulation:
 
 
 def simulate(
-    owners: int, seed: int, board: Board, *, randomness: Randomness = OS_RANDOMNESS,
-    roll: Roll | None = None, convened_by: Convening | None = None,
+    owners: int, seed: int, board: Board | RemoteAssembly,
+    *, randomness: Randomness = OS_RANDOMNESS, roll: Roll | None = None,
+    convened_by: Convening | None = None, key: VerifyKey | None = None,
 ) -> DemoOutcome:  # fmt: skip
-    """Run the whole vote onto ``board``; its key must be the one :func:`board_key` gives.
+    """Run the whole vote onto ``board``: a board here, whose key must be the one
+    :func:`board_key` gives, or a server's (a :class:`~evote.client.RemoteAssembly`) whose key
+    is ``key``.
 
     ``roll`` is the election's roll (by default a simulated estate of ``owners``); ``convened_by``
     the petition the manifest cites.
-    """
+    """  # noqa: D205
     rng = random.Random(seed)  # noqa: S311 -- simulates the owners' choices, not cryptography
-    assembly = Assembly(board)
+    assembly = Assembly(board) if isinstance(board, Board) else board
     simulation = _Simulation(assembly, rng, randomness)
     manifest = Manifest(
         election=ELECTION,
         title="2026年度业主大会 Owners' assembly 2026",
         convener="业主大会筹备组 Preparatory group",
         convener_key=simulation.convener.key,
-        board_key=board_key(seed).verify_key,
+        board_key=key or board_key(seed).verify_key,
         window=Window(opens=OPENS, closes=CLOSES),
         trustees=3,
         threshold=2,
@@ -276,8 +284,8 @@ def simulate(
     simulation.paper()
     assembly.close(at=CLOSES)
     assembly.publish_tally(at=CLOSES + 60)
-    for key in (keys[0], keys[2]):  # trustee 2 is absent
-        share = decrypt_tally(key, assembly.box, randomness=randomness)
+    for trustee_key in (keys[0], keys[2]):  # trustee 2 is absent
+        share = decrypt_tally(trustee_key, assembly.box, randomness=randomness)
         assembly.add_share(share, at=CLOSES + 120)
     assembly.publish_results(at=CLOSES + 180)
     results = simulation.convener.notice(
@@ -285,7 +293,8 @@ def simulate(
         until=CLOSES + 15 * 86_400,
     )  # fmt: skip
     assembly.notice(results, at=CLOSES + 240)
-    board.sign_head(at=CLOSES + 300)
+    if isinstance(board, Board):  # a server signs a head after each step
+        board.sign_head(at=CLOSES + 300)
     return DemoOutcome(
         assembly=assembly,
         board_key=board_key(seed),
@@ -296,25 +305,33 @@ def simulate(
 
 
 def simulate_community(
-    owners: int, seed: int, community_board: CommunityBoard, board: Board,
-    *, randomness: Randomness = OS_RANDOMNESS,
+    owners: int, seed: int, community_board: CommunityBoard | RemoteDesk,
+    board: Board | RemoteAssembly, *, randomness: Randomness = OS_RANDOMNESS,
+    keys: tuple[VerifyKey, VerifyKey] | None = None,
 ) -> tuple[CommunityOutcome, DemoOutcome]:  # fmt: skip
     """The community's board before and after the vote, and the vote it convenes (spec §16).
 
-    ``community_board``'s key must be ``community_key("community board", seed)``, ``board``'s
-    :func:`board_key`; both boards end with a signed head over every entry.
+    Boards here: ``community_board``'s key must be ``community_key("community board", seed)``,
+    ``board``'s :func:`board_key`, and both end with a signed head over every entry. A server's
+    (:class:`~evote.client.RemoteDesk`, :class:`~evote.client.RemoteAssembly`): ``keys`` are
+    their board keys, the community's then the election's.
     """
-    community = before_election(community_board, owners, seed, OPENS, randomness=randomness)
+    community_key_, election_key = keys or (None, None)
+    community = before_election(
+        community_board, owners, seed, OPENS, randomness=randomness, board_key=community_key_
+    )
     assert community.roll is not None
     roll = Roll(election=ELECTION, units=community.roll.units, persons=community.roll.persons)
     outcome = simulate(
-        owners, seed, board, roll=roll, convened_by=convening(), randomness=randomness
-    )
+        owners, seed, board, roll=roll, convened_by=convening(), randomness=randomness,
+        key=election_key,
+    )  # fmt: skip
     manifest = outcome.assembly.election.manifest
     meeting_notice(community, manifest, at=OPENS - 20 * 86_400)
     results = tuple(outcome.assembly.proceedings.results or ())
     after_election(community, manifest, results, seed, decided=CLOSES + 300)
-    community_board.sign_head(at=community_board.latest)
+    if isinstance(community_board, CommunityBoard):  # a server signs a head after each step
+        community_board.sign_head(at=community_board.latest)
     return community, outcome
 
 
@@ -375,8 +392,8 @@ _SAY: Final = {
         "community-after": "  after the vote: the results posted; {statements} daily fund "
         "statements, {transfers} large transfer citing the fund motion; {opinions} opinions "
         "on the service, each with a reply",
-        "board": "  boards: {entries} entries in {board}, {community_entries} in {community_board}"
-        "; record exported to {record}/ (the election's in {election_record}/)",
+        "served": "  served by evote serve at {url} from {database}, every role a client over HTTP",
+        "exported": "  records exported to {record}/ (the election's in {election_record}/)",
         "recount": "  recount it yourself:  {command}",
         "receipt": "  check a voter's receipt:  {command}",
         "done": "  done in {seconds:.1f} s",
@@ -395,8 +412,8 @@ _SAY: Final = {
         "{objections} 项名册异议成立，名册已更正；会议通知于投票开始前 20 天发布",
         "community-after": "  表决之后：公布表决结果；{statements} 份共有资金日流水，"
         "{transfers} 笔大额转账引用了维修资金议题；{opinions} 条服务意见，均已回复",
-        "board": "  公告板：{entries} 条，保存在 {board}；社区公告板 {community_entries} 条，保存在 "
-        "{community_board}；记录已导出至 {record}/（选举记录在 {election_record}/）",
+        "served": "  由 evote serve 在 {url} 提供服务（数据库 {database}），各方均通过 HTTP 访问",
+        "exported": "  记录已导出至 {record}/（选举记录在 {election_record}/）",
         "recount": "  自行重新计票：  {command}",
         "receipt": "  核对业主的回执：  {command}",
         "done": "  用时 {seconds:.1f} 秒",
@@ -405,50 +422,44 @@ _SAY: Final = {
 
 
 def run_demo(
-    *, owners: int, seed: int, record: Path, jobs: int, language: Language = Language.EN
-) -> int:
+    *, owners: int, seed: int, record: Path, jobs: int, language: Language = Language.EN,
+    in_process: bool = False,
+) -> int:  # fmt: skip
+    """The demo over a real server on SQLite (or, ``in_process``, on boards of this process)."""
     if owners < 3:
         raise UsageError("--owners must be at least 3")
     started = time.perf_counter()
     record = Path(record)
-    board_file = record.with_name(record.name + ".board.sqlite")
-    community_file = record.with_name(record.name + ".community.sqlite")
     receipt_file = record.with_name(record.name + ".receipt.json")
+    files = {
+        suffix: record.with_name(record.name + suffix)
+        for suffix in (".board.sqlite", ".community.sqlite", ".server.sqlite", ".clock")
+    }
     _fresh(record, "record.json")
-    _fresh(board_file, ".board.sqlite")
-    _fresh(community_file, ".community.sqlite")
     _fresh(receipt_file, ".receipt.json")
-    community_storage = SqliteStorage(community_file)
-    community_board = CommunityBoard(
-        COMMUNITY, community_storage, community_key("community board", seed)
-    )
-    storage = SqliteStorage(board_file)
-    board = Board(ELECTION, storage, board_key(seed))
-    community, outcome = simulate_community(owners, seed, community_board, board)
-    assembly = outcome.assembly
-    election = assembly.election
-    roll = election.roll
+    for suffix, path in files.items():
+        _fresh(path, suffix)
+        for extra in ("-wal", "-shm"):
+            Path(f"{path}{extra}").unlink(missing_ok=True)
     say = _SAY[language]
-    _say_community(say, election.manifest.title, roll, community)
-    print(say["events"].format_map({k.replace("-", "_"): v for k, v in outcome.events.items()}))
-    counts = assembly.proceedings.counts
-    if counts is None or list(counts) != expected_counts(roll, outcome.counted):
-        raise RuntimeError("the decrypted tally differs from the simulated intentions: a bug")
-    print(say["decrypted"])
-    print(say["community-after"].format_map(community.events))
     election_record = record / "elections" / ELECTION
-    export_record(community_board, record)
-    election_record.parent.mkdir()
-    election_record.parent.chmod(0o755)  # for everyone to read, whatever the umask (spec §14.1)
-    export_record(board, election_record)
-    storage.close()
-    community_storage.close()
+    if in_process:
+        community, outcome, where = _in_process(owners, seed, record, files)
+        _summary(say, community, outcome)
+    else:
+        with serving(files[".server.sqlite"], files[".clock"], OPENS - 80 * 86_400) as server:
+            desk, remote, keys = server.hosts(COMMUNITY, ELECTION)
+            community, outcome = simulate_community(owners, seed, desk, remote, keys=keys)
+            _summary(say, community, outcome)  # read from the server's boards
+            download(desk, record)
+            (record / "elections").mkdir(mode=0o755)
+            (record / "elections").chmod(0o755)
+            download(remote, election_record)
+            where = say["served"].format(url=server.url, database=server.database)
     if outcome.receipt is not None:
         receipt_file.write_bytes(encode(outcome.receipt) + b"\n")
-    print(say["board"].format(
-        entries=len(board), board=board_file, community_entries=len(community_board),
-        community_board=community_file, record=record, election_record=election_record,
-    ), end="\n\n")  # fmt: skip
+    print(where)
+    print(say["exported"].format(record=record, election_record=election_record), end="\n\n")
     verdict = verify_community_record(record, jobs=jobs)
     evote = evote_command()
     print(verdict.render(language, command=evote), end="")
@@ -458,6 +469,45 @@ def run_demo(
     print(say["receipt"].format(command=receipt + shlex.quote(str(election_record))))
     print(say["done"].format(seconds=time.perf_counter() - started))
     return 0 if verdict.valid else 1
+
+
+def _summary(say: Mapping[str, str], community: CommunityOutcome, outcome: DemoOutcome) -> None:
+    """What happened, and the check that the decrypted tally is what the owners meant."""
+    assembly = outcome.assembly
+    election = assembly.election
+    roll = election.roll
+    _say_community(say, election.manifest.title, roll, community)
+    print(say["events"].format_map({k.replace("-", "_"): v for k, v in outcome.events.items()}))
+    counts = assembly.proceedings.counts
+    if counts is None or list(counts) != expected_counts(roll, outcome.counted):
+        raise RuntimeError("the decrypted tally differs from the simulated intentions: a bug")
+    print(say["decrypted"])
+    print(say["community-after"].format_map(community.events))
+
+
+def _in_process(
+    owners: int, seed: int, record: Path, files: dict[str, Path]
+) -> tuple[CommunityOutcome, DemoOutcome, str]:
+    """The demo on boards of this process, each in its SQLite file; exported to ``record``."""
+    community_storage = SqliteStorage(files[".community.sqlite"])
+    community_board = CommunityBoard(
+        COMMUNITY, community_storage, community_key("community board", seed)
+    )
+    storage = SqliteStorage(files[".board.sqlite"])
+    board = Board(ELECTION, storage, board_key(seed))
+    community, outcome = simulate_community(owners, seed, community_board, board)
+    election_record = record / "elections" / ELECTION
+    export_record(community_board, record)
+    election_record.parent.mkdir()
+    election_record.parent.chmod(0o755)  # for everyone to read, whatever the umask (spec §14.1)
+    export_record(board, election_record)
+    storage.close()
+    community_storage.close()
+    where = (
+        f"  boards: {len(board)} entries in {files['.board.sqlite']}, {len(community_board)} in "
+        f"{files['.community.sqlite']}"
+    )
+    return community, outcome, where
 
 
 def _say_community(

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
         help="directory to export the record to (default demo-record; an earlier demo's is replaced)",
     )  # fmt: skip
     demo.add_argument("--jobs", type=_positive, default=_cores(), help="processes for verification")
+    demo.add_argument(
+        "--in-process", action="store_true",
+        help="run every role in this process on SQLite boards, without a server",
+    )  # fmt: skip
     _language_option(demo)
 
     serve = commands.add_parser(
@@ -61,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=_positive, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--clock", type=Path, default=None,
+        help="for demonstrations only: read the server's time from this file (Unix seconds)",
+    )  # fmt: skip
     serve.add_argument(
         "--operator-token-file", type=Path, default=None,
         help="file holding the operator's token (default: the database's name + .operator-token)",
@@ -207,13 +215,14 @@ def _run(arguments: argparse.Namespace) -> int:
             record=arguments.record,
             jobs=arguments.jobs,
             language=arguments.lang,
+            in_process=arguments.in_process,
         )
     if arguments.command == "serve":
         from evote.cli.serve import serve  # noqa: PLC0415
 
         return serve(
             arguments.db, host=arguments.host, port=arguments.port,
-            token_file=arguments.operator_token_file,
+            token_file=arguments.operator_token_file, clock=arguments.clock,
         )  # fmt: skip
     if arguments.command == "observe":
         from evote.cli.observe import observe  # noqa: PLC0415

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from evote.errors import UsageError
@@ -16,7 +17,23 @@ from evote.errors import UsageError
 __all__ = ["serve"]
 
 
-def serve(database: str, *, host: str, port: int, token_file: Path | None) -> int:
+def _file_clock(path: Path) -> Callable[[], float]:
+    """The time written in ``path`` (Unix seconds), read at each step: a demonstration's clock."""
+
+    def now() -> float:
+        try:
+            return float(path.read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            raise UsageError(f"the clock file {path} holds no time") from None
+
+    print(f"evote: the server's time is read from {path}: for demonstrations only",
+          file=sys.stderr)  # fmt: skip
+    return now
+
+
+def serve(
+    database: str, *, host: str, port: int, token_file: Path | None, clock: Path | None = None
+) -> int:
     """Serve ``database``: an SQLite file's path, or a ``postgresql://`` URL."""
     try:
         import uvicorn  # noqa: PLC0415 -- the server is an optional extra
@@ -42,6 +59,7 @@ def serve(database: str, *, host: str, port: int, token_file: Path | None) -> in
     db.set_setting(OPERATOR_TOKEN, token_hash(token))
     where = "PostgreSQL" if not isinstance(database, str) or "://" in database else database
     print(f"evote: serving {where} on http://{host}:{port}", file=sys.stderr, flush=True)
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    app = create_app(db) if clock is None else create_app(db, clock=_file_clock(clock))
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     db.close()
     return 0
