@@ -37,11 +37,13 @@ from evote import (
     decode,
     decrypt_tally,
     encode,
+    prepare_ballot,
     read_roll_csv,
     verify_consistency_proof,
     verify_receipt,
     verify_record,
 )
+from tests.elections import world
 from tests.server import Served, postgres_schema, serving
 
 ELECTION = ElectionId("server-e2e")
@@ -106,6 +108,11 @@ def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
     opened = convener_client.post(f"/elections/{ELECTION}/open", content=opening)
     assert opened.status_code == 201, opened.text
     assert opened.json()["index"] == 1
+    early = world({"A": [8_000]})  # any well-formed ballot: there is no election to cast in yet
+    early.bind_everyone()
+    too_soon = early.ballot("A", {"hire": [0]}).ballot
+    _problem(observer.post(f"/elections/{ELECTION}/ballots", content=encode(too_soon)), 409,
+             "wrong-phase")  # fmt: skip
 
     # The trustees' ceremony, relayed by the convener.
     trustees = [CeremonyTrustee.start(manifest.ceremony_parameters(), i) for i in (1, 2, 3)]
@@ -141,6 +148,11 @@ def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
         receipt = decode(cast.content, InclusionReceipt)
         verify_receipt(receipt, board_key)
         receipts.append((ballot, receipt))
+    # A device casting in another owner's name is refused.
+    for_another = prepare_ballot(election, roll.persons[2].id, voters[0].credential,
+                                 {RENEW: [Motion.AGREE]}, counter=7).ballot  # fmt: skip
+    _problem(observer.post(f"/elections/{ELECTION}/ballots", content=encode(for_another)), 403,
+             "not-authorised")  # fmt: skip
     # Resent, a ballot gets the same entry back.
     ballot, receipt = receipts[0]
     again = decode(observer.post(f"/elections/{ELECTION}/ballots", content=encode(ballot)).content,
@@ -155,8 +167,16 @@ def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
 
     # Close, tally, decrypt with two trustees, results.
     time.sleep(max(0.0, manifest.window.closes - time.time()) + 1)
-    for step in ("close", "tally"):
-        assert convener_client.post(f"/elections/{ELECTION}/{step}").status_code == 201
+    assert convener_client.post(f"/elections/{ELECTION}/close").status_code == 201
+    late = voters[0].prepare_ballot(election, {RENEW: [Motion.OPPOSE]}).ballot
+    _problem(observer.post(f"/elections/{ELECTION}/ballots", content=encode(late)), 409,
+             "outside-window")  # fmt: skip
+    assert convener_client.post(f"/elections/{ELECTION}/tally").status_code == 201
+    # A trustee cannot post a share in another trustee's name.
+    box = _proceedings(observer, ELECTION).box
+    theirs = msgspec.structs.replace(decrypt_tally(keys[0], box), trustee=keys[1].trustee)
+    _problem(observer.post(f"/elections/{ELECTION}/shares", content=encode(theirs)), 422,
+             "share-invalid")  # fmt: skip
     for key in keys[:2]:
         box = _proceedings(observer, ELECTION).box  # each trustee recounts the box itself
         shared = observer.post(f"/elections/{ELECTION}/shares",

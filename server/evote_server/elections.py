@@ -36,7 +36,7 @@ from evote import (
     TallyShare,
     decode,
 )
-from evote.errors import UsageError
+from evote.errors import Reason, Refused, UsageError
 from evote_server.hosts import AnyRequest, Hosts, Server
 from evote_server.openapi import Doc, documented
 from evote_server.problems import RequestError
@@ -124,7 +124,10 @@ async def cast(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
     if server.proofs is not None:  # checked in a worker process, outside the lock
         election = server.concluded.get(board)
         if election is None:  # fixed once the ceremony concludes: read once, then kept
-            election = await run(lambda: server.elections.read(board, lambda a: a.election))
+            try:
+                election = await run(lambda: server.elections.read(board, lambda a: a.election))
+            except UsageError as error:  # no election to cast in yet
+                raise Refused(Reason.WRONG_PHASE, f"no ballot yet: {error}") from None
             server.concluded[board] = election
         proofs = await server.proofs.check(election, raw)
 
