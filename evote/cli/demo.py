@@ -392,6 +392,7 @@ _SAY: Final = {
         "community-after": "  after the vote: the results posted; {statements} daily fund "
         "statements, {transfers} large transfer citing the fund motion; {opinions} opinions "
         "on the service, each with a reply",
+        "boards": "  boards: {entries} entries in {board}, {community_entries} in {community_board}",
         "served": "  served by evote serve at {url} from {database}, every role a client over HTTP",
         "exported": "  records exported to {record}/ (the election's in {election_record}/)",
         "recount": "  recount it yourself:  {command}",
@@ -412,6 +413,8 @@ _SAY: Final = {
         "{objections} 项名册异议成立，名册已更正；会议通知于投票开始前 20 天发布",
         "community-after": "  表决之后：公布表决结果；{statements} 份共有资金日流水，"
         "{transfers} 笔大额转账引用了维修资金议题；{opinions} 条服务意见，均已回复",
+        "boards": "  公告板：{entries} 条，保存在 {board}；社区公告板 {community_entries} 条，保存在 "
+        "{community_board}",
         "served": "  由 evote serve 在 {url} 提供服务（数据库 {database}），各方均通过 HTTP 访问",
         "exported": "  记录已导出至 {record}/（选举记录在 {election_record}/）",
         "recount": "  自行重新计票：  {command}",
@@ -444,8 +447,12 @@ def run_demo(
     say = _SAY[language]
     election_record = record / "elections" / ELECTION
     if in_process:
-        community, outcome, where = _in_process(owners, seed, record, files)
+        community, outcome, sizes = _in_process(owners, seed, record, files)
         _summary(say, community, outcome)
+        where = say["boards"].format(
+            entries=sizes[0], board=files[".board.sqlite"], community_entries=sizes[1],
+            community_board=files[".community.sqlite"],
+        )  # fmt: skip
     else:
         with serving(files[".server.sqlite"], files[".clock"], OPENS - 80 * 86_400) as server:
             desk, remote, keys = server.hosts(COMMUNITY, ELECTION)
@@ -487,7 +494,7 @@ def _summary(say: Mapping[str, str], community: CommunityOutcome, outcome: DemoO
 
 def _in_process(
     owners: int, seed: int, record: Path, files: dict[str, Path]
-) -> tuple[CommunityOutcome, DemoOutcome, str]:
+) -> tuple[CommunityOutcome, DemoOutcome, tuple[int, int]]:
     """The demo on boards of this process, each in its SQLite file; exported to ``record``."""
     community_storage = SqliteStorage(files[".community.sqlite"])
     community_board = CommunityBoard(
@@ -503,11 +510,7 @@ def _in_process(
     export_record(board, election_record)
     storage.close()
     community_storage.close()
-    where = (
-        f"  boards: {len(board)} entries in {files['.board.sqlite']}, {len(community_board)} in "
-        f"{files['.community.sqlite']}"
-    )
-    return community, outcome, where
+    return community, outcome, (len(board), len(community_board))
 
 
 def _say_community(
