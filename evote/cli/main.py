@@ -97,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _language_option(observe)
 
+    from evote.cli.roles import add_role_commands  # noqa: PLC0415
+
+    add_role_commands(commands)
+
     verify = commands.add_parser(
         "verify",
         help="recount an election from its record alone",
@@ -206,51 +210,74 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(arguments: argparse.Namespace) -> int:
     """Run the command ``arguments`` name; its exit status."""
-    if arguments.command == "demo":
-        from evote.cli.demo import run_demo  # noqa: PLC0415 -- keep `evote --help` fast
-
-        return run_demo(
-            owners=arguments.owners,
-            seed=arguments.seed,
-            record=arguments.record,
-            jobs=arguments.jobs,
-            language=arguments.lang,
-            in_process=arguments.in_process,
-        )
-    if arguments.command == "serve":
-        from evote.cli.serve import serve  # noqa: PLC0415
-
-        return serve(
-            arguments.db, host=arguments.host, port=arguments.port,
-            token_file=arguments.operator_token_file, clock=arguments.clock,
-        )  # fmt: skip
-    if arguments.command == "observe":
-        from evote.cli.observe import observe  # noqa: PLC0415
-
-        return observe(
-            arguments.url, arguments.board, board_key=arguments.board_key,
-            heads=arguments.heads, follow=arguments.follow, record=arguments.record,
-            language=arguments.lang,
-        )  # fmt: skip
+    commands = {
+        "demo": _demo, "serve": _serve, "observe": _observe, "convener": _role,
+        "trustee": _role, "owner": _role, "verify": _verify,
+    }  # fmt: skip
+    command = commands.get(arguments.command)
+    if command is not None:
+        return command(arguments)
     from evote.cli import verification  # noqa: PLC0415
 
-    if arguments.command == "verify":
-        return verification.verify(
-            arguments.record,
-            as_json=arguments.json,
-            jobs=arguments.jobs,
-            progress=not arguments.no_progress and sys.stderr.isatty(),
-            heads=arguments.head,
-            board_key=arguments.board_key,
-            manifest_hash=arguments.manifest_hash,
-            charter_hash=arguments.charter_hash,
-            language=arguments.lang,
-        )
     if arguments.command == "verify-receipt":
         return verification.verify_receipt_command(
             arguments.receipt, arguments.record, arguments.head, arguments.proof, arguments.key
         )
     return verification.verify_consistency_command(arguments.proof, arguments.key)
+
+
+def _demo(arguments: argparse.Namespace) -> int:
+    from evote.cli.demo import run_demo  # noqa: PLC0415 -- keep `evote --help` fast
+
+    return run_demo(
+        owners=arguments.owners,
+        seed=arguments.seed,
+        record=arguments.record,
+        jobs=arguments.jobs,
+        language=arguments.lang,
+        in_process=arguments.in_process,
+    )
+
+
+def _serve(arguments: argparse.Namespace) -> int:
+    from evote.cli.serve import serve  # noqa: PLC0415
+
+    return serve(
+        arguments.db, host=arguments.host, port=arguments.port,
+        token_file=arguments.operator_token_file, clock=arguments.clock,
+    )  # fmt: skip
+
+
+def _observe(arguments: argparse.Namespace) -> int:
+    from evote.cli.observe import observe  # noqa: PLC0415
+
+    return observe(
+        arguments.url, arguments.board, board_key=arguments.board_key,
+        heads=arguments.heads, follow=arguments.follow, record=arguments.record,
+        language=arguments.lang,
+    )  # fmt: skip
+
+
+def _role(arguments: argparse.Namespace) -> int:
+    from evote.cli.roles import run_role  # noqa: PLC0415
+
+    return run_role(arguments)
+
+
+def _verify(arguments: argparse.Namespace) -> int:
+    from evote.cli import verification  # noqa: PLC0415
+
+    return verification.verify(
+        arguments.record,
+        as_json=arguments.json,
+        jobs=arguments.jobs,
+        progress=not arguments.no_progress and sys.stderr.isatty(),
+        heads=arguments.head,
+        board_key=arguments.board_key,
+        manifest_hash=arguments.manifest_hash,
+        charter_hash=arguments.charter_hash,
+        language=arguments.lang,
+    )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,81 @@
+"""Every role from the command line against a real server: an election end to end (issue 10)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.server import serving
+
+ROLL = "unit,building,area,owner\n1-101,1,89.12,A\n1-102,1,102.30,B\n1-201,1,65.12,C\n"
+
+
+def _evote(*arguments: str | Path, cwd: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "evote.cli.main", *map(str, arguments)],
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, f"{arguments}\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_an_election_from_the_command_line(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        url, here = server.url, tmp_path
+        _evote("convener", "create", url, "cli-vote", "--operator-token-file",
+               tmp_path / "operator-token", cwd=here)  # fmt: skip
+        assert (here / "convener.json").stat().st_mode & 0o777 == 0o600
+        now = int(time.time())
+        (here / "manifest.json").write_text(json.dumps({
+            "title": "Owners' assembly", "convener": "Preparatory group",
+            "window": {"opens": now - 60, "closes": now + 40}, "trustees": 2, "threshold": 2,
+            "questions": [{"kind": "motion", "id": "renew", "title": "Renew the property company",
+                           "matter": "property-service"}],
+        }))  # fmt: skip
+        (here / "roll.csv").write_text(ROLL)
+        (here / "passphrase").write_text("correct horse battery staple\n")
+        assert "3 persons" in _evote("convener", "open", "--manifest", "manifest.json",
+                                     "--roll", "roll.csv", cwd=here)  # fmt: skip
+        trustee = ("--passphrase-file", "passphrase")
+        for i in (1, 2):
+            _evote("trustee", "start", url, "cli-vote", "--index", str(i), "--state", f"state-{i}",
+                   "--out", f"announcement-{i}.json", *trustee, cwd=here)  # fmt: skip
+        _evote("convener", "relay", "announcement-1.json", "announcement-2.json", cwd=here)
+        for i in (1, 2):
+            _evote("trustee", "deal", url, "cli-vote", "--state", f"state-{i}",
+                   "--out", f"dealing-{i}.json", *trustee, cwd=here)  # fmt: skip
+        _evote("convener", "relay", "dealing-1.json", "dealing-2.json", cwd=here)
+        _evote("convener", "step", "conclude", cwd=here)
+        for i in (1, 2):
+            _evote("trustee", "finish", url, "cli-vote", "--state", f"state-{i}",
+                   "--out", f"key-{i}", *trustee, cwd=here)  # fmt: skip
+
+        _evote("convener", "codes", "--out", "codes.csv", cwd=here)
+        with (here / "codes.csv").open(encoding="utf-8") as file:
+            codes = {row["person"]: row["code"] for row in csv.DictReader(file)}
+        for person, choice in (("A", 0), ("B", 0), ("C", 1)):
+            device = f"device-{person}.json"
+            _evote("owner", "bind", url, "cli-vote", "--person", person, "--code", codes[person],
+                   "--device", device, cwd=here)  # fmt: skip
+            (here / f"choices-{person}.json").write_text(json.dumps({"renew": [choice]}))
+            audit = ("--challenge", f"audit-{person}.json") if person == "A" else ()
+            out = _evote("owner", "vote", "--choices", f"choices-{person}.json", "--receipt",
+                         f"receipt-{person}.json", "--device", device, *audit, cwd=here)  # fmt: skip
+            assert "tracking code" in out
+        assert "extends the receipt's" in _evote(
+            "owner", "check", "--receipt", "receipt-A.json", "--device", "device-A.json", cwd=here
+        )
+
+        time.sleep(max(0.0, now + 40 - time.time()) + 1)
+        _evote("convener", "step", "close", cwd=here)
+        _evote("convener", "step", "tally", cwd=here)
+        for i in (1, 2):
+            _evote("trustee", "decrypt", url, "cli-vote", "--key", f"key-{i}", *trustee, cwd=here)
+        _evote("convener", "step", "results", cwd=here)
+        observed = _evote("observe", url, "cli-vote", "--record", "downloaded", cwd=here)
+        assert "VALID: every check passed" in observed
+        assert "PASSED" in observed  # 2 of 3 agree, by area and by headcount
