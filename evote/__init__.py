@@ -190,7 +190,7 @@ from evote._internal.election.tally import (
     combine_tally,
 )
 from evote._internal.election.voter import Voter
-from evote._internal.encoding import Bytes32, decode, encode
+from evote._internal.encoding import Bytes32, decode, decode_prevalidated, encode
 from evote._internal.host.assembly import Assembly
 from evote._internal.host.board import Board, export_record
 from evote._internal.host.community import CommunityBoard, CommunityDesk
@@ -366,6 +366,7 @@ __all__ = [
     "compute_results",
     "conclude",
     "decode",
+    "decode_prevalidated",
     "decrypt_tally",
     "election_pool",
     "encode",

@@ -67,6 +67,7 @@ class Assembly:
         self.proceedings = Proceedings(check_proofs=self._check_proofs)
         self._ballot_at: dict[bytes, int] = {}  # tracking code → index of its entry, for resends
         self._checked_ahead: bytes | None = None  # the ballot being published with ProofsChecked
+        self._catching_up = False  # applying entries another host of this board accepted
         self._broken = False
         for entry in board.entries():
             self.proceedings.apply(entry)
@@ -83,9 +84,17 @@ class Assembly:
         election's lock, catches up before it applies a step (design §4).
         """
         self._require_unbroken()
-        for entry in self.board.catch_up():
-            self.proceedings.apply(entry)
-            self._remember(entry)
+        entries = self.board.catch_up()
+        # Another host of this board applied these by the same rules, proofs included, before it
+        # stored them: every other rule is applied again here, the proofs are not (the verifier
+        # checks them all, spec §15.7).
+        self._catching_up = True
+        try:
+            for entry in entries:
+                self.proceedings.apply(entry)
+                self._remember(entry)
+        finally:
+            self._catching_up = False
 
     def publish(self, event: AnyEvent, *, at: int) -> Entry:
         """Apply ``event`` by the rules, then append it to the board; raise if it is refused.
@@ -108,7 +117,11 @@ class Assembly:
             raise UsageError("the board failed to store an entry: rebuild the assembly from it")
 
     def _check_proofs(self, ballot: Ballot) -> None:
-        """The box's proof check: skipped for the ballot whose proofs were checked ahead."""
+        """The box's proof check: skipped for the ballot whose proofs were checked ahead, and
+        while catching up with ballots another host of this board accepted.
+        """  # noqa: D205
+        if self._catching_up:
+            return
         if self._checked_ahead is None or bytes(ballot.tracking_code()) != self._checked_ahead:
             check_ballot_proofs(self.proceedings.election, ballot)
 
