@@ -58,14 +58,27 @@ def test_an_election_from_the_command_line(tmp_path: Path) -> None:
         with (here / "codes.csv").open(encoding="utf-8") as file:
             codes = {row["person"]: row["code"] for row in csv.DictReader(file)}
         for person, choice in (("A", 0), ("B", 0), ("C", 1)):
-            device = f"device-{person}.json"
             _evote("owner", "bind", url, "cli-vote", "--person", person, "--code", codes[person],
-                   "--device", device, cwd=here)  # fmt: skip
+                   "--device", f"device-{person}.json", cwd=here)  # fmt: skip
             (here / f"choices-{person}.json").write_text(json.dumps({"renew": [choice]}))
+        for person in ("A", "B"):
             audit = ("--challenge", f"audit-{person}.json") if person == "A" else ()
             out = _evote("owner", "vote", "--choices", f"choices-{person}.json", "--receipt",
-                         f"receipt-{person}.json", "--device", device, *audit, cwd=here)  # fmt: skip
+                         f"receipt-{person}.json", "--device", f"device-{person}.json", *audit,
+                         cwd=here)  # fmt: skip
             assert "tracking code" in out
+        # C gives their vote to B, who casts it; C revokes, then votes in person after all.
+        proxy = _evote("owner", "key", "--device", "device-B.json", cwd=here).strip()
+        _evote("owner", "delegate", "--proxy", proxy, "--expires", str(now + 40), "--out",
+               "delegation-C.json", "--device", "device-C.json", cwd=here)  # fmt: skip
+        assert "cast for C" in _evote(
+            "owner", "vote", "--choices", "choices-B.json", "--for", "delegation-C.json",
+            "--receipt", "receipt-B-for-C.json", "--device", "device-B.json", cwd=here,
+        )  # fmt: skip
+        _evote("owner", "revoke", "--delegation", "delegation-C.json", "--device",
+               "device-C.json", cwd=here)  # fmt: skip
+        _evote("owner", "vote", "--choices", "choices-C.json", "--receipt", "receipt-C.json",
+               "--device", "device-C.json", cwd=here)  # fmt: skip
         assert "extends the receipt's" in _evote(
             "owner", "check", "--receipt", "receipt-A.json", "--device", "device-A.json", cwd=here
         )

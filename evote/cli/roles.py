@@ -26,6 +26,7 @@ from evote import (
     Complaint,
     Convener,
     Dealing,
+    Delegation,
     ElectionId,
     InclusionReceipt,
     Manifest,
@@ -179,54 +180,101 @@ def trustee_decrypt(arguments: Any) -> int:  # noqa: ANN401
 
 
 def owner_command(action: str, arguments: Any) -> int:  # noqa: ANN401
-    device_path: Path = arguments.device
     if action == "bind":
-        client = Client(arguments.url).election(arguments.election)
-        manifest = client.proceedings().manifest
-        voter = Voter.create(PersonId(arguments.person))
-        client.bind(voter.bind(manifest, arguments.code))
-        status = client.status()
-        write_profile(device_path, {
-            "url": arguments.url, "election": arguments.election, "person": arguments.person,
-            "credential": voter.credential.seed.hex(), "counter": 0,
-            "board_key": status["board_key"],
-        })  # fmt: skip
-        print(f"{arguments.person}: bound; this device's credential is in {device_path}")
+        return _bind(arguments)
+    device = _Device(arguments.device)
+    step = {"key": device.key, "delegate": device.delegate, "revoke": device.revoke,
+            "vote": device.vote, "check": device.check}[action]  # fmt: skip
+    return step(arguments)
+
+
+def _bind(arguments: Any) -> int:  # noqa: ANN401
+    client = Client(arguments.url).election(arguments.election)
+    manifest = client.proceedings().manifest
+    voter = Voter.create(PersonId(arguments.person))
+    client.bind(voter.bind(manifest, arguments.code))
+    write_profile(arguments.device, {
+        "url": arguments.url, "election": arguments.election, "person": arguments.person,
+        "credential": voter.credential.seed.hex(), "counter": 0,
+        "board_key": client.status()["board_key"],
+    })  # fmt: skip
+    print(f"{arguments.person}: bound; this device's credential is in {arguments.device}")
+    return 0
+
+
+class _Device:
+    """An owner's device: its profile, its credential, and the election's client."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.profile = read_profile(path, "url", "election", "person", "credential", "counter",
+                                    "board_key")  # fmt: skip
+        self.client = Client(self.profile["url"]).election(self.profile["election"])
+        self.board_key = VerifyKey.from_hex(self.profile["board_key"])
+        self.voter = Voter(
+            PersonId(self.profile["person"]),
+            SigningKey(bytes.fromhex(self.profile["credential"])),
+            counter=int(self.profile["counter"]),
+        )
+
+    def _cast(self, ballot: Any, receipt_path: Path) -> InclusionReceipt:  # noqa: ANN401
+        receipt = self.client.cast(ballot, self.board_key)
+        self.profile["counter"] = self.voter.counter  # the next ballot takes a greater one
+        write_profile(self.path, self.profile)
+        Path(receipt_path).write_bytes(encode(receipt) + b"\n")
+        return receipt
+
+    def key(self, arguments: Any) -> int:  # noqa: ANN401, ARG002
+        print(self.voter.key.hex())
         return 0
-    device = read_profile(device_path, "url", "election", "person", "credential", "counter",
-                          "board_key")  # fmt: skip
-    client = Client(device["url"]).election(device["election"])
-    board_key = VerifyKey.from_hex(device["board_key"])
-    if action == "vote":
-        voter = Voter(PersonId(device["person"]), SigningKey(bytes.fromhex(device["credential"])),
-                      counter=int(device["counter"]))  # fmt: skip
+
+    def delegate(self, arguments: Any) -> int:  # noqa: ANN401
+        manifest = self.client.proceedings().manifest
+        scope = [QuestionId(q) for q in arguments.scope] or None
+        delegation = self.voter.delegate(manifest, VerifyKey.from_hex(arguments.proxy),
+                                         expires=arguments.expires, scope=scope)  # fmt: skip
+        self.client.delegate(delegation)
+        Path(arguments.out).write_bytes(encode(delegation) + b"\n")
+        print(f"delegated to {arguments.proxy}; give {arguments.out} to the proxy")
+        return 0
+
+    def revoke(self, arguments: Any) -> int:  # noqa: ANN401
+        delegation = decode(Path(arguments.delegation).read_bytes(), Delegation)
+        accepted = self.client.revoke(self.voter.revoke(delegation))
+        print(f"revoked: entry {accepted.index}")
+        return 0
+
+    def vote(self, arguments: Any) -> int:  # noqa: ANN401
         wanted = json.loads(Path(arguments.choices).read_text(encoding="utf-8"))
         choices = {QuestionId(q): list(c) for q, c in wanted.items()}
-        election = client.proceedings().election
+        election = self.client.proceedings().election
+        if arguments.for_owner is not None:  # as a proxy, for the owner who delegated
+            delegation = decode(Path(arguments.for_owner).read_bytes(), Delegation)
+            opened = self.voter.prepare_proxy_ballot(election, delegation, choices)
+            receipt = self._cast(opened.ballot, arguments.receipt)
+            print(f"cast for {delegation.body.owner}: tracking code "
+                  f"{receipt.tracking_code.hex()}, entry {receipt.index}")  # fmt: skip
+            return 0
         if arguments.challenge:  # audit this device first: the ballot is opened and spoiled
-            opened = voter.prepare_ballot(election, choices)
-            client.challenge(opened)
-            Path(arguments.challenge).write_bytes(encode(opened) + b"\n")
-            print(f"challenged ballot {opened.ballot.tracking_code().hex()}: its openings are in "
-                  f"{arguments.challenge}; check them elsewhere")  # fmt: skip
-        ballot = voter.prepare_ballot(election, choices).ballot
-        receipt = client.cast(ballot, board_key)
-        device["counter"] = voter.counter
-        write_profile(device_path, device)
-        Path(arguments.receipt).write_bytes(encode(receipt) + b"\n")
+            audited = self.voter.prepare_ballot(election, choices)
+            self.client.challenge(audited)
+            Path(arguments.challenge).write_bytes(encode(audited) + b"\n")
+            print(f"challenged ballot {audited.ballot.tracking_code().hex()}: its openings are "
+                  f"in {arguments.challenge}; check them elsewhere")  # fmt: skip
+        receipt = self._cast(self.voter.prepare_ballot(election, choices).ballot, arguments.receipt)
         print(f"cast: tracking code {receipt.tracking_code.hex()}, entry {receipt.index}; the "
               f"receipt is in {arguments.receipt}")  # fmt: skip
         return 0
-    if action == "check":
+
+    def check(self, arguments: Any) -> int:  # noqa: ANN401
         receipt = decode(Path(arguments.receipt).read_bytes(), InclusionReceipt)
-        latest = client.receipt(receipt.tracking_code, board_key)
-        client.consistency(receipt.head.head.size, latest.head.head.size, board_key)
+        latest = self.client.receipt(receipt.tracking_code, self.board_key)
+        self.client.consistency(receipt.head.head.size, latest.head.head.size, self.board_key)
         print(
             f"tracking code {receipt.tracking_code.hex()} is entry {latest.index} under the "
             f"board's latest head (size {latest.head.head.size}), which extends the receipt's"
         )
         return 0
-    raise UsageError(f"unknown owner step {action!r}")  # pragma: no cover
 
 
 # -- the commands' arguments -----------------------------------------------------------------------
@@ -304,7 +352,20 @@ def _owner_commands(commands: Any) -> None:  # noqa: ANN401
     vote.add_argument("--receipt", type=Path, default=Path("receipt.json"))
     vote.add_argument("--challenge", type=Path, default=None,
                       help="first audit the device: a ballot opened and spoiled, kept here")  # fmt: skip
+    vote.add_argument("--for", dest="for_owner", type=Path, default=None,
+                      help="as a proxy: the delegation (JSON) of the owner you vote for")  # fmt: skip
     vote.add_argument("--device", **device)
+    key = owner_steps.add_parser("key", help="print this device's public credential")
+    key.add_argument("--device", **device)
+    delegate = owner_steps.add_parser("delegate", help="give your vote to a proxy")
+    delegate.add_argument("--proxy", required=True, help="the proxy's credential (hex)")
+    delegate.add_argument("--expires", type=int, required=True, help="Unix seconds")
+    delegate.add_argument("--scope", nargs="*", default=[], help="questions (default: all)")
+    delegate.add_argument("--out", type=Path, default=Path("delegation.json"))
+    delegate.add_argument("--device", **device)
+    revoke = owner_steps.add_parser("revoke", help="withdraw a delegation")
+    revoke.add_argument("--delegation", type=Path, required=True)
+    revoke.add_argument("--device", **device)
     check = owner_steps.add_parser("check", help="check a receipt against the board")
     check.add_argument("--receipt", type=Path, default=Path("receipt.json"))
     check.add_argument("--device", **device)
