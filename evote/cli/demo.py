@@ -55,7 +55,9 @@ from evote import (
     decrypt_tally,
     encode,
     export_record,
+    read_secret_file,
     verify_community_record,
+    write_secret_file,
 )
 from evote.cli.community import (
     COMMUNITY,
@@ -253,13 +255,15 @@ def simulate(
     owners: int, seed: int, board: Board | RemoteAssembly,
     *, randomness: Randomness = OS_RANDOMNESS, roll: Roll | None = None,
     convened_by: Convening | None = None, key: VerifyKey | None = None,
+    key_files: Path | None = None,
 ) -> DemoOutcome:  # fmt: skip
     """Run the whole vote onto ``board``: a board here, whose key must be the one
     :func:`board_key` gives, or a server's (a :class:`~evote.client.RemoteAssembly`) whose key
     is ``key``.
 
     ``roll`` is the election's roll (by default a simulated estate of ``owners``); ``convened_by``
-    the petition the manifest cites.
+    the petition the manifest cites; with ``key_files``, a new directory, the trustees keep their
+    keys there in files under passphrases and read them back to decrypt.
     """  # noqa: D205
     rng = random.Random(seed)  # noqa: S311 -- simulates the owners' choices, not cryptography
     assembly = Assembly(board) if isinstance(board, Board) else board
@@ -278,6 +282,11 @@ def simulate(
     )
     assembly.open(manifest, roll or estate(ELECTION, owners, rng), at=simulation.tick())
     keys = simulation.ceremony()
+    if key_files is not None:  # each trustee keeps their key in a file, under their passphrase
+        key_files.mkdir(mode=0o700)
+        for trustee_key in keys:
+            write_secret_file(key_files / f"trustee-{trustee_key.trustee}.key", trustee_key,
+                              _passphrase(trustee_key.trustee))  # fmt: skip
     simulation.register()
     simulation.now = OPENS
     simulation.own_votes(simulation.delegations())
@@ -285,6 +294,9 @@ def simulate(
     assembly.close(at=CLOSES)
     assembly.publish_tally(at=CLOSES + 60)
     for trustee_key in (keys[0], keys[2]):  # trustee 2 is absent
+        if key_files is not None:
+            path = key_files / f"trustee-{trustee_key.trustee}.key"
+            trustee_key = read_secret_file(path, TrusteeKey, _passphrase(trustee_key.trustee))  # noqa: PLW2901
         share = decrypt_tally(trustee_key, assembly.box, randomness=randomness)
         assembly.add_share(share, at=CLOSES + 120)
     assembly.publish_results(at=CLOSES + 180)
@@ -307,7 +319,7 @@ def simulate(
 def simulate_community(
     owners: int, seed: int, community_board: CommunityBoard | RemoteDesk,
     board: Board | RemoteAssembly, *, randomness: Randomness = OS_RANDOMNESS,
-    keys: tuple[VerifyKey, VerifyKey] | None = None,
+    keys: tuple[VerifyKey, VerifyKey] | None = None, key_files: Path | None = None,
 ) -> tuple[CommunityOutcome, DemoOutcome]:  # fmt: skip
     """The community's board before and after the vote, and the vote it convenes (spec §16).
 
@@ -324,7 +336,7 @@ def simulate_community(
     roll = Roll(election=ELECTION, units=community.roll.units, persons=community.roll.persons)
     outcome = simulate(
         owners, seed, board, roll=roll, convened_by=convening(), randomness=randomness,
-        key=election_key,
+        key=election_key, key_files=key_files,
     )  # fmt: skip
     manifest = outcome.assembly.election.manifest
     meeting_notice(community, manifest, at=OPENS - 20 * 86_400)
@@ -333,6 +345,11 @@ def simulate_community(
     if isinstance(community_board, CommunityBoard):  # a server signs a head after each step
         community_board.sign_head(at=community_board.latest)
     return community, outcome
+
+
+def _passphrase(trustee: int) -> str:
+    """The demo trustees' passphrases (a real trustee's is their own secret)."""
+    return f"demo passphrase of trustee {trustee}"
 
 
 def board_key(seed: int) -> SigningKey:
@@ -365,7 +382,12 @@ def _fresh(path: Path, marker: str) -> None:
     """Remove an earlier demo's output at ``path``, and nothing else."""
     if not path.exists():
         return
-    if path.is_dir() and (path / marker).is_file():
+    keys = (
+        path.is_dir()
+        and path.name.endswith(marker)
+        and all(p.name.startswith("trustee-") and p.suffix == ".key" for p in path.iterdir())
+    )  # the trustees' key files of an earlier demo
+    if (path.is_dir() and (path / marker).is_file()) or keys:
         shutil.rmtree(path)
     elif path.is_file() and path.name.endswith(marker):
         path.unlink()
@@ -392,6 +414,7 @@ _SAY: Final = {
         "community-after": "  after the vote: the results posted; {statements} daily fund "
         "statements, {transfers} large transfer citing the fund motion; {opinions} opinions "
         "on the service, each with a reply",
+        "keys": "  the trustees' keys in files under their passphrases, in {keys}/",
         "boards": "  boards: {entries} entries in {board}, {community_entries} in {community_board}",
         "served": "  served by evote serve at {url} from {database}, every role a client over HTTP",
         "exported": "  records exported to {record}/ (the election's in {election_record}/)",
@@ -413,6 +436,7 @@ _SAY: Final = {
         "{objections} 项名册异议成立，名册已更正；会议通知于投票开始前 20 天发布",
         "community-after": "  表决之后：公布表决结果；{statements} 份共有资金日流水，"
         "{transfers} 笔大额转账引用了维修资金议题；{opinions} 条服务意见，均已回复",
+        "keys": "  受托人的密钥以各自口令保护的文件保存在 {keys}/",
         "boards": "  公告板：{entries} 条，保存在 {board}；社区公告板 {community_entries} 条，保存在 "
         "{community_board}",
         "served": "  由 evote serve 在 {url} 提供服务（数据库 {database}），各方均通过 HTTP 访问",
@@ -436,7 +460,13 @@ def run_demo(
     receipt_file = record.with_name(record.name + ".receipt.json")
     files = {
         suffix: record.with_name(record.name + suffix)
-        for suffix in (".board.sqlite", ".community.sqlite", ".server.sqlite", ".clock")
+        for suffix in (
+            ".board.sqlite",
+            ".community.sqlite",
+            ".server.sqlite",
+            ".clock",
+            ".trustees",
+        )
     }
     _fresh(record, "record.json")
     _fresh(receipt_file, ".receipt.json")
@@ -456,13 +486,16 @@ def run_demo(
     else:
         with serving(files[".server.sqlite"], files[".clock"], OPENS - 80 * 86_400) as server:
             desk, remote, keys = server.hosts(COMMUNITY, ELECTION)
-            community, outcome = simulate_community(owners, seed, desk, remote, keys=keys)
+            community, outcome = simulate_community(
+                owners, seed, desk, remote, keys=keys, key_files=files[".trustees"]
+            )
             _summary(say, community, outcome)  # read from the server's boards
             download(desk, record)
             (record / "elections").mkdir(mode=0o755)
             (record / "elections").chmod(0o755)
             download(remote, election_record)
             where = say["served"].format(url=server.url, database=server.database)
+            where += "\n" + say["keys"].format(keys=files[".trustees"])
     if outcome.receipt is not None:
         receipt_file.write_bytes(encode(outcome.receipt) + b"\n")
     print(where)
