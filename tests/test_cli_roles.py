@@ -14,10 +14,10 @@ from tests.server import serving
 ROLL = "unit,building,area,owner\n1-101,1,89.12,A\n1-102,1,102.30,B\n1-201,1,65.12,C\n"
 
 
-def _evote(*arguments: str | Path, cwd: Path) -> str:
+def _evote(*arguments: str | Path, cwd: Path, stdin: str | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "evote.cli.main", *map(str, arguments)],
-        cwd=cwd, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd, capture_output=True, text=True, timeout=300, check=False, input=stdin,
     )  # fmt: skip
     assert done.returncode == 0, f"{arguments}\n{done.stdout}\n{done.stderr}"
     return done.stdout
@@ -77,8 +77,13 @@ def test_an_election_from_the_command_line(tmp_path: Path) -> None:
         )  # fmt: skip
         _evote("owner", "revoke", "--delegation", "delegation-C.json", "--device",
                "device-C.json", cwd=here)  # fmt: skip
-        _evote("owner", "vote", "--choices", "choices-C.json", "--receipt", "receipt-C.json",
-               "--device", "device-C.json", cwd=here)  # fmt: skip
+        # … answering the questions on the terminal: a word, a number off the list, then "oppose".
+        asked = _evote("owner", "vote", "--receipt", "receipt-C.json", "--device",
+                       "device-C.json", cwd=here, stdin="agree\n7\n1\n")  # fmt: skip
+        assert "Renew the property company [renew]" in asked
+        assert "1: oppose" in asked
+        assert asked.count("your choice (one number)") == 3
+        assert "tracking code" in asked
         assert "extends the receipt's" in _evote(
             "owner", "check", "--receipt", "receipt-A.json", "--device", "device-A.json", cwd=here
         )

@@ -202,6 +202,32 @@ def _bind(arguments: Any) -> int:  # noqa: ANN401
     return 0
 
 
+def _prompt_choices(manifest: Manifest) -> dict[QuestionId, list[int]]:
+    """Ask for each question's choice on the terminal, until each answer is one the ballot takes."""
+    choices: dict[QuestionId, list[int]] = {}
+    for question in manifest.questions:
+        low, high = question.bounds()
+        print(f"\n{question.title} [{question.id}]")
+        for index, option in enumerate(question.options()):
+            label = option
+            if hasattr(question, "candidates"):
+                label = f"{question.candidates[index].name} ({option})"
+            print(f"  {index}: {label}")
+        hint = "one number" if (low, high) == (1, 1) else f"{low} to {high} numbers, by commas"
+        while True:
+            answer = input(f"your choice ({hint}): ").strip()
+            try:
+                picked = sorted({int(part) for part in answer.split(",") if part.strip()})
+            except ValueError:
+                print("  numbers only, please")
+                continue
+            if low <= len(picked) <= high and all(0 <= p < len(question.options()) for p in picked):
+                choices[question.id] = picked
+                break
+            print(f"  choose {hint}, from the list")
+    return choices
+
+
 class _Device:
     """An owner's device: its profile, its credential, and the election's client."""
 
@@ -245,9 +271,12 @@ class _Device:
         return 0
 
     def vote(self, arguments: Any) -> int:  # noqa: ANN401
-        wanted = json.loads(Path(arguments.choices).read_text(encoding="utf-8"))
-        choices = {QuestionId(q): list(c) for q, c in wanted.items()}
         election = self.client.proceedings().election
+        if arguments.choices is None:
+            choices = _prompt_choices(election.manifest)
+        else:
+            wanted = json.loads(Path(arguments.choices).read_text(encoding="utf-8"))
+            choices = {QuestionId(q): list(c) for q, c in wanted.items()}
         if arguments.for_owner is not None:  # as a proxy, for the owner who delegated
             delegation = decode(Path(arguments.for_owner).read_bytes(), Delegation)
             opened = self.voter.prepare_proxy_ballot(election, delegation, choices)
@@ -347,8 +376,8 @@ def _owner_commands(commands: Any) -> None:  # noqa: ANN401
     bind.add_argument("--code", required=True)
     bind.add_argument("--device", **device)
     vote = owner_steps.add_parser("vote", help="cast a ballot from a choices file")
-    vote.add_argument("--choices", type=Path, required=True,
-                      help='JSON: {"question": [option index, …], …}')  # fmt: skip
+    vote.add_argument("--choices", type=Path, default=None,
+                      help='JSON: {"question": [option index, …], …}; without it, asked here')  # fmt: skip
     vote.add_argument("--receipt", type=Path, default=Path("receipt.json"))
     vote.add_argument("--challenge", type=Path, default=None,
                       help="first audit the device: a ballot opened and spoiled, kept here")  # fmt: skip
