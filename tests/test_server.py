@@ -84,6 +84,8 @@ def _proceedings(client: httpx.Client, election: str) -> Proceedings:
 def test_a_whole_election_over_http(served: Served, tmp_path: Path) -> None:
     observer = served.client()
     operator = served.client(served.operator_token)
+    if not served.database.startswith("postgresql"):  # it holds the boards' signing keys
+        assert Path(served.database).stat().st_mode & 0o777 == 0o600
     _problem(served.client("not-the-token").post("/elections", json={"id": "x"}), 401,
              "unauthorised")  # fmt: skip
     created = operator.post("/elections", json={"id": ELECTION})

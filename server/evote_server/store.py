@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -203,6 +204,10 @@ class SqliteDatabase(Database):
     def __init__(self, path: Path | str) -> None:
         super().__init__()
         self.path = str(path)
+        if self.path != ":memory:" and not Path(self.path).exists():
+            # It holds the boards' signing keys: for the server's eyes only (SQLite gives its
+            # journal files the same permissions).
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         self._sqlite = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._lock = threading.RLock()
         self._sqlite.execute("PRAGMA journal_mode=WAL")
