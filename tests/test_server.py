@@ -234,7 +234,7 @@ def _bad_requests(observer: httpx.Client, election: Any, voters: list[Voter], ca
         (observer.post(f"{path}/ballots", content=b"{not json"), 400, "malformed"),
         (observer.post(f"{path}/ballots", content=b'{"body": 1}'), 400, "malformed"),
         (observer.post(f"{path}/ballots", content=encode(forged)), 422, "bad-signature"),
-        (observer.post(f"{path}/ballots", content=b"x" * (2 << 20)), 413, "too-large"),
+        (observer.post(f"{path}/ballots", content=b"x" * (17 << 20)), 413, "too-large"),
         (observer.post("/elections/nowhere/ballots", content=encode(cast)), 404, "not-found"),
         (observer.post(f"{path}/close"), 401, "unauthorised"),
         (observer.post(f"{path}/tally", headers={"authorization": "Bearer nope"}), 401,

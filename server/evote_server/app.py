@@ -33,7 +33,7 @@ from evote_server.store import Database
 
 __all__ = ["MAX_BODY", "OPERATOR_TOKEN", "create_app"]
 
-MAX_BODY: Final = 1 << 20  # bytes: a ballot of 64 questions is far smaller
+MAX_BODY: Final = 16 << 20  # bytes: a roll of tens of thousands of owners, a ballot of 64 × 64
 
 
 @get("/health", sync_to_thread=False)
