@@ -9,6 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from evote import CommunityConvener, NoticeKind, PersonId, PetitionOpener, Purpose, VerifyKey
+from evote.client import Client
+from tests.community import COMMUNITY, charter, key, roll
 from tests.server import serving
 
 ROLL = "unit,building,area,owner\n1-101,1,89.12,A\n1-102,1,102.30,B\n1-201,1,65.12,C\n"
@@ -97,3 +100,34 @@ def test_an_election_from_the_command_line(tmp_path: Path) -> None:
         observed = _evote("observe", url, "cli-vote", "--record", "downloaded", cwd=here)
         assert "VALID: every check passed" in observed
         assert "PASSED" in observed  # 2 of 3 agree, by area and by headcount
+
+
+def test_a_member_on_a_communitys_board_from_the_command_line(tmp_path: Path) -> None:
+    with serving(tmp_path) as server:
+        operator = Client(server.url, token=server.operator_token)
+        created = operator.create_community(COMMUNITY)
+        the_charter = charter(board_key=VerifyKey.from_hex(created.board_key))
+        board = Client(server.url, token=created.token).community(COMMUNITY)
+        board.found(the_charter, roll())
+        convener = CommunityConvener(key("convener"), the_charter)
+        issued = convener.issue_code(PersonId("hank"))
+        board.issue_code(issued.issue)
+        now = int(time.time())
+        secretary = PetitionOpener(key("secretary"), the_charter)
+        board.open_petition(secretary.open_petition(
+            "p1", Purpose.INTERIM_MEETING, "临时会议", "提议", opens=now - 5, deadline=now + 3600
+        ))  # fmt: skip
+        board.post_notice(convener.notice("roll", NoticeKind.ROLL, "名册", "名册公示",
+                                          until=now + 3600))  # fmt: skip
+        here = tmp_path
+        _evote("member", "join", server.url, COMMUNITY, "--person", "hank", "--code",
+               issued.code, cwd=here)  # fmt: skip
+        assert "90.00 of 1,000.00 m², 1 of 10 persons" in _evote("member", "sign", "p1", cwd=here)
+        _evote("member", "sign", "p1", "--withdraw", cwd=here)
+        _evote("member", "sign", "p1", cwd=here)  # numbers kept on the device: no replay
+        assert "not reached yet" in _evote("member", "progress", "p1", cwd=here)
+        (here / "objection.txt").write_text("H-101 的面积有误\n", encoding="utf-8")
+        assert "objection to notice roll" in _evote(
+            "member", "object", "roll", "--text-file", "objection.txt", cwd=here
+        )
+        assert len(board.proceedings().objections) == 1

@@ -100,6 +100,9 @@ def _parser() -> argparse.ArgumentParser:
     from evote.cli.roles import add_role_commands  # noqa: PLC0415
 
     add_role_commands(commands)
+    from evote.cli.member import add_member_commands  # noqa: PLC0415
+
+    add_member_commands(commands)
 
     verify = commands.add_parser(
         "verify",
@@ -212,7 +215,7 @@ def _run(arguments: argparse.Namespace) -> int:
     """Run the command ``arguments`` name; its exit status."""
     commands = {
         "demo": _demo, "serve": _serve, "observe": _observe, "convener": _role,
-        "trustee": _role, "owner": _role, "verify": _verify,
+        "trustee": _role, "owner": _role, "verify": _verify, "member": _member,
     }  # fmt: skip
     command = commands.get(arguments.command)
     if command is not None:
@@ -256,6 +259,12 @@ def _observe(arguments: argparse.Namespace) -> int:
         heads=arguments.heads, follow=arguments.follow, record=arguments.record,
         language=arguments.lang,
     )  # fmt: skip
+
+
+def _member(arguments: argparse.Namespace) -> int:
+    from evote.cli.member import member_command  # noqa: PLC0415
+
+    return member_command(arguments)
 
 
 def _role(arguments: argparse.Namespace) -> int:

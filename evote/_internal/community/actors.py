@@ -140,9 +140,20 @@ class Member:
 
     __slots__ = ("_numbers", "charter", "credential", "person")
 
-    def __init__(self, person: PersonId, credential: SigningKey, charter: Charter) -> None:
+    def __init__(
+        self, person: PersonId, credential: SigningKey, charter: Charter,
+        *, numbers: dict[str, int] | None = None,
+    ) -> None:  # fmt: skip
         self.person, self.credential, self.charter = person, credential, charter
-        self._numbers: dict[tuple[str, str], int] = {}
+        self._numbers: dict[tuple[str, str], int] = {
+            tuple(key.split("/", 1)): value  # type: ignore[misc]
+            for key, value in (numbers or {}).items()
+        }
+
+    @property
+    def numbers(self) -> dict[str, int]:
+        """The last number of each kind of action on each item, to keep between runs."""
+        return {f"{what}/{about}": n for (what, about), n in self._numbers.items()}
 
     def _next(self, what: str, about: str) -> int:
         number = self._numbers.get((what, about), 0) + 1
