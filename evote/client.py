@@ -275,11 +275,16 @@ class ElectionClient(_BoardClient):
             verify_receipt(receipt, board_key)
         return receipt
 
-    def proceedings(self) -> Proceedings:
-        """The whole board replayed here by the rules: the election, its box, its results."""
+    def proceedings(self, progress: Callable[[int], None] | None = None) -> Proceedings:
+        """The whole board replayed here by the rules: the election, its box, its results.
+
+        ``progress`` is told of each entry applied, as it goes.
+        """
         proceedings = Proceedings()
         for entry in self.entries():
             proceedings.apply(entry)
+            if progress is not None:
+                progress(1)
         return proceedings
 
 

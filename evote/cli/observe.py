@@ -23,6 +23,7 @@ from evote import (
     verify_community_record,
     verify_record,
 )
+from evote.cli.progress import progress_bar
 from evote.client import Client, CommunityClient, ElectionClient, ServerError
 from evote.errors import Check, UsageError, VerificationFailed
 
@@ -69,10 +70,13 @@ def observe(
     directory = boards.download_record(record)
     anchors = _kept(heads)
     verdict: Report | CommunityVerdict
-    if kind == "community":
-        verdict = verify_community_record(directory, heads=anchors, board_key=key)
-    else:
-        verdict = verify_record(directory, heads=anchors, board_key=key)
+    with progress_bar("verifying", latest.head.size if kind == "election" else None) as advance:
+        if kind == "community":
+            verdict = verify_community_record(
+                directory, heads=anchors, board_key=key, progress=advance
+            )
+        else:
+            verdict = verify_record(directory, heads=anchors, board_key=key, progress=advance)
     print(verdict.render(language), end="")
     return 0 if verdict.valid else 1
 

@@ -44,6 +44,7 @@ from evote import (
     write_secret_file,
 )
 from evote.cli.profiles import read_profile, write_profile
+from evote.cli.progress import progress_bar
 from evote.client import Client
 from evote.errors import InvalidInput, UsageError
 
@@ -85,10 +86,12 @@ def convener_command(action: str, arguments: Any) -> int:  # noqa: ANN401 -- arg
         with Path(arguments.out).open("w", encoding="utf-8", newline="") as file:
             writer = csv.writer(file)
             writer.writerow(["person", "code"])
-            for person in persons:
-                issued = convener.issue_code(manifest, person)
-                election.issue_code(issued.issue)
-                writer.writerow([person, issued.code])
+            with progress_bar("issuing codes", len(persons)) as advance:
+                for person in persons:
+                    issued = convener.issue_code(manifest, person)
+                    election.issue_code(issued.issue)
+                    writer.writerow([person, issued.code])
+                    advance(1)
         Path(arguments.out).chmod(0o600)
         print(f"{len(persons)} codes issued; deliver each from {arguments.out}, then delete it")
         return 0
@@ -170,7 +173,8 @@ def trustee_command(action: str, arguments: Any) -> int:  # noqa: ANN401
 def trustee_decrypt(arguments: Any) -> int:  # noqa: ANN401
     client = Client(arguments.url).election(arguments.election)
     key = read_secret_file(arguments.key, TrusteeKey, _passphrase(arguments.passphrase_file))
-    box = client.proceedings().box  # recounted here, from the server's board, by the rules
+    with progress_bar("recounting the board", int(client.status()["size"])) as advance:
+        box = client.proceedings(advance).box  # recounted here, from the server's board
     accepted = client.add_share(decrypt_tally(key, box))
     print(f"trustee {key.trustee}: share posted, entry {accepted.index}")
     return 0
