@@ -59,7 +59,7 @@ def create_app(
 
     def start() -> None:
         if workers != 0:
-            server.proofs = ProofChecker(workers)
+            server.proofs = ProofChecker(database.location, workers)
 
     def stop() -> None:
         if server.proofs is not None:

@@ -131,7 +131,7 @@ async def cast(request: AnyRequest, board: FromPath[str]) -> Response[bytes]:
             except UsageError as error:  # no election to cast in yet
                 raise Refused(Reason.WRONG_PHASE, f"no ballot yet: {error}") from None
             server.concluded[board] = election
-        proofs = await server.proofs.check(election, raw)
+        proofs = await server.proofs.check(board, election, raw)
         # The worker validated every point of these very bytes; the cast checks that its
         # proofs are this ballot's (by its tracking code).
         ballot = await run(lambda: decode_prevalidated(raw, Ballot))

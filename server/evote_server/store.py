@@ -86,6 +86,7 @@ class Database:
     #: How the driver writes a placeholder, and a byte string's column type.
     placeholder: str = "?"
     blob: str = "BLOB"
+    location: str  # the file or the URL, for the workers that open it too
 
     def __init__(self) -> None:
         self._current = threading.local()  # the connection of this thread's open transaction
@@ -201,9 +202,9 @@ class Database:
 class SqliteDatabase(Database):
     """An SQLite file: one connection, shared by the process's threads, one writer at a time."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, migrate: bool = True) -> None:
         super().__init__()
-        self.path = str(path)
+        self.path = self.location = str(path)
         if self.path != ":memory:" and not Path(self.path).exists():
             # It holds the boards' signing keys: for the server's eyes only (SQLite gives its
             # journal files the same permissions).
@@ -214,7 +215,8 @@ class SqliteDatabase(Database):
         self._sqlite.execute("PRAGMA synchronous=FULL")
         self._sqlite.execute("PRAGMA foreign_keys=ON")
         self._sqlite.execute("PRAGMA busy_timeout=30000")  # other processes' writes
-        self._migrate()
+        if migrate:
+            self._migrate()
 
     @contextmanager
     def _connection(self) -> Iterator[_Connection]:
@@ -243,14 +245,15 @@ class PostgresDatabase(Database):
     placeholder = "%s"
     blob = "BYTEA"
 
-    def __init__(self, url: str, *, size: int = 8) -> None:
+    def __init__(self, url: str, *, size: int = 8, migrate: bool = True) -> None:
         super().__init__()
         from psycopg_pool import ConnectionPool  # noqa: PLC0415 -- only with PostgreSQL
 
-        self.url = url
+        self.url = self.location = url
         self._pool = ConnectionPool(url, min_size=1, max_size=size, open=True,
                                     kwargs={"autocommit": True})  # fmt: skip
-        self._migrate()
+        if migrate:
+            self._migrate()
 
     @contextmanager
     def _connection(self) -> Iterator[_Connection]:
@@ -275,12 +278,16 @@ def _rows(cursor: Any) -> list[tuple[Any, ...]]:  # noqa: ANN401 -- a DB-API cur
     return list(cursor.fetchall()) if cursor.description else []
 
 
-def open_database(where: str | Path) -> Database:
-    """A PostgreSQL database for a ``postgresql://`` URL, else an SQLite file at ``where``."""
+def open_database(where: str | Path, *, migrate: bool = True) -> Database:
+    """A PostgreSQL database for a ``postgresql://`` URL, else an SQLite file at ``where``.
+
+    ``migrate``: bring the schema to this server's version (the server's own process does;
+    its workers only read).
+    """
     text = str(where)
     if text.startswith(("postgresql://", "postgres://")):
-        return PostgresDatabase(text)
-    return SqliteDatabase(text)
+        return PostgresDatabase(text, size=2 if not migrate else 8, migrate=migrate)
+    return SqliteDatabase(text, migrate=migrate)
 
 
 class DatabaseStorage:
@@ -303,11 +310,13 @@ class DatabaseStorage:
         )
         return int(last) + 1
 
-    def entries(self, start: int = 0) -> Iterator[bytes]:
-        rows = self._database.execute(
-            "SELECT data FROM entries WHERE board = ? AND idx >= ? ORDER BY idx",
-            (self._board, start),
-        )
+    def entries(self, start: int = 0, limit: int | None = None) -> Iterator[bytes]:
+        """The entries from ``start``, at most ``limit`` of them."""
+        sql = "SELECT data FROM entries WHERE board = ? AND idx >= ? ORDER BY idx"
+        parameters: tuple[object, ...] = (self._board, start)
+        if limit is not None:
+            sql, parameters = f"{sql} LIMIT ?", (*parameters, limit)
+        rows = self._database.execute(sql, parameters)
         for (data,) in rows:
             yield bytes(data)
 
