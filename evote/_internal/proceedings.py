@@ -64,15 +64,25 @@ from evote.hazmat.signing import verify_signature
 from evote.hazmat.transcript import Domain
 
 __all__ = [
-    "OUT_OF_ORDER_TEXT",
-    "TIME_GOES_BACK_TEXT",
     "Announced",
     "Counting",
     "KeyCeremony",
     "Phase",
     "Proceedings",
     "Voting",
+    "require_in_order",
 ]
+
+
+def require_in_order(index: int, at: int, size: int, last_at: int | None) -> None:
+    """Refuse an entry placed before the last applied one, or timed before it (spec §14.2).
+
+    Every board's proceedings apply this first: an election's, a community's (spec §16.8).
+    """
+    if index < size:
+        raise _refused(Reason.OUT_OF_ORDER, _OUT_OF_ORDER, Check.ORDER, entry=index, last=size - 1)
+    if last_at is not None and at < last_at:
+        raise _refused(Reason.TIME_GOES_BACK, _TIME_GOES_BACK, Check.ORDER, at=at, last=last_at)
 
 
 class Phase(enum.IntEnum):
@@ -123,10 +133,10 @@ _BALLOT_ON_BOARD = Text(
 _CHALLENGE_ON_BOARD = Text(
     "challenge-on-board", "this challenge is on the board already", "该查验已在公告板上"
 )
-OUT_OF_ORDER_TEXT = Text(
+_OUT_OF_ORDER = Text(
     "out-of-order", "entry {entry} comes after entry {last}", "第 {entry} 条出现在第 {last} 条之后"
 )
-TIME_GOES_BACK_TEXT = Text("entry-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
+_TIME_GOES_BACK = Text("entry-time-back", "time {at} is before {last}", "时间 {at} 早于 {last}")
 _MANIFEST_FIRST = Text(
     "manifest-first", "the first entry must be the manifest", "第一条必须是选举清单"
 )
@@ -435,22 +445,7 @@ class Proceedings:
         """
         index, event = entry.index, entry.event
         try:
-            if index < self.size:
-                raise _refused(
-                    Reason.OUT_OF_ORDER,
-                    OUT_OF_ORDER_TEXT,
-                    Check.ORDER,
-                    entry=index,
-                    last=self.size - 1,
-                )
-            if self.last_at is not None and entry.at < self.last_at:
-                raise _refused(
-                    Reason.TIME_GOES_BACK,
-                    TIME_GOES_BACK_TEXT,
-                    Check.ORDER,
-                    at=entry.at,
-                    last=self.last_at,
-                )
+            require_in_order(index, entry.at, self.size, self.last_at)
             with refusing():
                 event.apply(self, entry.at)
         except Refused as refused:

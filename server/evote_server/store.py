@@ -15,13 +15,14 @@ server processes at once.
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import hmac
 import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -80,7 +81,7 @@ class _Connection(Protocol):
     def execute(self, sql: str, parameters: Sequence[object] = ()) -> Any: ...  # noqa: ANN401
 
 
-class Database:
+class Database(abc.ABC):
     """Boards in one database; subclasses connect to SQLite or PostgreSQL."""
 
     #: How the driver writes a placeholder, and a byte string's column type.
@@ -93,17 +94,16 @@ class Database:
 
     # -- what each back-end provides -----------------------------------------------------------
 
-    @contextmanager
-    def _connection(self) -> Iterator[_Connection]:
-        raise NotImplementedError  # pragma: no cover
+    @abc.abstractmethod
+    def _connection(self) -> AbstractContextManager[_Connection]:
+        """A connection for statements outside any transaction."""
 
-    @contextmanager
-    def _transaction(self, board: str | None) -> Iterator[_Connection]:
+    @abc.abstractmethod
+    def _transaction(self, board: str | None) -> AbstractContextManager[_Connection]:
         """A transaction holding ``board``'s lock across processes (None: the schema's)."""
-        raise NotImplementedError  # pragma: no cover
 
-    def close(self) -> None:
-        raise NotImplementedError  # pragma: no cover
+    @abc.abstractmethod
+    def close(self) -> None: ...
 
     # -- statements ----------------------------------------------------------------------------
 

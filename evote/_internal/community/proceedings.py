@@ -39,7 +39,7 @@ from evote._internal.community.petitions import (
 from evote._internal.encoding import Struct
 from evote._internal.ids import PersonId
 from evote._internal.messages import Figure, Text
-from evote._internal.proceedings import OUT_OF_ORDER_TEXT, TIME_GOES_BACK_TEXT
+from evote._internal.proceedings import require_in_order
 from evote._internal.registry.registry import Registry
 from evote._internal.registry.roll import Roll
 from evote.errors import Check, InvalidSignature, Reason, Refused, message_of, refusing
@@ -293,22 +293,7 @@ class CommunityProceedings:
         """Apply the next entry, or raise :class:`~evote.errors.Refused` and change nothing."""
         index, event = entry.index, entry.event
         try:
-            if index < self.size:
-                raise _refused(
-                    Reason.OUT_OF_ORDER,
-                    OUT_OF_ORDER_TEXT,
-                    Check.ORDER,
-                    entry=index,
-                    last=self.size - 1,
-                )
-            if self.last_at is not None and entry.at < self.last_at:
-                raise _refused(
-                    Reason.TIME_GOES_BACK,
-                    TIME_GOES_BACK_TEXT,
-                    Check.ORDER,
-                    at=entry.at,
-                    last=self.last_at,
-                )
+            require_in_order(index, entry.at, self.size, self.last_at)
             if self._pending is not None and not isinstance(event, PetitionReached):
                 raise _refused(
                     Reason.PROGRESS_MISMATCH, _PENDING_REACH, Check.PETITIONS,
